@@ -1,0 +1,132 @@
+"""Alias registry and mention matcher: one trie-shaped regular expression over every name and alias."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .config import MentionsConfig
+from .errors import Diagnostics, SourceLocation
+from .models import Actor
+
+# One character in, one character out, so match positions slice the original text.
+_EQUIVALENTS = str.maketrans(
+    {
+        "\u00a0": " ", "\t": " ", "\n": " ", "\r": " ", "\u2007": " ", "\u202f": " ",
+        "\u2009": " ", "\u200a": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ",
+        "\u2010": "-", "\u2011": "-",
+        "\u2019": "'",
+    }
+)
+_SPACES = re.compile(r" +")
+# "Letter or digit" in any script: \w without the underscore.
+_WORD_BEFORE = r"(?<![^\W_])"
+_WORD_AFTER = r"(?![^\W_])"
+
+
+def fold(text: str) -> str:
+    """Map equivalent characters to one form without changing the length of the text."""
+    return text.translate(_EQUIVALENTS)
+
+
+def alias_key(alias: str) -> str:
+    """The form an alias is registered under: folded, with white-space runs as one space."""
+    return _SPACES.sub(" ", fold(alias).strip())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One match: where it is in the text, what was written, and whose it is (None when ambiguous)."""
+
+    start: int
+    end: int
+    text: str
+    actor_id: str | None
+
+
+@dataclass(frozen=True)
+class AliasOwner:
+    """Who claims an alias and where, for ambiguity reports."""
+
+    actor_id: str
+    path: str
+    line: int
+
+
+class Matcher:
+    """Finds actor mentions in plain text; built once per build from the whole registry."""
+
+    def __init__(self, owners: dict[str, str | None]) -> None:
+        self.owners = owners  # alias key -> actor id, None for aliases declared ambiguous
+        self.pattern = _compile(sorted(owners)) if owners else None
+
+    def find(self, text: str) -> Iterator[Mention]:
+        """Every mention in the text, leftmost first, longest at each position, never overlapping."""
+        if self.pattern is None:
+            return
+        folded = fold(text)
+        for match in self.pattern.finditer(folded):
+            key = _SPACES.sub(" ", match.group())
+            yield Mention(match.start(), match.end(), text[match.start() : match.end()], self.owners.get(key))
+
+
+def build_registry(actors: Iterable[Actor], mentions: MentionsConfig, diagnostics: Diagnostics) -> Matcher:
+    """Register every name and alias; an alias claimed by two actors is an error unless declared ambiguous."""
+    claims: dict[str, list[AliasOwner]] = {}
+    for actor in actors:
+        lines = (actor.name_line, *actor.alias_lines)
+        for alias, line in zip((actor.name, *actor.aliases), lines, strict=False):
+            key = alias_key(alias)
+            if not key:
+                continue
+            owners = claims.setdefault(key, [])
+            if all(o.actor_id != actor.id for o in owners):
+                owners.append(AliasOwner(actor.id, actor.path, line))
+    declared = {alias_key(a) for a in mentions.ambiguous}
+    registry: dict[str, str | None] = {}
+    for key, owners in sorted(claims.items()):
+        if len(owners) == 1 and key not in declared:
+            registry[key] = owners[0].actor_id
+            continue
+        registry[key] = None
+        if len(owners) > 1 and key not in declared:
+            ids = " and ".join(repr(o.actor_id) for o in owners)
+            last = owners[-1]
+            diagnostics.error(
+                SourceLocation(last.path, last.line),
+                f"alias {key!r} is claimed by both {ids}",
+                f"remove it from one actor, or list {key!r} under mentions.ambiguous in config.yaml",
+            )
+    return Matcher(registry)
+
+
+def _compile(keys: list[str]) -> re.Pattern[str]:
+    """One regular expression shaped like a trie of the aliases.
+
+    A flat alternation of thousands of aliases makes the engine retry every alias at every
+    position; a trie shares prefixes so each position costs about one walk down the tree.
+    Longer continuations come first so the engine prefers the longest alias, and it backtracks
+    to a shorter one when the longer one fails the word-boundary check.
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(_WORD_BEFORE + "(?:" + _trie_regex(trie) + ")" + _WORD_AFTER)
+
+
+def _trie_regex(node: dict) -> str:  # type: ignore[type-arg]
+    terminal = "" in node
+    branches = []
+    for char in sorted(k for k in node if k):
+        piece = " +" if char == " " else re.escape(char)
+        branches.append(piece + _trie_regex(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if terminal:
+        return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+    return body

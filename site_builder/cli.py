@@ -1,0 +1,119 @@
+"""The command line: the only place that configures logging and turns errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import BuildOptions, Builder
+from .errors import SiteError, UsageError
+from .scaffold import create_site
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+log = logging.getLogger("site_builder")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Build cross-linked briefing sites from articles and actor files.",
+    )
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", help="build the site into the output folder")
+    build.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
+    build.add_argument("-o", "--output", help="output folder (default: config's output_dir)")
+    build.add_argument("--drafts", action="store_true", help="include briefings marked draft: true")
+    build.add_argument("--base-url", help="override config's base_url for this build")
+
+    check = sub.add_parser("check", help="validate content, config and templates without writing")
+    check.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
+    check.add_argument("--drafts", action="store_true", help="include drafts in the check")
+
+    new = sub.add_parser("new", help="create a new site that builds at once")
+    new.add_argument("site", help="folder to create (must not exist or be empty)")
+
+    serve = sub.add_parser("serve", help="preview with live reload")
+    serve.add_argument("site", nargs="?", default=".")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _site(path: str) -> Path:
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"site folder {path!r} does not exist")
+    return root
+
+
+def _report(error: SiteError) -> int:
+    for diagnostic in error.diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    count = len(error.diagnostics)
+    print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+    return EXIT_ERRORS
+
+
+def _build(args: argparse.Namespace) -> int:
+    options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
+                           out_dir=Path(args.output) if args.output else None)
+    result = Builder(_site(args.site), options).build()
+    log.info("built %d pages (%d files) into %s: %d written, %d unchanged, %d removed in %.2f s",
+             result.pages, result.files, result.out_dir, len(result.report.written), result.report.unchanged,
+             len(result.report.removed), result.seconds)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    rendered = Builder(_site(args.site), BuildOptions(drafts=args.drafts)).check()
+    log.info("ok: %d pages, %d briefings, %d actors, %d topics", rendered.pages, len(rendered.graph.briefings),
+             len(rendered.graph.actors), len(rendered.graph.topics))
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    root = Path(args.site)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise UsageError(f"{args.site!r} exists and is not an empty folder; choose a new one")
+    for path in create_site(root):
+        log.info("created %s", path)
+    log.info("next: site-builder build %s", args.site)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
+                        stream=sys.stderr, force=True)
+    handlers = {"build": _build, "check": _check, "new": _new}
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.command == "serve":
+        print("site-builder serve: live preview is not available yet; run 'site-builder build' and open "
+              "public/index.html", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"site-builder: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SiteError as exc:
+        return _report(exc)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

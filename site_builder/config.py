@@ -1,0 +1,247 @@
+"""Load and validate config.yaml into frozen dataclasses; unknown keys are errors with a "did you mean"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from .errors import ContentError, Diagnostics, SourceLocation, did_you_mean
+from .schema import Fields
+from .textfile import read_text
+from .yamlfile import Node, YamlProblem, parse_yaml
+
+CONFIG_NAME = "config.yaml"
+
+BUILTIN_ACTOR_TYPES: dict[str, tuple[str, str]] = {
+    "person": ("Person", "People"),
+    "state": ("State", "States"),
+    "organization": ("Organization", "Organizations"),
+    "armed-group": ("Armed group", "Armed groups"),
+}
+
+
+@dataclass(frozen=True)
+class ActorType:
+    """A kind of actor with its singular and plural labels."""
+
+    id: str
+    label: str
+    plural: str
+
+
+@dataclass(frozen=True)
+class MentionsConfig:
+    """How plain-text mentions of actors become links (DESIGN §4)."""
+
+    link: str = "first"  # first | all | none
+    ambiguous: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    """Markdown options; raw HTML stays off unless a desk trusts its sources."""
+
+    html: bool = False
+    anchors: bool = True
+    typographer: bool = False
+
+
+@dataclass(frozen=True)
+class PaginationConfig:
+    """How many rows list pages show."""
+
+    per_page: int = 20
+    home: int = 10
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    """Atom feed options."""
+
+    entries: int = 20
+    full_content: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """A site's validated configuration."""
+
+    root: Path
+    title: str = "Briefings"
+    description: str = ""
+    base_url: str = "http://localhost/"
+    language: str = "en"
+    timezone: str = "UTC"
+    output_dir: str = "public"
+    theme: str = "briefing"
+    relative_urls: bool = False
+    actor_types: tuple[ActorType, ...] = ()
+    mentions: MentionsConfig = field(default_factory=MentionsConfig)
+    markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
+    pagination: PaginationConfig = field(default_factory=PaginationConfig)
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    extra: Any = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone for dates written without a time."""
+        return ZoneInfo(self.timezone)
+
+    def actor_type(self, type_id: str) -> ActorType:
+        """Labels for a type id; the loader guarantees the id is known."""
+        for kind in self.actor_types:
+            if kind.id == type_id:
+                return kind
+        return ActorType(type_id, type_id.replace("-", " ").capitalize(), type_id)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """A copy with command-line overrides applied (e.g. --base-url)."""
+        from dataclasses import replace
+
+        if "base_url" in changes:
+            changes["base_url"] = normalise_base_url(changes["base_url"])
+        return replace(self, **changes)
+
+
+_TOP_KEYS = (
+    "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
+    "relative_urls", "actor_types", "mentions", "markdown", "pagination", "feeds", "extra",
+)
+
+
+def normalise_base_url(value: str) -> str:
+    """Base URLs always end with one slash so joining a site path never drops a segment."""
+    return value.rstrip("/") + "/"
+
+
+def load_config(root: Path) -> Config:
+    """Read `config.yaml` of a site folder; a missing file gives the defaults."""
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return Config(root=root, actor_types=_actor_types({}))
+    diagnostics = Diagnostics()
+    text = read_text(path, CONFIG_NAME, diagnostics)
+    if text is None:
+        diagnostics.raise_if_any()
+        raise AssertionError("unreachable")
+    try:
+        node = parse_yaml(text, CONFIG_NAME)
+    except YamlProblem as exc:
+        raise ContentError([exc.diagnostic]) from exc
+    config = parse_config(node, root, diagnostics)
+    diagnostics.raise_if_any()
+    return config
+
+
+def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
+    """Validate a parsed config mapping; every problem is recorded with its line."""
+    if not isinstance(node.value, dict):
+        diagnostics.error(SourceLocation(CONFIG_NAME, node.line), "config must be a mapping of 'key: value' lines")
+        return Config(root=root)
+    f = Fields(node, CONFIG_NAME, diagnostics, "config.yaml")
+    base_url = f.text("base_url", "http://localhost/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        f.error(f.get("base_url"), f"base_url must be an absolute http(s) URL, not {base_url!r}",
+                "e.g. https://example.org/ or https://example.org/desk/")
+    timezone = f.text("timezone", "UTC")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        f.error(f.get("timezone"), f"unknown time zone {timezone!r}", did_you_mean(timezone, available_timezones()))
+        timezone = "UTC"
+    output_dir = f.text("output_dir", "public") or "public"
+    if Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir in (".", "content"):
+        f.error(f.get("output_dir"), f"output_dir must be a folder inside the site, not {output_dir!r}")
+        output_dir = "public"
+    types_node = f.get("actor_types")
+    extra_node = f.get("extra")
+    config = Config(
+        root=root,
+        title=f.text("title", "Briefings"),
+        description=f.text("description"),
+        base_url=normalise_base_url(base_url),
+        language=f.text("language", "en"),
+        timezone=timezone,
+        output_dir=output_dir,
+        theme=f.text("theme", "briefing"),
+        relative_urls=f.boolean("relative_urls", False),
+        actor_types=_actor_types(_read_actor_types(types_node, diagnostics)),
+        mentions=_mentions(f.mapping_of("mentions")),
+        markdown=_markdown(f.mapping_of("markdown")),
+        pagination=_pagination(f.mapping_of("pagination")),
+        feeds=_feeds(f.mapping_of("feeds")),
+        extra=MappingProxyType(extra_node.plain() if extra_node and isinstance(extra_node.value, dict) else {}),
+    )
+    f.reject_unknown(_TOP_KEYS)
+    return config
+
+
+def _read_actor_types(node: Node | None, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
+    if node is None or node.value is None:
+        return {}
+    if not isinstance(node.value, dict):
+        diagnostics.error(SourceLocation(CONFIG_NAME, node.line), "actor_types must map a type id to its labels",
+                          "e.g. actor_types: {company: {label: Company, plural: Companies}}")
+        return {}
+    out = {}
+    for type_id, sub in node.value.items():
+        label = type_id.replace("-", " ").capitalize()
+        plural = label + "s"
+        if isinstance(sub.value, dict):
+            f = Fields(sub, CONFIG_NAME, diagnostics, f"actor type {type_id!r}")
+            label = f.text("label", label)
+            plural = f.text("plural", label + "s")
+            f.reject_unknown(("label", "plural"))
+        elif isinstance(sub.value, str):
+            label, plural = sub.value, sub.value + "s"
+        out[type_id] = (label, plural)
+    return out
+
+
+def _actor_types(declared: dict[str, tuple[str, str]]) -> tuple[ActorType, ...]:
+    merged = {**BUILTIN_ACTOR_TYPES, **declared}
+    return tuple(ActorType(k, *merged[k]) for k in merged)
+
+
+def _mentions(f: Fields | None) -> MentionsConfig:
+    if f is None:
+        return MentionsConfig()
+    out = MentionsConfig(
+        link=f.choice("link", "first", ("first", "all", "none")),
+        ambiguous=tuple(v for v, _ in f.texts("ambiguous")),
+    )
+    f.reject_unknown(())
+    return out
+
+
+def _markdown(f: Fields | None) -> MarkdownConfig:
+    if f is None:
+        return MarkdownConfig()
+    out = MarkdownConfig(
+        html=f.boolean("html", False),
+        anchors=f.boolean("anchors", True),
+        typographer=f.boolean("typographer", False),
+    )
+    f.reject_unknown(())
+    return out
+
+
+def _pagination(f: Fields | None) -> PaginationConfig:
+    if f is None:
+        return PaginationConfig()
+    out = PaginationConfig(per_page=f.integer("per_page", 20, minimum=1), home=f.integer("home", 10, minimum=1))
+    f.reject_unknown(())
+    return out
+
+
+def _feeds(f: Fields | None) -> FeedsConfig:
+    if f is None:
+        return FeedsConfig()
+    out = FeedsConfig(entries=f.integer("entries", 20, minimum=1), full_content=f.boolean("full_content", True))
+    f.reject_unknown(())
+    return out

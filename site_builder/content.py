@@ -1,0 +1,362 @@
+"""One file to one model: front matter split, YAML with line marks, schema checks with file:line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .config import Config
+from .discover import SiteFiles
+from .errors import Diagnostics, SourceLocation
+from .models import Actor, Briefing, Content, Page, Relation, Role, Source, Topic
+from .schema import Fields
+from .textfile import read_text
+from .urls import is_safe_href, is_valid_slug, slug_from_filename, slugify
+from .yamlfile import Node, YamlProblem, parse_yaml
+
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+BRIEFING_KEYS = (
+    "title", "date", "updated", "summary", "key_points", "topics", "actors", "sources",
+    "dateline", "agency", "slug", "draft",
+)
+ACTOR_KEYS = ("name", "type", "aliases", "summary", "country", "roles", "relations", "links", "image")
+
+
+def split_front_matter(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, str, int] | None:
+    """Split `---` front matter from the body; returns (yaml, body, body_line) or None on error."""
+    if not text.startswith("---"):
+        diagnostics.error(
+            SourceLocation(path, 1, 1),
+            "file does not start with front matter",
+            "begin the file with a '---' line, then 'title:' and 'date:', then a closing '---' line",
+        )
+        return None
+    first_end = text.find("\n")
+    if first_end == -1 or text[:first_end].strip() != "---":
+        diagnostics.error(SourceLocation(path, 1, 1), "the opening '---' line must stand alone")
+        return None
+    closing = _FENCE.search(text, first_end + 1)
+    if closing is None:
+        diagnostics.error(
+            SourceLocation(path, 1, 1),
+            "front matter opened at line 1 is never closed",
+            "add a line with only '---' after the last front matter line",
+        )
+        return None
+    yaml_text = text[first_end + 1 : closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return yaml_text, text[body_start:], body_line
+
+
+def _read_document(root: Path, rel: str, diagnostics: Diagnostics) -> tuple[Fields, str, int] | None:
+    """Read a markdown file and parse its front matter into Fields."""
+    text = read_text(root / rel, rel, diagnostics)
+    if text is None:
+        return None
+    parts = split_front_matter(text, rel, diagnostics)
+    if parts is None:
+        return None
+    yaml_text, body, body_line = parts
+    node = _parse(yaml_text, rel, diagnostics, line_offset=1)
+    if node is None:
+        return None
+    return Fields(node, rel, diagnostics, "front matter"), body, body_line
+
+
+def _parse(text: str, rel: str, diagnostics: Diagnostics, line_offset: int = 0) -> Node | None:
+    try:
+        node = parse_yaml(text, rel, line_offset)
+    except YamlProblem as exc:
+        diagnostics.extend([exc.diagnostic])
+        return None
+    if not isinstance(node.value, dict):
+        diagnostics.error(
+            SourceLocation(rel, node.line, node.column),
+            "front matter must be a mapping of 'key: value' lines" if line_offset else
+            "file must be a mapping of 'key: value' lines",
+            "e.g. 'title: My title'",
+        )
+        return None
+    return node
+
+
+def read_date(f: Fields, key: str, tz: ZoneInfo, required: bool = False) -> datetime | None:
+    """A date or ISO 8601 date-time; dates without a zone are read in the site's time zone."""
+    node = f.get(key)
+    if node is None or node.value is None or node.value == "":
+        if required:
+            f.error(None, f"{f.what} is missing required field {key!r}", f"add '{key}: YYYY-MM-DD'")
+        return None
+    value = node.value
+    if isinstance(value, str):
+        value = _parse_date_text(value.strip())
+        if value is None:
+            f.error(node, f"{key!r} is not a real date: {node.value!r}",
+                    "write YYYY-MM-DD or an ISO 8601 date-time with a zone, e.g. 2023-01-29T09:30:00+09:00")
+            return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=tz)
+    f.error(node, f"{key!r} must be a date, not {value!r}", "write YYYY-MM-DD")
+    return None
+
+
+def _parse_date_text(text: str) -> date | datetime | None:
+    try:
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _plain_date(f: Fields, node: Node | None) -> date | None:
+    if node is None or node.value is None:
+        return None
+    if isinstance(node.value, datetime):
+        return node.value.date()
+    if isinstance(node.value, date):
+        return node.value
+    parsed = _parse_date_text(str(node.value))
+    if parsed is None:
+        f.error(node, f"not a real date: {node.value!r}", "write YYYY-MM-DD")
+        return None
+    return parsed.date() if isinstance(parsed, datetime) else parsed
+
+
+def _extra(f: Fields, known: tuple[str, ...]) -> MappingProxyType[str, Any]:
+    return MappingProxyType({k: v.plain() for k, v in sorted(f.unknown(known).items())})
+
+
+def _url(f: Fields, node: Node | None, what: str) -> str:
+    if node is None or node.value is None:
+        return ""
+    url = str(node.value).strip()
+    if not is_safe_href(url):
+        f.error(node, f"{what} uses a scheme that is not allowed: {url!r}", "use an http(s) URL")
+        return ""
+    return url
+
+
+def load_briefing(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -> Briefing | None:
+    """Parse one briefing file; errors are recorded and None returned."""
+    doc = _read_document(root, rel, diagnostics)
+    if doc is None:
+        return None
+    f, body, body_line = doc
+    before = len(diagnostics)
+    title = f.text("title", required=True)
+    published = read_date(f, "date", config.tz, required=True)
+    updated = read_date(f, "updated", config.tz)
+    slug = f.text("slug") or slug_from_filename(rel)
+    if not is_valid_slug(slug):
+        f.error(f.get("slug"), f"slug {slug!r} is not a single lowercase word-and-hyphen segment",
+                f"use {slugify(slug)!r}" if slugify(slug) else "use letters, digits and hyphens")
+    actors = f.texts("actors")
+    briefing = Briefing(
+        path=rel,
+        slug=slug,
+        title=title,
+        date=published or datetime(1970, 1, 1, tzinfo=config.tz),
+        body=body,
+        body_line=body_line,
+        updated=updated,
+        summary=f.text("summary"),
+        key_points=tuple(v for v, _ in f.texts("key_points")),
+        topics=_topics(f),
+        actors=tuple(v for v, _ in actors),
+        actor_lines=tuple(n.line for _, n in actors),
+        sources=_sources(f, config),
+        dateline=f.text("dateline"),
+        agency=f.text("agency"),
+        draft=f.boolean("draft", False),
+        extra=_extra(f, BRIEFING_KEYS),
+    )
+    return briefing if len(diagnostics) == before else None
+
+
+def _topics(f: Fields) -> tuple[str, ...]:
+    out = []
+    for value, node in f.texts("topics"):
+        slug = slugify(value)
+        if not slug:
+            f.error(node, f"topic {value!r} has no letters or digits")
+            continue
+        if slug not in out:
+            out.append(slug)
+    return tuple(out)
+
+
+def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
+    out = []
+    for item in f.items("sources"):
+        if isinstance(item.value, str):
+            out.append(Source(title=item.value, url=""))
+            continue
+        if not isinstance(item.value, dict):
+            f.error(item, "each source must be a mapping with 'title' and optional 'url', 'publisher', 'date'")
+            continue
+        sub = Fields(item, f.path, f.diagnostics, "source")
+        out.append(
+            Source(
+                title=sub.text("title", required=True),
+                url=_url(sub, sub.get("url"), "source url"),
+                publisher=sub.text("publisher"),
+                date=_plain_date(sub, sub.get("date")),
+            )
+        )
+        sub.reject_unknown(())
+    return tuple(out)
+
+
+def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -> Actor | None:
+    """Parse one actor file; its file name is the id."""
+    actor_id = PurePosixPath(rel).stem
+    text = read_text(root / rel, rel, diagnostics)
+    if text is None:
+        return None
+    node = _parse(text, rel, diagnostics)
+    if node is None:
+        return None
+    before = len(diagnostics)
+    f = Fields(node, rel, diagnostics, "actor file")
+    if not is_valid_slug(actor_id):
+        f.error(None, f"actor id {actor_id!r} (the file name) must be lowercase words joined by hyphens",
+                f"rename the file to {slugify(actor_id)}.yaml")
+    known_types = [t.id for t in config.actor_types]
+    aliases = f.texts("aliases")
+    country_node = f.get("country")
+    links_f = f.mapping_of("links")
+    actor = Actor(
+        path=rel,
+        id=actor_id,
+        name=f.text("name", required=True),
+        name_line=(f.get("name") or node).line,
+        type=f.choice("type", "organization", known_types),
+        aliases=tuple(v for v, _ in aliases),
+        alias_lines=tuple(n.line for _, n in aliases),
+        summary=f.text("summary"),
+        country=f.text("country"),
+        country_line=country_node.line if country_node else 0,
+        roles=_roles(f),
+        relations=_relations(f),
+        links=MappingProxyType(
+            {k: u for k, v in sorted(links_f.mapping.items()) if (u := _url(links_f, v, f"link {k!r}"))}
+            if links_f else {}
+        ),
+        image=f.text("image"),
+        extra=_extra(f, ACTOR_KEYS),
+    )
+    return actor if len(diagnostics) == before else None
+
+
+def _period(f: Fields, key: str) -> str:
+    node = f.get(key)
+    if node is None or node.value is None:
+        return ""
+    value = node.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _roles(f: Fields) -> tuple[Role, ...]:
+    out = []
+    for item in f.items("roles"):
+        if isinstance(item.value, str):
+            out.append(Role(title=item.value))
+            continue
+        if not isinstance(item.value, dict):
+            f.error(item, "each role must be a mapping with 'title' and optional 'of', 'from', 'to'")
+            continue
+        sub = Fields(item, f.path, f.diagnostics, "role")
+        of_node = sub.get("of")
+        out.append(Role(
+            title=sub.text("title", required=True),
+            of=sub.text("of"),
+            of_line=of_node.line if of_node else item.line,
+            start=_period(sub, "from"),
+            end=_period(sub, "to"),
+        ))
+        sub.reject_unknown(())
+    return tuple(out)
+
+
+def _relations(f: Fields) -> tuple[Relation, ...]:
+    out = []
+    for item in f.items("relations"):
+        if not isinstance(item.value, dict):
+            f.error(item, "each relation must be a mapping with 'actor' and 'kind'", "e.g. {actor: kim-jong-un, kind: sister-of}")
+            continue
+        sub = Fields(item, f.path, f.diagnostics, "relation")
+        actor_node = sub.get("actor")
+        out.append(Relation(
+            actor=sub.text("actor", required=True),
+            kind=slugify(sub.text("kind", required=True)),
+            line=actor_node.line if actor_node else item.line,
+        ))
+        sub.reject_unknown(())
+    return tuple(out)
+
+
+def load_topic(root: Path, rel: str, diagnostics: Diagnostics) -> Topic | None:
+    """Parse one topic file; its file name is the slug."""
+    slug = PurePosixPath(rel).stem
+    text = read_text(root / rel, rel, diagnostics)
+    if text is None:
+        return None
+    node = _parse(text, rel, diagnostics)
+    if node is None:
+        return None
+    f = Fields(node, rel, diagnostics, "topic file")
+    if not is_valid_slug(slug):
+        f.error(None, f"topic slug {slug!r} (the file name) must be lowercase words joined by hyphens",
+                f"rename the file to {slugify(slug)}.yaml")
+    topic = Topic(slug=slug, title=f.text("title", required=True), summary=f.text("summary"), path=rel)
+    f.reject_unknown(())
+    return topic
+
+
+def load_page(root: Path, rel: str, diagnostics: Diagnostics) -> Page | None:
+    """Parse one standalone page."""
+    doc = _read_document(root, rel, diagnostics)
+    if doc is None:
+        return None
+    f, body, body_line = doc
+    slug = f.text("slug") or slugify(PurePosixPath(rel).stem)
+    if not is_valid_slug(slug):
+        f.error(f.get("slug"), f"slug {slug!r} is not a single lowercase word-and-hyphen segment")
+    return Page(
+        path=rel,
+        slug=slug,
+        title=f.text("title", required=True),
+        body=body,
+        body_line=body_line,
+        summary=f.text("summary"),
+        weight=f.integer("weight", 0),
+        draft=f.boolean("draft", False),
+        extra=_extra(f, ("title", "summary", "weight", "draft", "slug")),
+    )
+
+
+def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diagnostics,
+                 drafts: bool = False) -> Content:
+    """Load every content file, collecting all errors; drafts are dropped unless asked for."""
+    briefings = [b for rel in files.briefings if (b := load_briefing(root, rel, config, diagnostics))]
+    actors = [a for rel in files.actors if (a := load_actor(root, rel, config, diagnostics))]
+    topics = [t for rel in files.topics if (t := load_topic(root, rel, diagnostics))]
+    pages = [p for rel in files.pages if (p := load_page(root, rel, diagnostics))]
+    return Content(
+        briefings=tuple(b for b in briefings if drafts or not b.draft),
+        actors=tuple(sorted(actors, key=lambda a: a.id)),
+        topics=tuple(sorted(topics, key=lambda t: t.slug)),
+        pages=tuple(p for p in pages if drafts or not p.draft),
+    )

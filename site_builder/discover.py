@@ -1,0 +1,103 @@
+"""Scan a site folder and classify each path; the same rules serve full builds and the file watcher."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path, PurePosixPath
+
+from .config import CONFIG_NAME
+
+
+class Kind(Enum):
+    """What a file in a site folder is, which decides what a change to it rebuilds."""
+
+    CONFIG = "config"
+    BRIEFING = "briefing"
+    ACTOR = "actor"
+    TOPIC = "topic"
+    PAGE = "page"
+    TEMPLATE = "template"
+    STATIC = "static"
+    IGNORED = "ignored"
+
+
+# Editors leave these beside real files; they must never be read as content.
+_BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".part", ".crdownload")
+_SKIPPED_DIRS = {"__pycache__", "node_modules", ".cache", ".venv"}
+
+
+def is_editor_noise(name: str) -> bool:
+    """Hidden, backup, swap and lock files that editors and tools create and delete at will."""
+    return (
+        name.startswith((".", "#", "~$"))
+        or name.endswith(_BACKUP_SUFFIXES)
+        or name.isdigit()  # vim's write test file "4913"
+    )
+
+
+def classify(rel: str, output_dir: str = "public") -> Kind:
+    """Classify a site-relative POSIX path."""
+    parts = PurePosixPath(rel).parts
+    if not parts or any(is_editor_noise(p) for p in parts) or parts[0] in _SKIPPED_DIRS:
+        return Kind.IGNORED
+    if parts[0] == PurePosixPath(output_dir).parts[0]:
+        return Kind.IGNORED
+    if rel == CONFIG_NAME:
+        return Kind.CONFIG
+    suffix = PurePosixPath(rel).suffix.lower()
+    if parts[0] == "content" and len(parts) >= 3:
+        section = parts[1]
+        if section == "briefings" and suffix == ".md":
+            return Kind.BRIEFING
+        if section == "actors" and len(parts) == 3 and suffix in (".yaml", ".yml"):
+            return Kind.ACTOR
+        if section == "topics" and len(parts) == 3 and suffix in (".yaml", ".yml"):
+            return Kind.TOPIC
+        if section == "pages" and len(parts) == 3 and suffix == ".md":
+            return Kind.PAGE
+        return Kind.IGNORED
+    if parts[0] == "templates" and len(parts) >= 2:
+        return Kind.TEMPLATE
+    if parts[0] == "static" and len(parts) >= 2:
+        return Kind.STATIC
+    return Kind.IGNORED
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """The classified files of a site, each list sorted so iteration is deterministic."""
+
+    briefings: tuple[str, ...]
+    actors: tuple[str, ...]
+    topics: tuple[str, ...]
+    pages: tuple[str, ...]
+
+
+def walk_files(folder: Path) -> list[str]:
+    """All regular files below a folder as sorted POSIX paths relative to it, skipping noise early."""
+    out: list[str] = []
+    if not folder.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not is_editor_noise(d) and d not in _SKIPPED_DIRS)
+        base = Path(dirpath).relative_to(folder)
+        for name in filenames:
+            if not is_editor_noise(name):
+                out.append((base / name).as_posix())
+    return sorted(out)
+
+
+def discover(root: Path, output_dir: str = "public") -> SiteFiles:
+    """Find every content file of a site."""
+    found: dict[Kind, list[str]] = {k: [] for k in Kind}
+    for rel in walk_files(root / "content"):
+        path = f"content/{rel}"
+        found[classify(path, output_dir)].append(path)
+    return SiteFiles(
+        briefings=tuple(found[Kind.BRIEFING]),
+        actors=tuple(found[Kind.ACTOR]),
+        topics=tuple(found[Kind.TOPIC]),
+        pages=tuple(found[Kind.PAGE]),
+    )

@@ -1,0 +1,107 @@
+"""Source locations, the SiteError family and the Diagnostics collector that reports every error at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """Where a problem is: a site-relative path and 1-based line and column (0 = unknown)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.column:
+            return f"{self.path}:{self.line}:{self.column}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One error with where it is and what to do about it."""
+
+    location: SourceLocation
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Render as `path:line:col: error: message (hint)`, the form editors and CI can jump to."""
+        text = f"{self.location}: error: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class SiteError(Exception):
+    """Base of every error the tool reports to a user; carries one or more diagnostics."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics, key=_sort_key))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class ContentError(SiteError):
+    """Content, config or reference errors found while loading or linking."""
+
+
+class TemplateFailure(SiteError):
+    """A template could not be loaded or rendered."""
+
+
+class UsageError(Exception):
+    """Wrong command-line usage (exit code 2)."""
+
+
+def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.location.path, d.location.line, d.location.column, d.message)
+
+
+@dataclass
+class Diagnostics:
+    """Collects errors across a whole run so the user sees all of them, not just the first."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: SourceLocation, message: str, hint: str = "") -> None:
+        """Record one error."""
+        self.items.append(Diagnostic(location, message, hint))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        """Record errors found elsewhere (e.g. carried by a SiteError)."""
+        self.items.extend(other)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(sorted(self.items, key=_sort_key))
+
+    def raise_if_any(self, kind: type[SiteError] = ContentError) -> None:
+        """Stop the pipeline before anything is written when errors were collected."""
+        if self.items:
+            raise kind(self.items)
+
+
+def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Known names closest to a misspelt one, for "did you mean" hints."""
+    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.5)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the closest known names, or listing a few when none is close."""
+    options = closest(word, candidates)
+    if options:
+        return "did you mean " + " or ".join(repr(o) for o in options) + "?"
+    known = sorted(set(candidates))
+    if not known:
+        return ""
+    shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
+    return f"known: {shown}"

@@ -1,0 +1,189 @@
+"""The site graph: resolved references, slug collisions, who is in which briefing, topics, neighbours."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import Diagnostics, SourceLocation, did_you_mean
+from .markdown import RenderedBody
+from .models import Actor, Briefing, Content, Page, Topic
+
+# Site paths owned by generated sections; a standalone page may not take them.
+RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})
+
+
+@dataclass(frozen=True)
+class Related:
+    """A related briefing, its score and the reason shown to readers."""
+
+    slug: str
+    score: float
+    shared_actors: tuple[str, ...]
+    shared_topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteGraph:
+    """Every relation between briefings, actors and topics, computed once before rendering."""
+
+    briefings: tuple[Briefing, ...]  # newest first
+    actors: Mapping[str, Actor]
+    topics: Mapping[str, Topic]
+    pages: tuple[Page, ...]
+    bodies: Mapping[str, RenderedBody]  # by briefing slug
+    page_bodies: Mapping[str, RenderedBody]  # by page slug
+    briefing_actors: Mapping[str, tuple[str, ...]]  # slug -> actor ids (mentioned or listed), by first mention
+    mention_counts: Mapping[str, Counter[str]]  # slug -> actor id -> mentions
+    actor_briefings: Mapping[str, tuple[str, ...]]  # actor id -> slugs, newest first
+    topic_briefings: Mapping[str, tuple[str, ...]]  # topic slug -> slugs, newest first
+    related: Mapping[str, tuple[Related, ...]]
+    by_slug: Mapping[str, Briefing]
+    incoming: Mapping[str, tuple[tuple[str, str], ...]]  # actor id -> (other actor id, kind) pointing at it
+
+    def total_mentions(self, actor_id: str) -> int:
+        """How often an actor is mentioned in all bodies."""
+        return sum(self.mention_counts[slug][actor_id] for slug in self.actor_briefings.get(actor_id, ()))
+
+
+def check_references(content: Content, diagnostics: Diagnostics) -> None:
+    """Every actor id written anywhere must name an actor file; unknown ones get the closest ids."""
+    known = {a.id for a in content.actors}
+
+    def check(actor_id: str, path: str, line: int, what: str) -> None:
+        if actor_id and actor_id not in known:
+            diagnostics.error(SourceLocation(path, line), f"unknown actor {actor_id!r} in {what}",
+                              did_you_mean(actor_id, known) or "add an actor file content/actors/<id>.yaml")
+
+    for briefing in content.briefings:
+        for actor_id, line in zip(briefing.actors, briefing.actor_lines, strict=False):
+            check(actor_id, briefing.path, line, "'actors'")
+    for actor in content.actors:
+        check(actor.country, actor.path, actor.country_line, "'country'")
+        for role in actor.roles:
+            check(role.of, actor.path, role.of_line, "'roles'")
+        for relation in actor.relations:
+            check(relation.actor, actor.path, relation.line, "'relations'")
+
+
+def check_slugs(content: Content, diagnostics: Diagnostics) -> None:
+    """Two briefings may not share a slug; standalone pages may not take a section's path."""
+    seen: dict[str, Briefing] = {}
+    for briefing in sorted(content.briefings, key=lambda b: b.path):
+        other = seen.get(briefing.slug)
+        if other is not None:
+            diagnostics.error(
+                SourceLocation(briefing.path, 1),
+                f"briefing slug {briefing.slug!r} is also used by {other.path}",
+                "give one of them a different file name or a 'slug:' in its front matter",
+            )
+        else:
+            seen[briefing.slug] = briefing
+    pages: dict[str, Page] = {}
+    for page in content.pages:
+        if page.slug in RESERVED_SLUGS:
+            diagnostics.error(SourceLocation(page.path, 1), f"page slug {page.slug!r} is reserved for a site section",
+                              "rename the file or set another 'slug:'")
+        elif page.slug in pages:
+            diagnostics.error(SourceLocation(page.path, 1),
+                              f"page slug {page.slug!r} is also used by {pages[page.slug].path}")
+        pages[page.slug] = page
+
+
+def topic_title(slug: str) -> str:
+    """A readable title for a topic used without a topic file."""
+    return slug.replace("-", " ").capitalize()
+
+
+def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
+                page_bodies: Mapping[str, RenderedBody]) -> SiteGraph:
+    """Link everything; content must already be free of reference and slug errors."""
+    briefings = tuple(sorted(content.briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
+    actors = {a.id: a for a in content.actors}
+    topics = {t.slug: t for t in content.topics}
+    for b in briefings:
+        for slug in b.topics:
+            topics.setdefault(slug, Topic(slug=slug, title=topic_title(slug)))
+    briefing_actors: dict[str, tuple[str, ...]] = {}
+    mention_counts: dict[str, Counter[str]] = {}
+    actor_briefings: dict[str, list[str]] = defaultdict(list)
+    topic_briefings: dict[str, list[str]] = defaultdict(list)
+    for b in briefings:
+        counts = Counter(m.actor_id for m in bodies[b.slug].mentions)
+        ordered = list(dict.fromkeys([m.actor_id for m in bodies[b.slug].mentions] + list(b.actors)))
+        briefing_actors[b.slug] = tuple(ordered)
+        mention_counts[b.slug] = counts
+        for actor_id in ordered:
+            actor_briefings[actor_id].append(b.slug)
+        for slug in b.topics:
+            topic_briefings[slug].append(b.slug)
+    return SiteGraph(
+        briefings=briefings,
+        actors=dict(sorted(actors.items())),
+        topics=dict(sorted(topics.items())),
+        pages=tuple(sorted(content.pages, key=lambda p: (p.weight, p.title, p.slug))),
+        bodies=bodies,
+        page_bodies=page_bodies,
+        briefing_actors=briefing_actors,
+        mention_counts=mention_counts,
+        actor_briefings={k: tuple(v) for k, v in sorted(actor_briefings.items())},
+        topic_briefings={k: tuple(v) for k, v in sorted(topic_briefings.items())},
+        related=_related(briefings, briefing_actors, len(briefings)),
+        by_slug={b.slug: b for b in briefings},
+        incoming=_incoming(content.actors),
+    )
+
+
+def _incoming(actors: tuple[Actor, ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Relations seen from their target, so both sides of 'sister-of' can be shown."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for actor in actors:
+        for relation in actor.relations:
+            if relation.actor != actor.id:
+                found[relation.actor].append((actor.id, relation.kind))
+    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+
+def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+             total: int, limit: int = 5) -> dict[str, tuple[Related, ...]]:
+    """Score pairs by shared actors weighted by rarity (idf), shared topics and closeness in time.
+
+    An actor in every briefing says nothing about relatedness, so its weight is log(N/df),
+    which is zero for it; a topic counts like a moderately rare actor; time decays over months.
+    Candidates come only from briefings that share something, so cost follows the graph, not N².
+    """
+    df: Counter[str] = Counter()
+    by_actor: dict[str, list[int]] = defaultdict(list)
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for index, b in enumerate(briefings):
+        for actor_id in briefing_actors[b.slug]:
+            df[actor_id] += 1
+            by_actor[actor_id].append(index)
+        for topic in b.topics:
+            by_topic[topic].append(index)
+    idf = {a: math.log((total + 1) / (n + 0.5)) for a, n in df.items()}
+    result: dict[str, tuple[Related, ...]] = {}
+    for index, b in enumerate(briefings):
+        mine = set(briefing_actors[b.slug])
+        candidates: set[int] = set()
+        for actor_id in mine:
+            if len(by_actor[actor_id]) < total or total < 3:
+                candidates.update(by_actor[actor_id])
+        for topic in b.topics:
+            candidates.update(by_topic[topic])
+        candidates.discard(index)
+        scored = []
+        for other_index in candidates:
+            other = briefings[other_index]
+            shared_actors = sorted(mine & set(briefing_actors[other.slug]), key=lambda a: (-idf[a], a))
+            shared_topics = sorted(set(b.topics) & set(other.topics))
+            days = abs((b.date - other.date).total_seconds()) / 86400
+            score = sum(idf[a] for a in shared_actors) + 1.0 * len(shared_topics)
+            score *= 1.0 / (1.0 + days / 90.0) ** 0.5
+            if score > 0:
+                scored.append(Related(other.slug, round(score, 9), tuple(shared_actors), tuple(shared_topics)))
+        scored.sort(key=lambda r: (-r.score, r.slug))
+        result[b.slug] = tuple(scored[:limit])
+    return result

@@ -1,0 +1,226 @@
+"""Markdown to HTML with markdown-it-py: safe links, heading anchors, and actor mentions woven into text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .actors import Matcher
+from .config import MarkdownConfig
+from .urls import is_safe_href, slugify
+
+# Tokens whose text is never searched for mentions, and that end a run of searchable text.
+_OPAQUE_INLINE = {"code_inline", "image", "html_inline", "math_inline"}
+
+
+@dataclass(frozen=True)
+class RenderedMention:
+    """A mention as found in a rendered body, with the block text around it for context."""
+
+    actor_id: str
+    text: str
+    context: str  # the plain text of the paragraph or list item it stands in
+    line: int  # 1-based line in the source file
+
+
+@dataclass(frozen=True)
+class OutLink:
+    """A link written in a body, kept for link checking."""
+
+    href: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """A body as HTML plus what the graph needs from it."""
+
+    html: str
+    mentions: tuple[RenderedMention, ...]
+    links: tuple[OutLink, ...]
+
+
+@dataclass
+class _RenderState:
+    """Per-document state passed through markdown-it's env; nothing is shared between documents."""
+
+    matcher: Matcher | None
+    link_mode: str
+    actor_href: Callable[[str], str]
+    line_offset: int
+    linked: set[str] = field(default_factory=set)
+    mentions: list[RenderedMention] = field(default_factory=list)
+    links: list[OutLink] = field(default_factory=list)
+
+
+def create_markdown(options: MarkdownConfig) -> MarkdownIt:
+    """A CommonMark parser with tables, strikethrough, footnotes and heading anchors.
+
+    Raw HTML is off unless the config turns it on, since bodies come from scraped news, and
+    link validation is ours so that javascript:, vbscript: and data: never become links.
+    """
+    md = MarkdownIt("commonmark", {"html": options.html, "typographer": options.typographer,
+                                   "xhtmlOut": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    if options.anchors:
+        md.use(anchors_plugin, min_level=1, max_level=4, slug_func=_anchor_slug)
+    md.validateLink = is_safe_href  # type: ignore[method-assign]
+    md.core.ruler.push("demote_headings", _demote_headings)
+    md.core.ruler.push("actor_mentions", _weave_mentions)
+    md.core.ruler.push("collect_links", _collect_links)
+    md.add_render_rule("mention_open", _render_mention_open)
+    md.add_render_rule("mention_close", _render_mention_close)
+    return md
+
+
+def _anchor_slug(text: str) -> str:
+    return slugify(text) or "section"
+
+
+def render_body(md: MarkdownIt, body: str, *, matcher: Matcher | None, link_mode: str,
+                actor_href: Callable[[str], str], line_offset: int = 1) -> RenderedBody:
+    """Render one body; `actor_href` gives the link to a profile as seen from the page of this body."""
+    state = _RenderState(matcher, link_mode, actor_href, line_offset)
+    env: dict[str, Any] = {"site_builder": state}
+    html = md.render(body, env)
+    return RenderedBody(html, tuple(state.mentions), tuple(state.links))
+
+
+def _state(env: EnvType) -> _RenderState | None:
+    value = env.get("site_builder") if isinstance(env, dict) else None
+    return value if isinstance(value, _RenderState) else None
+
+
+def _demote_headings(state: StateCore) -> None:
+    """The page title is the only <h1>; a body that uses '#' gets every heading one level down."""
+    tokens = state.tokens
+    if not any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        return
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _weave_mentions(state: StateCore) -> None:
+    """Wrap mentions in every inline block except headings; links, code, images and HTML stay untouched."""
+    rs = _state(state.env)
+    if rs is None or rs.matcher is None:
+        return
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        if index and tokens[index - 1].type == "heading_open":
+            continue
+        line = (token.map[0] if token.map else 0) + rs.line_offset
+        context = _plain_text(token.children)
+        token.children = _weave_inline(token.children, rs, context, line)
+
+
+def _plain_text(children: Sequence[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _weave_inline(children: list[Token], rs: _RenderState, context: str, line: int) -> list[Token]:
+    out: list[Token] = []
+    run: list[Token] = []
+    link_depth = 0
+
+    def flush() -> None:
+        if run:
+            out.extend(_mention_tokens(run, rs, context, line))
+            run.clear()
+
+    for child in children:
+        if child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth = max(0, link_depth - 1)
+        if link_depth == 0 and child.type in ("text", "softbreak"):
+            run.append(child)
+            continue
+        flush()
+        out.append(child)
+    flush()
+    return out
+
+
+def _mention_tokens(run: list[Token], rs: _RenderState, context: str, line: int) -> list[Token]:
+    """Re-tokenise a run of text and soft breaks with mentions wrapped around exactly the matched text."""
+    text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
+    assert rs.matcher is not None
+    found = [m for m in rs.matcher.find(text) if m.actor_id is not None]
+    if not found:
+        return run
+    out: list[Token] = []
+    cursor = 0
+    for mention in found:
+        out.extend(_plain_tokens(text[cursor : mention.start]))
+        actor_id = mention.actor_id
+        assert actor_id is not None
+        as_link = rs.link_mode == "all" or (rs.link_mode == "first" and actor_id not in rs.linked)
+        if as_link:
+            rs.linked.add(actor_id)
+        opening = Token("mention_open", "a" if as_link else "span", 1)
+        opening.attrSet("class", "mention")
+        opening.attrSet("data-actor", actor_id)
+        if as_link:
+            opening.attrSet("href", rs.actor_href(actor_id))
+        inner = Token("text", "", 0)
+        inner.content = mention.text
+        out.extend([opening, inner, Token("mention_close", opening.tag, -1)])
+        rs.mentions.append(RenderedMention(actor_id, mention.text, context, line))
+        cursor = mention.end
+    out.extend(_plain_tokens(text[cursor:]))
+    return out
+
+
+def _plain_tokens(text: str) -> list[Token]:
+    out: list[Token] = []
+    for index, piece in enumerate(text.split("\n")):
+        if index:
+            out.append(Token("softbreak", "br", 0))
+        if piece:
+            token = Token("text", "", 0)
+            token.content = piece
+            out.append(token)
+    return out
+
+
+def _render_mention_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    return f"<{token.tag}{self.renderAttrs(token)}>"
+
+
+def _render_mention_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    return f"</{tokens[idx].tag}>"
+
+
+def _collect_links(state: StateCore) -> None:
+    """Remember every link target with its line for the link checker."""
+    rs = _state(state.env)
+    if rs is None:
+        return
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = (token.map[0] if token.map else 0) + rs.line_offset
+        for child in token.children:
+            href = child.attrGet("href") if child.type == "link_open" else None
+            if isinstance(href, str):
+                rs.links.append(OutLink(href, line))

@@ -1,0 +1,120 @@
+"""Frozen content models; relations are held by id so the graph stays the single source of links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited source of a briefing."""
+
+    title: str
+    url: str
+    publisher: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One briefing file: front matter plus the markdown body, not yet rendered."""
+
+    path: str  # site-relative path, used in diagnostics
+    slug: str
+    title: str
+    date: datetime
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    updated: datetime | None = None
+    summary: str = ""
+    key_points: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    actor_lines: tuple[int, ...] = ()  # line of each entry of `actors`, for diagnostics
+    sources: tuple[Source, ...] = ()
+    dateline: str = ""
+    agency: str = ""
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A position an actor held, optionally in another actor (`of`)."""
+
+    title: str
+    of: str = ""
+    of_line: int = 0
+    start: str = ""
+    end: str = ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed edge to another actor, as written in the actor file."""
+
+    actor: str
+    kind: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One actor file; the file name is the id."""
+
+    path: str
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    alias_lines: tuple[int, ...] = ()
+    summary: str = ""
+    country: str = ""
+    country_line: int = 0
+    roles: tuple[Role, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    links: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    image: str = ""
+    name_line: int = 1
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic, from a file in content/topics or created by use in a briefing."""
+
+    slug: str
+    title: str
+    summary: str = ""
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page such as 'about' or 'methodology'."""
+
+    path: str
+    slug: str
+    title: str
+    body: str
+    body_line: int
+    summary: str = ""
+    weight: int = 0
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from a site folder, sorted for deterministic iteration."""
+
+    briefings: tuple[Briefing, ...]
+    actors: tuple[Actor, ...]
+    topics: tuple[Topic, ...]
+    pages: tuple[Page, ...]

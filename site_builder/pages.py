@@ -1,0 +1,236 @@
+"""Plan every output page as a pure PageSpec: where it goes, which template, what it shows, what it depends on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from .config import Config
+from .graph import SiteGraph
+from .presentation import Presenter
+from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
+from .views import (
+    ActorCount,
+    ActorGroup,
+    FeedEntry,
+    FeedView,
+    MonthGroup,
+    NavItem,
+    PageMeta,
+    PageView,
+    Pagination,
+    SiteView,
+    SitemapEntry,
+    YearGroup,
+)
+
+# Above this many briefings the archive index lists months only; each year page lists its briefings.
+ARCHIVE_INDEX_LIMIT = 200
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output file: rendered from `template` with `context`, or written from `body` as is."""
+
+    url: str  # site path
+    template: str
+    section: str
+    title: str
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    body: str | None = None  # for generated files that need no template (the search index)
+    in_sitemap: bool = True
+    lastmod: str = ""
+
+
+def site_view(config: Config, graph: SiteGraph) -> SiteView:
+    """Values every page shares."""
+    nav = (
+        NavItem("briefings", "Briefings", "briefings/"),
+        NavItem("actors", "Actors", "actors/"),
+        NavItem("topics", "Topics", "topics/"),
+        NavItem("archive", "Archive", "archive/"),
+        NavItem("search", "Search", "search/"),
+    )
+    pages = tuple(NavItem("pages", p.title, page_path(p.slug)) for p in graph.pages)
+    return SiteView(config.title, config.description, config.language, config.base_url, nav, "feed.xml", pages)
+
+
+def page_meta(spec: PageSpec, config: Config) -> PageMeta:
+    """The `page` value of a template."""
+    return PageMeta(spec.url, spec.section, spec.title, spec.description or config.description,
+                    absolute_url(config.base_url, spec.url))
+
+
+def plan_pages(config: Config, graph: SiteGraph, build_time: datetime) -> Iterator[PageSpec]:
+    """Every page of the site, in a fixed order."""
+    p = Presenter(config, graph)
+    yield from _home(config, graph, p)
+    yield from _briefings(config, graph, p)
+    yield from _actors(config, graph, p, build_time)
+    yield from _topics(config, graph, p, build_time)
+    yield from _archive(graph, p)
+    for page in graph.pages:
+        body = Markup(graph.page_bodies[page.slug].html)  # noqa: S704 - our renderer, raw HTML off
+        yield PageSpec(page_path(page.slug), "page.html", "pages", page.title, page.summary,
+                       {"content_page": PageView(page.title, page.summary, body)})
+    yield PageSpec("search/", "search.html", "search", "Search")
+    yield PageSpec("search-index.json", "", "search", "", body=search_index(graph, p), in_sitemap=False)
+    yield PageSpec("404.html", "404.html", "error", "Page not found", in_sitemap=False)
+    yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", tuple(b.slug for b in graph.briefings),
+                build_time)
+
+
+def _lastmod(graph: SiteGraph, slugs: tuple[str, ...]) -> str:
+    dates = [graph.by_slug[s].updated or graph.by_slug[s].date for s in slugs[:50]]
+    return max(dates).date().isoformat() if dates else ""
+
+
+def _paginate(base: str, total_items: int, per_page: int) -> list[Pagination]:
+    pages = max(1, -(-total_items // per_page))
+    urls = tuple(base if n == 1 else f"{base}page/{n}/" for n in range(1, pages + 1))
+    return [Pagination(n, pages, urls[n - 2] if n > 1 else "", urls[n] if n < pages else "", urls)
+            for n in range(1, pages + 1)]
+
+
+def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+    slugs = tuple(b.slug for b in graph.briefings)
+    yield PageSpec("", "home.html", "home", "", config.description, {
+        "latest": p.cards(slugs[: config.pagination.home]),
+        "top_actors": p.actor_counts(limit=10),
+        "topics": tuple(p.topic_card(t) for t in graph.topics),
+    }, lastmod=_lastmod(graph, slugs))
+
+
+def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+    for index, b in enumerate(graph.briefings):
+        yield PageSpec(briefing_path(b.slug), "briefing.html", "briefings", b.title, b.summary,
+                       {"briefing": p.briefing(b, index)},
+                       lastmod=(b.updated or b.date).date().isoformat())
+    slugs = tuple(b.slug for b in graph.briefings)
+    per = config.pagination.per_page
+    for pagination in _paginate("briefings/", len(slugs), per):
+        start = (pagination.number - 1) * per
+        title = "Briefings" if pagination.number == 1 else f"Briefings, page {pagination.number}"
+        yield PageSpec(pagination.page_urls[pagination.number - 1], "briefings.html", "briefings", title, "",
+                       {"briefings": p.cards(slugs[start:start + per]), "pagination": pagination,
+                        "total": len(slugs)}, lastmod=_lastmod(graph, slugs[start:start + per]))
+
+
+def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
+    counts = {c.actor.id: c for c in p.actor_counts()}
+    groups = []
+    for kind in config.actor_types:
+        members = [a for a in graph.actors.values() if a.type == kind.id]
+        if not members:
+            continue
+        rows = tuple(counts.get(a.id) or _zero(p, a.id) for a in sorted(members, key=lambda a: a.name))
+        groups.append(ActorGroup(kind.id, kind.plural, rows))
+    yield PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
+                   {"groups": tuple(groups), "total": len(graph.actors)})
+    for actor in graph.actors.values():
+        view = p.actor(actor)
+        yield PageSpec(actor_path(actor.id), "actor.html", "actors", actor.name, actor.summary, {"actor": view},
+                       lastmod=_lastmod(graph, graph.actor_briefings.get(actor.id, ())))
+        yield _feed(config, graph, p, view.feed_url, f"{actor.name} · {config.title}", actor.summary,
+                    actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time)
+
+
+def _zero(p: Presenter, actor_id: str) -> ActorCount:
+    return ActorCount(p.actor_ref(actor_id), 0, 0)
+
+
+def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
+    cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
+    yield PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
+    per = config.pagination.per_page
+    for slug, topic in graph.topics.items():
+        slugs = graph.topic_briefings.get(slug, ())
+        card = p.topic_card(slug)
+        actors = p.actor_counts(slugs, limit=12)
+        for pagination in _paginate(topic_path(slug), len(slugs), per):
+            start = (pagination.number - 1) * per
+            title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
+            yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
+                           topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
+                                           "pagination": pagination, "actors": actors},
+                           lastmod=_lastmod(graph, slugs[start:start + per]))
+        yield _feed(config, graph, p, topic_path(slug) + "feed.xml", f"{topic.title} · {config.title}",
+                    topic.summary, topic_path(slug), slugs, build_time)
+
+
+def _archive(graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+    by_year: dict[int, dict[int, list[str]]] = {}
+    for b in graph.briefings:
+        by_year.setdefault(b.date.year, {}).setdefault(b.date.month, []).append(b.slug)
+    full_index = len(graph.briefings) <= ARCHIVE_INDEX_LIMIT
+
+    def year_group(year: int, with_briefings: bool) -> YearGroup:
+        months = tuple(
+            MonthGroup(f"{year}-{month:02d}", f"{_MONTHS[month - 1]} {year}", len(slugs),
+                       f"{archive_year_path(year)}#{year}-{month:02d}",
+                       p.cards(slugs) if with_briefings else ())
+            for month, slugs in sorted(by_year[year].items(), reverse=True)
+        )
+        return YearGroup(year, archive_year_path(year), sum(m.count for m in months), months)
+
+    years = sorted(by_year, reverse=True)
+    yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
+                   {"years": tuple(year_group(y, full_index) for y in years), "year": None})
+    summary = tuple(year_group(y, False) for y in years)
+    for year in years:
+        yield PageSpec(archive_year_path(year), "archive.html", "archive", f"Archive {year}", "",
+                       {"years": summary, "year": year_group(year, True)})
+
+
+def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, subtitle: str,
+          alternate: str, slugs: tuple[str, ...], build_time: datetime) -> PageSpec:
+    base = config.base_url
+    entries = []
+    for slug in slugs[: config.feeds.entries]:
+        b = graph.by_slug[slug]
+        link = absolute_url(base, briefing_path(slug))
+        content = graph.bodies[slug].html if config.feeds.full_content else ""
+        entries.append(FeedEntry(link, b.title, link, b.date, b.updated or b.date, b.summary, content,
+                                 tuple(graph.topics[t].title for t in b.topics)))
+    updated = max((e.updated for e in entries), default=build_time)
+    feed = FeedView(absolute_url(base, url), title, subtitle, absolute_url(base, url),
+                    absolute_url(base, alternate), updated, tuple(entries))
+    return PageSpec(url, "feed.xml", "feed", title, context={"feed": feed}, in_sitemap=False)
+
+
+def search_index(graph: SiteGraph, p: Presenter) -> str:
+    """A small JSON index for the theme's client-side search."""
+    items: list[dict[str, Any]] = []
+    for b in graph.briefings:
+        card = p.card(b.slug)
+        items.append({"kind": "briefing", "url": card.url, "title": b.title, "summary": b.summary,
+                      "date": b.date.date().isoformat(),
+                      "actors": [graph.actors[a].name for a in graph.briefing_actors[b.slug]],
+                      "topics": [t.title for t in card.topics]})
+    for actor in graph.actors.values():
+        items.append({"kind": "actor", "url": actor_path(actor.id), "title": actor.name, "summary": actor.summary,
+                      "date": "", "actors": list(actor.aliases), "topics": []})
+    for slug, topic in graph.topics.items():
+        items.append({"kind": "topic", "url": topic_path(slug), "title": topic.title, "summary": topic.summary,
+                      "date": "", "actors": [], "topics": []})
+    return json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def sitemap_entries(config: Config, specs: list[PageSpec]) -> tuple[SitemapEntry, ...]:
+    """Sitemap rows for every HTML page that belongs in it."""
+    return tuple(SitemapEntry(absolute_url(config.base_url, s.url), s.lastmod)
+                 for s in sorted(specs, key=lambda s: s.url) if s.in_sitemap)
+
+
+def epoch_time(value: str | None) -> datetime:
+    """The build time stamp: SOURCE_DATE_EPOCH when given, so output does not depend on the clock."""
+    seconds = int(value) if value and value.strip().isdigit() else 0
+    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -1,0 +1,182 @@
+"""Turn graph entities into the view objects templates see; every list is built here, in one order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup
+
+from .config import Config
+from .graph import SiteGraph
+from .models import Actor, Briefing, Role
+from .urls import actor_path, briefing_path, topic_path
+from .views import (
+    ActorCount,
+    ActorRef,
+    ActorView,
+    BriefingCard,
+    BriefingView,
+    LinkView,
+    RelatedCard,
+    RelationView,
+    RoleView,
+    SourceView,
+    TopicCard,
+    TopicRef,
+)
+
+# How a relation reads from each side: "sister-of" on Kim Yo Jong is "Sibling of" on Kim Jong Un.
+_INVERSE_LABELS = {
+    "sister-of": "Sibling of", "brother-of": "Sibling of", "sibling-of": "Sibling of",
+    "spouse-of": "Spouse of", "parent-of": "Child of", "child-of": "Parent of",
+    "member-of": "Member", "leader-of": "Led by", "founder-of": "Founded by",
+    "subordinate-of": "Superior of", "ally-of": "Ally of", "part-of": "Includes",
+    "rival-of": "Rival of", "successor-of": "Predecessor of", "predecessor-of": "Successor of",
+    "owner-of": "Owned by", "based-in": "Base of",
+}
+_LINK_LABELS = {"wikipedia": "Wikipedia", "wikidata": "Wikidata", "website": "Website", "twitter": "X (Twitter)"}
+CARD_ACTORS = 6
+
+
+def relation_label(kind: str) -> str:
+    """'sister-of' → 'Sister of'."""
+    return kind.replace("-", " ").capitalize()
+
+
+def inverse_label(kind: str) -> str:
+    """How a relation reads on the other actor's profile."""
+    return _INVERSE_LABELS.get(kind, relation_label(kind) + " (inverse)" if kind.endswith("-of") else
+                               relation_label(kind))
+
+
+@dataclass
+class Presenter:
+    """Builds and memoises view objects for one build; cards are shared by every list that shows them."""
+
+    config: Config
+    graph: SiteGraph
+    _cards: dict[str, BriefingCard] = field(default_factory=dict)
+
+    def actor_ref(self, actor_id: str, role: str = "") -> ActorRef:
+        """A link to an actor."""
+        actor = self.graph.actors[actor_id]
+        kind = self.config.actor_type(actor.type)
+        return ActorRef(actor.id, actor.name, actor.type, kind.label, actor_path(actor.id), role)
+
+    def topic_ref(self, slug: str) -> TopicRef:
+        """A link to a topic."""
+        return TopicRef(slug, self.graph.topics[slug].title, topic_path(slug))
+
+    def card(self, slug: str) -> BriefingCard:
+        """A briefing as a list row."""
+        cached = self._cards.get(slug)
+        if cached is None:
+            b = self.graph.by_slug[slug]
+            cached = BriefingCard(
+                slug=b.slug, title=b.title, url=briefing_path(b.slug), date=b.date, summary=b.summary,
+                dateline=b.dateline, agency=b.agency,
+                topics=tuple(self.topic_ref(t) for t in b.topics),
+                actors=tuple(self.actor_ref(a) for a in self.graph.briefing_actors[slug][:CARD_ACTORS]),
+            )
+            self._cards[slug] = cached
+        return cached
+
+    def cards(self, slugs: tuple[str, ...] | list[str]) -> tuple[BriefingCard, ...]:
+        """Several cards in the given order."""
+        return tuple(self.card(s) for s in slugs)
+
+    def briefing(self, b: Briefing, index: int) -> BriefingView:
+        """The full view of one briefing; `index` is its place in the newest-first list."""
+        graph = self.graph
+        older = graph.briefings[index + 1].slug if index + 1 < len(graph.briefings) else None
+        newer = graph.briefings[index - 1].slug if index > 0 else None
+        return BriefingView(
+            card=self.card(b.slug),
+            updated=b.updated,
+            key_points=b.key_points,
+            body_html=Markup(graph.bodies[b.slug].html),  # noqa: S704 - produced by our renderer, raw HTML off
+            sources=tuple(SourceView(s.title, s.url, s.publisher, s.date) for s in b.sources),
+            actors=tuple(self.actor_ref(a, role_at(graph.actors[a], b.date)) for a in graph.briefing_actors[b.slug]),
+            previous=self.card(older) if older else None,
+            next=self.card(newer) if newer else None,
+            related=tuple(RelatedCard(self.card(r.slug), self.related_reason(r.shared_actors, r.shared_topics))
+                          for r in graph.related[b.slug]),
+        )
+
+    def related_reason(self, actors: tuple[str, ...], topics: tuple[str, ...]) -> str:
+        """'Also about Wagner Group and Kim Yo Jong' from the most telling shared actors, else topics."""
+        names = [self.graph.actors[a].name for a in actors[:2]]
+        if not names:
+            names = [self.graph.topics[t].title for t in topics[:2]]
+        if not names:
+            return ""
+        return "Also about " + " and ".join(names)
+
+    def actor(self, actor: Actor) -> ActorView:
+        """A full actor profile."""
+        graph = self.graph
+        return ActorView(
+            ref=self.actor_ref(actor.id),
+            aliases=actor.aliases,
+            summary=actor.summary,
+            country=self.actor_ref(actor.country) if actor.country else None,
+            roles=tuple(RoleView(r.title, self.actor_ref(r.of) if r.of else None, r.start, r.end)
+                        for r in actor.roles),
+            relations=self.relations(actor),
+            links=tuple(LinkView(_LINK_LABELS.get(k, k.replace("-", " ").capitalize()), u)
+                        for k, u in actor.links.items()),
+            image=actor.image,
+            briefings=self.cards(graph.actor_briefings.get(actor.id, ())),
+            mentions=graph.total_mentions(actor.id),
+            feed_url=actor_path(actor.id) + "feed.xml",
+        )
+
+    def relations(self, actor: Actor) -> tuple[RelationView, ...]:
+        """Relations written on this actor plus those other actors declare towards it."""
+        out = [RelationView(relation_label(r.kind), self.actor_ref(r.actor)) for r in actor.relations]
+        for other_id, kind in self.graph.incoming.get(actor.id, ()):
+            out.append(RelationView(inverse_label(kind), self.actor_ref(other_id)))
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for view in out:
+            key = (view.label, view.actor.id)
+            if key not in seen:
+                seen.add(key)
+                unique.append(view)
+        return tuple(unique)
+
+    def actor_counts(self, slugs: tuple[str, ...] | None = None, limit: int | None = None) -> tuple[ActorCount, ...]:
+        """Actors ranked by briefings then mentions, over some briefings (all when None)."""
+        graph = self.graph
+        chosen = graph.briefings if slugs is None else tuple(graph.by_slug[s] for s in slugs)
+        in_briefings: Counter[str] = Counter()
+        mentions: Counter[str] = Counter()
+        for b in chosen:
+            in_briefings.update(graph.briefing_actors[b.slug])
+            mentions.update(graph.mention_counts[b.slug])
+        ranked = sorted(in_briefings, key=lambda a: (-in_briefings[a], -mentions[a], graph.actors[a].name))
+        return tuple(ActorCount(self.actor_ref(a), in_briefings[a], mentions[a]) for a in ranked[:limit])
+
+    def topic_card(self, slug: str) -> TopicCard:
+        """A topic with its size and latest date."""
+        slugs = self.graph.topic_briefings.get(slug, ())
+        latest: datetime | None = self.graph.by_slug[slugs[0]].date if slugs else None
+        return TopicCard(self.topic_ref(slug), self.graph.topics[slug].summary, len(slugs), latest)
+
+
+def role_at(actor: Actor, when: datetime) -> str:
+    """The role an actor held on a date, from its roles' from/to (years or dates)."""
+    day = when.date().isoformat()
+    for role in actor.roles:
+        if _within(day, role):
+            return role.title
+    return ""
+
+
+def _within(day: str, role: Role) -> bool:
+    start = role.start or "0000"
+    end = role.end or "9999"
+    # Compare as text: "2012" <= "2023-01-29" works because a year sorts before its own dates.
+    return start[: len(day)] <= day and day[: len(end)] <= end

@@ -1,0 +1,23 @@
+"""Create a new site from the starter folder shipped with the package."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .discover import walk_files
+
+STARTER = Path(__file__).parent / "starter"
+
+
+def create_site(root: Path) -> list[Path]:
+    """Copy the starter site into a new folder; returns the files created, in order."""
+    created = []
+    for rel in walk_files(STARTER):
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STARTER / rel, target)
+        created.append(target)
+    for folder in ("templates", "static"):  # empty, but where overrides go
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    return created

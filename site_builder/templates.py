@@ -1,0 +1,121 @@
+"""The Jinja environment: autoescape, StrictUndefined, site templates over the theme, errors with file:line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Diagnostic, SourceLocation, TemplateFailure
+
+THEMES_DIR = Path(__file__).parent / "themes"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def theme_dir(theme: str) -> Path:
+    """The folder of a built-in theme."""
+    return THEMES_DIR / theme
+
+
+def available_themes() -> list[str]:
+    """Names of the built-in themes."""
+    return sorted(p.name for p in THEMES_DIR.iterdir() if (p / "templates").is_dir())
+
+
+def fmtdate(value: date | datetime | None, style: str = "long") -> str:
+    """Format a date without the C locale, so output is the same on every machine."""
+    if value is None:
+        return ""
+    if style == "rfc3339":
+        if isinstance(value, datetime):
+            return value.isoformat(timespec="seconds")
+        return value.isoformat() + "T00:00:00Z"
+    if style == "iso":
+        return value.isoformat()[:10]
+    month = _MONTHS[value.month - 1]
+    if style == "month":
+        return f"{month} {value.year}"
+    if style == "short":
+        return f"{value.day} {month[:3]} {value.year}"
+    if style == "long":
+        return f"{value.day} {month} {value.year}"
+    raise ValueError(f"unknown date style {style!r}; use long, short, iso, month or rfc3339")
+
+
+def create_environment(site_root: Path, theme: str) -> jinja2.Environment:
+    """Site `templates/` first, then the theme: a site overrides any theme file by giving the same name."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(site_root / "templates")),
+        jinja2.FileSystemLoader(str(theme_dir(theme) / "templates")),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True,
+                                            default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["fmtdate"] = fmtdate
+    return env
+
+
+class Templates:
+    """A Jinja environment plus where its files live, so errors name paths users recognise."""
+
+    def __init__(self, site_root: Path, theme: str) -> None:
+        self.site_root = site_root
+        self.theme = theme
+        self.env = create_environment(site_root, theme)
+
+    def display_path(self, filename: str | None, name: str | None) -> str:
+        """A site template as `templates/x.html`; a theme template as `<theme briefing>/templates/x.html`."""
+        if not filename:
+            return name or "<template>"
+        path = Path(filename).resolve()
+        for base, label in ((self.site_root.resolve(), ""), (theme_dir(self.theme).resolve(), f"<theme {self.theme}>/")):
+            try:
+                return label + path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
+
+    def location(self, exc: BaseException, fallback: str) -> SourceLocation:
+        """The template file and line an exception came from."""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            return SourceLocation(self.display_path(exc.filename, exc.name), exc.lineno or 0)
+        tb = exc.__traceback__
+        found: SourceLocation | None = None
+        while tb is not None:
+            template = tb.tb_frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                lineno = template.get_corresponding_lineno(tb.tb_lineno)
+                found = SourceLocation(self.display_path(template.filename, template.name), lineno)
+            tb = tb.tb_next
+        return found or SourceLocation(fallback)
+
+    def render(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render one template; any template problem becomes a TemplateFailure naming file and line."""
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateFailure([Diagnostic(
+                SourceLocation(f"templates/{exc.name}"), f"template {exc.name!r} not found",
+                "add it to the site's templates/ folder or check the theme name")]) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateFailure([Diagnostic(self.location(exc, name), f"template syntax error: {exc.message}")]
+                                  ) from exc
+        except jinja2.UndefinedError as exc:
+            raise TemplateFailure([Diagnostic(
+                self.location(exc, name), f"template error: {exc.message}",
+                "check the variable name against the template context in the README")]) from exc
+        except Exception as exc:  # a filter or view raised: still report where in the template
+            raise TemplateFailure([Diagnostic(
+                self.location(exc, name), f"template error: {type(exc).__name__}: {exc}")]) from exc

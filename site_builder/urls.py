@@ -1,0 +1,113 @@
+"""The single URL and output-path policy: site paths, slugs, relative links and absolute URLs."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_SLUG_OK = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+_SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "ftps", "tel", "news", "irc", "ircs", "xmpp")
+
+
+def slugify(text: str) -> str:
+    """Lowercase words joined by hyphens; letters of any script are kept, everything else dropped.
+
+    Non-Latin titles keep their letters so a Korean or Russian desk still gets readable slugs.
+    """
+    normal = unicodedata.normalize("NFKC", text).lower()
+    normal = normal.replace("'", "").replace("’", "")
+    words = re.findall(r"[^\W_]+", normal)
+    return "-".join(words)
+
+
+def is_valid_slug(slug: str) -> bool:
+    """A slug is one path segment of word characters and inner hyphens, nothing that can climb out."""
+    return bool(_SLUG_OK.match(slug)) and slug == slug.lower()
+
+
+def slug_from_filename(path: str) -> str:
+    """The slug a briefing gets from its file name: name without extension or leading date."""
+    stem = PurePosixPath(path).stem
+    return slugify(_DATE_PREFIX.sub("", stem)) or slugify(stem)
+
+
+def briefing_path(slug: str) -> str:
+    """Site path of a briefing page."""
+    return f"briefings/{slug}/"
+
+
+def actor_path(actor_id: str) -> str:
+    """Site path of an actor profile."""
+    return f"actors/{actor_id}/"
+
+
+def topic_path(slug: str, page: int = 1) -> str:
+    """Site path of a topic page (page 2 on lives under page/N/)."""
+    return f"topics/{slug}/" if page == 1 else f"topics/{slug}/page/{page}/"
+
+
+def archive_year_path(year: int) -> str:
+    """Site path of one archive year."""
+    return f"archive/{year}/"
+
+
+def page_path(slug: str) -> str:
+    """Site path of a standalone page."""
+    return f"{slug}/"
+
+
+def output_file(site_path: str) -> str:
+    """The file a site path is written to: folders get index.html (pretty URLs)."""
+    if site_path == "" or site_path.endswith("/"):
+        return site_path + "index.html"
+    return site_path
+
+
+def destination(out_dir: Path, site_path: str) -> Path:
+    """The absolute output file of a site path, refusing anything that would leave the output folder."""
+    rel = output_file(site_path)
+    parts = PurePosixPath(rel).parts
+    if PurePosixPath(rel).is_absolute() or any(p in ("..", ".") for p in parts) or "\\" in rel:
+        raise ValueError(f"unsafe output path {rel!r}")
+    return out_dir.joinpath(*parts)
+
+
+def relative_url(from_path: str, to_path: str, index_files: bool = False) -> str:
+    """A link from one site path to another that works under any base path.
+
+    `index_files` appends index.html to folder links so the output can be browsed from disk.
+    """
+    fragment = ""
+    if "#" in to_path:
+        to_path, frag = to_path.split("#", 1)
+        fragment = "#" + frag
+    from_dir = posixpath.dirname(output_file(from_path)) or "."
+    target = output_file(to_path) if index_files else to_path
+    if target == "":
+        target = "."
+    rel = posixpath.relpath(target or ".", from_dir)
+    if not index_files and (to_path == "" or to_path.endswith("/")):
+        rel = rel if rel == "." else rel + "/"
+        rel = "./" if rel == "." else rel
+    return rel + fragment
+
+
+def absolute_url(base_url: str, site_path: str) -> str:
+    """An absolute URL under base_url, for feeds, sitemaps and canonical links."""
+    return base_url + site_path.lstrip("/")
+
+
+def is_safe_href(url: str) -> bool:
+    """Whether a link target may be emitted: relative links and a short list of harmless schemes.
+
+    Browsers ignore control characters and white space inside schemes ("java\\tscript:"), so
+    those are stripped before the scheme is read.
+    """
+    cleaned = re.sub(r"[\x00-\x20\x7f]+", "", unicodedata.normalize("NFKC", url)).lower()
+    match = re.match(r"^([a-z][a-z0-9+.\-]*):", cleaned)
+    if not match:
+        return True
+    return match.group(1) in _SAFE_SCHEMES

@@ -1,0 +1,257 @@
+"""View objects handed to templates: the whole template contract, precomputed so templates stay logic-free."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """A link to a topic page."""
+
+    slug: str
+    title: str
+    url: str  # site path, pass through url()
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """A link to an actor profile, with what a chip or card needs."""
+
+    id: str
+    name: str
+    type: str  # person, state, organization, armed-group, ...
+    type_label: str  # "Person", "State", "Armed group"
+    url: str
+    role: str = ""  # role held at the time of the briefing, when known
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A cited source."""
+
+    title: str
+    url: str
+    publisher: str
+    date: date | None
+
+
+@dataclass(frozen=True)
+class BriefingCard:
+    """A briefing as a row in a list."""
+
+    slug: str
+    title: str
+    url: str
+    date: datetime
+    summary: str
+    dateline: str
+    agency: str
+    topics: tuple[TopicRef, ...]
+    actors: tuple[ActorRef, ...]
+
+
+@dataclass(frozen=True)
+class RelatedCard:
+    """A related briefing with the reason it is related."""
+
+    card: BriefingCard
+    reason: str
+
+
+@dataclass(frozen=True)
+class BriefingView:
+    """Everything a briefing page shows."""
+
+    card: BriefingCard
+    updated: datetime | None
+    key_points: tuple[str, ...]
+    body_html: Markup
+    sources: tuple[SourceView, ...]
+    actors: tuple[ActorRef, ...]  # everyone involved, with role at the time
+    previous: BriefingCard | None  # older
+    next: BriefingCard | None  # newer
+    related: tuple[RelatedCard, ...]
+
+
+@dataclass(frozen=True)
+class RoleView:
+    """A role on a profile."""
+
+    title: str
+    of: ActorRef | None
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class RelationView:
+    """A relation on a profile, already phrased from this actor's side."""
+
+    label: str  # "Sister of", "Sibling of", "Member", "Member of"
+    actor: ActorRef
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """An external link (Wikipedia, Wikidata, ...)."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ActorCount:
+    """An actor with how often it appears (briefings, mentions)."""
+
+    actor: ActorRef
+    briefings: int
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ActorView:
+    """Everything an actor profile shows."""
+
+    ref: ActorRef
+    aliases: tuple[str, ...]
+    summary: str
+    country: ActorRef | None
+    roles: tuple[RoleView, ...]
+    relations: tuple[RelationView, ...]
+    links: tuple[LinkView, ...]
+    image: str
+    briefings: tuple[BriefingCard, ...]  # newest first
+    mentions: int
+    feed_url: str
+
+
+@dataclass(frozen=True)
+class ActorGroup:
+    """Actors of one type on the actors index."""
+
+    type: str
+    label: str  # plural, "People", "States"
+    actors: tuple[ActorCount, ...]
+
+
+@dataclass(frozen=True)
+class TopicCard:
+    """A topic with its size."""
+
+    ref: TopicRef
+    summary: str
+    count: int
+    latest: datetime | None
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where a paginated list page stands."""
+
+    number: int  # 1-based
+    total: int
+    previous_url: str  # site path or "" on the first page
+    next_url: str  # site path or "" on the last page
+    page_urls: tuple[str, ...]  # site path of every page, index 0 is page 1
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    """Briefings of one month in the archive."""
+
+    key: str  # "2023-01", used as an anchor id
+    label: str  # "January 2023"
+    count: int
+    url: str  # site path of the month on its year page ("archive/2023/#2023-01")
+    briefings: tuple[BriefingCard, ...]  # empty on the archive index of a large site
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """One archive year."""
+
+    year: int
+    url: str
+    count: int
+    months: tuple[MonthGroup, ...]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A standalone page (about, methodology)."""
+
+    title: str
+    summary: str
+    body_html: Markup
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation."""
+
+    key: str  # compared with page.section to mark the current one
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """Site-wide values available on every page."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str  # absolute, ends with "/"
+    nav: tuple[NavItem, ...]
+    feed_url: str  # site path of the whole-site Atom feed
+    pages: tuple[NavItem, ...]  # standalone pages (about, methodology) for the footer
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Per-page values every template sees as `page`."""
+
+    url: str  # site path of this page, "" for home, "briefings/x/" for a briefing
+    section: str  # home, briefings, actors, topics, archive, pages, error
+    title: str  # for <title>, without the site title
+    description: str
+    canonical: str  # absolute URL
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One Atom entry."""
+
+    id: str
+    title: str
+    url: str  # absolute
+    published: datetime
+    updated: datetime
+    summary: str
+    content_html: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """An Atom feed."""
+
+    id: str
+    title: str
+    subtitle: str
+    self_url: str  # absolute
+    alternate_url: str  # absolute
+    updated: datetime
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """One sitemap URL."""
+
+    loc: str
+    lastmod: str
