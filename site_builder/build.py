@@ -144,8 +144,8 @@ def render_site(config: Config, drafts: bool = False, build_time: Any = None) ->
         try:
             files["sitemap.xml"] = templates.render("sitemap.xml", {**base, "entries": sitemap_entries(config, specs)}
                                                     ).encode("utf-8")
-            files["robots.txt"] = templates.render("robots.txt", {**base, "sitemap_url": config.base_url + "sitemap.xml"}
-                                                   ).encode("utf-8")
+            robots = {**base, "sitemap_url": config.base_url + "sitemap.xml"}
+            files["robots.txt"] = templates.render("robots.txt", robots).encode("utf-8")
         except TemplateFailure as exc:
             diagnostics.extend(exc.diagnostics)
     diagnostics.raise_if_any(TemplateFailure)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import BuildOptions, Builder
+from .build import Builder, BuildOptions
 from .errors import SiteError, UsageError
 from .scaffold import create_site
 

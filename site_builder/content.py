@@ -294,7 +294,8 @@ def _relations(f: Fields) -> tuple[Relation, ...]:
     out = []
     for item in f.items("relations"):
         if not isinstance(item.value, dict):
-            f.error(item, "each relation must be a mapping with 'actor' and 'kind'", "e.g. {actor: kim-jong-un, kind: sister-of}")
+            f.error(item, "each relation must be a mapping with 'actor' and 'kind'",
+                    "e.g. {actor: kim-jong-un, kind: sister-of}")
             continue
         sub = Fields(item, f.path, f.diagnostics, "relation")
         actor_node = sub.get("actor")

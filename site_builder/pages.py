@@ -24,8 +24,8 @@ from .views import (
     PageMeta,
     PageView,
     Pagination,
-    SiteView,
     SitemapEntry,
+    SiteView,
     YearGroup,
 )
 
@@ -78,14 +78,14 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime) -> Iterat
     yield from _topics(config, graph, p, build_time)
     yield from _archive(graph, p)
     for page in graph.pages:
-        body = Markup(graph.page_bodies[page.slug].html)  # noqa: S704 - our renderer, raw HTML off
+        body = Markup(graph.page_bodies[page.slug].html)
         yield PageSpec(page_path(page.slug), "page.html", "pages", page.title, page.summary,
                        {"content_page": PageView(page.title, page.summary, body)})
     yield PageSpec("search/", "search.html", "search", "Search")
     yield PageSpec("search-index.json", "", "search", "", body=search_index(graph, p), in_sitemap=False)
     yield PageSpec("404.html", "404.html", "error", "Page not found", in_sitemap=False)
-    yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", tuple(b.slug for b in graph.briefings),
-                build_time)
+    everything = tuple(b.slug for b in graph.briefings)
+    yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
 
 
 def _lastmod(graph: SiteGraph, slugs: tuple[str, ...]) -> str:

@@ -96,7 +96,7 @@ class Presenter:
             card=self.card(b.slug),
             updated=b.updated,
             key_points=b.key_points,
-            body_html=Markup(graph.bodies[b.slug].html),  # noqa: S704 - produced by our renderer, raw HTML off
+            body_html=Markup(graph.bodies[b.slug].html),
             sources=tuple(SourceView(s.title, s.url, s.publisher, s.date) for s in b.sources),
             actors=tuple(self.actor_ref(a, role_at(graph.actors[a], b.date)) for a in graph.briefing_actors[b.slug]),
             previous=self.card(older) if older else None,

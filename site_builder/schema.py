@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from .errors import Diagnostics, SourceLocation, did_you_mean
+from .errors import Diagnostics, SourceLocation, closest, did_you_mean
 from .yamlfile import Node
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
@@ -47,7 +47,7 @@ class Fields:
             if required:
                 self.error(None, f"{self.what} is missing required field {key!r}", f"add '{key}: ...'")
             return default
-        if isinstance(node.value, bool) or isinstance(node.value, dict | list):
+        if isinstance(node.value, bool | dict | list):
             self.error(node, f"{key!r} must be text, not {_describe(node.value)}", "quote the value")
             return default
         value = str(node.value).strip()
@@ -84,9 +84,9 @@ class Fields:
         value = self.text(key, default)
         if value not in allowed:
             node = self.get(key)
-            self.error(
-                node, f"{key!r} must be one of {', '.join(allowed)}, not {value!r}", did_you_mean(value, allowed)
-            )
+            close = closest(value, allowed)
+            hint = f"did you mean {close[0]!r}?" if close else ""
+            self.error(node, f"{key!r} must be one of {', '.join(allowed)}, not {value!r}", hint)
             return default
         return value
 

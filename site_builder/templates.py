@@ -80,7 +80,8 @@ class Templates:
         if not filename:
             return name or "<template>"
         path = Path(filename).resolve()
-        for base, label in ((self.site_root.resolve(), ""), (theme_dir(self.theme).resolve(), f"<theme {self.theme}>/")):
+        bases = ((self.site_root.resolve(), ""), (theme_dir(self.theme).resolve(), f"<theme {self.theme}>/"))
+        for base, label in bases:
             try:
                 return label + path.relative_to(base).as_posix()
             except ValueError:

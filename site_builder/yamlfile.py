@@ -76,6 +76,9 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Node:
         loader.dispose()
 
 
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 class _Converter:
     """Walks composed nodes, keeping marks; one loader per document keeps the hot path cheap."""
 
@@ -90,6 +93,10 @@ class _Converter:
 
     def convert(self, node: yaml.Node) -> Node:
         loc = self.location(node)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
+            raise YamlProblem(Diagnostic(
+                loc, f"unsupported YAML tag {node.tag!r}",
+                "tags such as !!python/object are not allowed; write a plain list or mapping"))
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Node] = {}
             keys: dict[str, SourceLocation] = {}

@@ -1,0 +1,55 @@
+"""Shared fixtures: sites written from strings into temporary folders."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+MINIMAL_CONFIG = """\
+title: Test Desk
+base_url: https://example.org/desk/
+timezone: UTC
+"""
+
+SiteFactory = Callable[..., Path]
+
+
+def write_site(root: Path, files: dict[str, str | bytes], config: str | None = MINIMAL_CONFIG) -> Path:
+    """Write a site from a mapping of relative path → text (dedented) or bytes."""
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None and "config.yaml" not in files:
+        (root / "config.yaml").write_text(config, encoding="utf-8")
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> SiteFactory:
+    """`make_site({"content/briefings/a.md": "..."})` writes a site and returns its folder."""
+    counter = iter(range(1000))
+
+    def factory(files: dict[str, str | bytes], config: str | None = MINIMAL_CONFIG) -> Path:
+        return write_site(tmp_path / f"site{next(counter)}", files, config)
+
+    return factory
+
+
+def briefing(title: str = "A briefing", date: str = "2023-01-29", body: str = "Body text.", **fields: str) -> str:
+    """Markdown source of a briefing with the given front matter fields (values written as given)."""
+    lines = [f"title: {title!r}" if ":" in title else f"title: {title}", f"date: {date}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder as relative path → bytes, for byte-for-byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,109 @@
+"""The mention matcher follows DESIGN §4 exactly; the registry reports ambiguous aliases."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from site_builder.actors import Matcher, alias_key, build_registry, fold
+from site_builder.config import MentionsConfig
+from site_builder.errors import Diagnostics
+from site_builder.models import Actor
+
+REGISTRY = {
+    "North Korea": "north-korea", "DPRK": "north-korea", "Pyongyang": "north-korea",
+    "Kim Jong Un": "kim-jong-un", "Kim Jong-un": "kim-jong-un",
+    "Kim Yo Jong": "kim-yo-jong", "Kim Yo-jong": "kim-yo-jong",
+    "US": "united-states", "U.S.": "united-states", "Russia": "russia", "Moscow": "russia",
+    "Wagner": "wagner", "Wagner Group": "wagner", "O'Brien": "obrien", "김정은": "kim-jong-un",
+}
+
+
+def found(text: str) -> list[tuple[str, str | None]]:
+    return [(m.text, m.actor_id) for m in Matcher(dict(REGISTRY)).find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("North Korea fired.", [("North Korea", "north-korea")]),
+        ("North Korean officials", []),  # longest whole word: not "North Korea" + "n"
+        ("us and US", [("US", "united-states")]),  # case-sensitive
+        ("the U.S. Army", [("U.S.", "united-states")]),
+        ("Kim Jong\u00a0Un and Kim  Jong\nUn", [("Kim Jong\u00a0Un", "kim-jong-un"), ("Kim  Jong\nUn", "kim-jong-un")]),
+        ("Kim Jong\u2011un, Kim Jong\u2010un", [("Kim Jong\u2011un", "kim-jong-un"), ("Kim Jong\u2010un", "kim-jong-un")]),
+        ("O’Brien said", [("O’Brien", "obrien")]),
+        ("Russia’s army, Russia's army", [("Russia", "russia"), ("Russia", "russia")]),
+        ("Russian-backed, Russia-backed", [("Russia", "russia")]),
+        ("Wagner Group fighters and Wagner-linked firms", [("Wagner Group", "wagner"), ("Wagner", "wagner")]),
+        ("MoscowTimes, xRussia, Russia2", []),
+        ("김정은 위원장, 김정은은", [("김정은", "kim-jong-un")]),  # Hangul letters count as word characters
+        ("(Pyongyang)", [("Pyongyang", "north-korea")]),
+        ("Kim Yo Jong and Kim Jong Un", [("Kim Yo Jong", "kim-yo-jong"), ("Kim Jong Un", "kim-jong-un")]),
+    ],
+)
+def test_matching_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+def test_positions_slice_the_original() -> None:
+    text = "Ask Kim\u00a0Jong‑un’s aides"
+    (mention,) = Matcher(dict(REGISTRY)).find(text)
+    assert text[mention.start:mention.end] == mention.text == "Kim\u00a0Jong‑un"
+
+
+def test_fold_keeps_length() -> None:
+    text = "a\u00a0b\u2010c\u2019d\ne"
+    assert len(fold(text)) == len(text)
+    assert alias_key("  Kim \u00a0 Jong‑un ") == "Kim Jong-un"
+
+
+def actor(actor_id: str, name: str, *aliases: str) -> Actor:
+    return Actor(path=f"content/actors/{actor_id}.yaml", id=actor_id, name=name, type="person", aliases=aliases,
+                 alias_lines=tuple(range(3, 3 + len(aliases))))
+
+
+def test_ambiguous_alias_is_an_error_naming_both() -> None:
+    d = Diagnostics()
+    build_registry([actor("kim-jong-un", "Kim Jong Un", "Kim"), actor("kim-yo-jong", "Kim Yo Jong", "Kim")],
+                   MentionsConfig(), d)
+    assert [x.format() for x in d] == [
+        "content/actors/kim-yo-jong.yaml:3: error: alias 'Kim' is claimed by both 'kim-jong-un' and 'kim-yo-jong' "
+        "(remove it from one actor, or list 'Kim' under mentions.ambiguous in config.yaml)"
+    ]
+
+
+def test_declared_ambiguous_alias_matches_but_links_nobody() -> None:
+    d = Diagnostics()
+    matcher = build_registry([actor("a", "Kim Jong Un", "Kim"), actor("b", "Kim Yo Jong", "Kim")],
+                             MentionsConfig(ambiguous=("Kim",)), d)
+    assert not d
+    assert [(m.text, m.actor_id) for m in matcher.find("Kim met Kim Yo Jong")] == [("Kim", None),
+                                                                                   ("Kim Yo Jong", "b")]
+
+
+def test_trie_is_one_pattern_and_fast_at_scale() -> None:
+    """10,000 aliases compile to one trie-shaped pattern; timing is reported by bench/, only sanity here."""
+    registry = {f"Actor{n:05d} Name": f"a{n}" for n in range(10_000)}
+    matcher = Matcher(registry)
+    assert matcher.pattern is not None
+    assert matcher.pattern.pattern.count("Actor") == 1  # shared prefix written once
+    text = ("Words before Actor01234 Name and after. " * 100)
+    started = time.perf_counter()
+    hits = list(matcher.find(text))
+    elapsed = time.perf_counter() - started
+    assert len(hits) == 100 and {h.actor_id for h in hits} == {"a1234"}
+    print(f"matcher: {elapsed * 1000:.2f} ms for {len(text)} characters with 10,000 aliases")
+
+
+def test_empty_registry_finds_nothing() -> None:
+    assert list(Matcher({}).find("North Korea")) == []
+
+
+def test_special_characters_in_aliases_are_literal() -> None:
+    matcher = Matcher({"A.B (C)": "x", "C++": "y"})
+    assert [(m.text, m.actor_id) for m in matcher.find("A.B (C) and AxB (C) and C++")] == [("A.B (C)", "x"),
+                                                                                             ("C++", "y")]
+    assert re.compile(matcher.pattern.pattern)  # compiles standalone

@@ -1,0 +1,75 @@
+"""URL policy: slugs, relative links from any page, safe hrefs, confined output paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder.urls import (
+    absolute_url,
+    destination,
+    is_safe_href,
+    is_valid_slug,
+    relative_url,
+    slug_from_filename,
+    slugify,
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected", "expected_files"),
+    [
+        ("", "actors/", "actors/", "actors/index.html"),
+        ("", "", "./", "index.html"),
+        ("briefings/x/", "actors/kim/", "../../actors/kim/", "../../actors/kim/index.html"),
+        ("briefings/x/", "", "../../", "../../index.html"),
+        ("briefings/x/", "css/site.css", "../../css/site.css", "../../css/site.css"),
+        ("topics/t/page/2/", "topics/t/", "../../", "../../index.html"),
+        ("archive/", "archive/2023/#2023-01", "2023/#2023-01", "2023/index.html#2023-01"),
+    ],
+)
+def test_relative_url(source: str, target: str, expected: str, expected_files: str) -> None:
+    assert relative_url(source, target) == expected
+    assert relative_url(source, target, index_files=True) == expected_files
+
+
+def test_slugify_keeps_letters_of_any_script() -> None:
+    assert slugify("North Korea denies arms dealing") == "north-korea-denies-arms-dealing"
+    assert slugify("Kim Yo-jong’s statement") == "kim-yo-jongs-statement"
+    assert slugify("북한 미사일 발사") == "북한-미사일-발사"
+    assert slugify("../../etc/passwd") == "etc-passwd"
+
+
+def test_slug_from_filename_drops_date_prefix() -> None:
+    assert slug_from_filename("content/briefings/2023-01-29-north-korea.md") == "north-korea"
+    assert slug_from_filename("content/briefings/2023/notes.md") == "notes"
+
+
+@pytest.mark.parametrize("slug", ["../x", "a/b", "A", "-a", "a-", "", "a b", "."])
+def test_unsafe_slugs_are_invalid(slug: str) -> None:
+    assert not is_valid_slug(slug)
+
+
+@pytest.mark.parametrize(
+    ("href", "safe"),
+    [
+        ("https://example.org", True), ("../a/", True), ("#fn1", True), ("mailto:a@b.c", True),
+        ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False), ("java\tscript:alert(1)", False),
+        (" javascript:alert(1)", False), ("vbscript:msgbox", False), ("data:text/html;base64,xx", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_safe_href(href: str, safe: bool) -> None:
+    assert is_safe_href(href) is safe
+
+
+def test_destination_confined(tmp_path: Path) -> None:
+    assert destination(tmp_path, "briefings/a/") == tmp_path / "briefings" / "a" / "index.html"
+    for bad in ("../x/", "/etc/", "a/../../b/", "a\\b"):
+        with pytest.raises(ValueError):
+            destination(tmp_path, bad)
+
+
+def test_absolute_url_keeps_sub_path() -> None:
+    assert absolute_url("https://example.org/desk/", "actors/x/") == "https://example.org/desk/actors/x/"

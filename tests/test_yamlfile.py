@@ -1,0 +1,43 @@
+"""YAML parsing keeps line marks, rejects duplicate keys and never builds Python objects."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_builder.yamlfile import YamlProblem, parse_yaml
+
+
+def test_values_and_lines_with_offset() -> None:
+    node = parse_yaml("title: Hello\ntopics:\n  - a\n  - b\n", "f.md", line_offset=1)
+    assert node.plain() == {"title": "Hello", "topics": ["a", "b"]}
+    assert node.value["title"].line == 2
+    assert [n.line for n in node.value["topics"].value] == [4, 5]
+    assert node.key_location("topics").line == 3
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml("a: 1\nb: 2\na: 3\n", "x.yaml")
+    assert info.value.diagnostic.format() == "x.yaml:3:1: error: duplicate key 'a' (first at line 1) (remove one of them)"
+
+
+def test_python_tags_never_execute() -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml("a: !!python/object/apply:os.system ['echo pwned']\n", "x.yaml")
+    assert "not allowed" in info.value.diagnostic.format()
+
+
+def test_syntax_error_has_line_and_column() -> None:
+    with pytest.raises(YamlProblem) as info:
+        parse_yaml("a: [1, 2\nb: 3\n", "x.yaml", line_offset=1)
+    assert info.value.diagnostic.location.path == "x.yaml"
+    assert info.value.diagnostic.location.line >= 2
+    assert "YAML syntax error" in info.value.diagnostic.message
+
+
+def test_impossible_date_is_kept_as_text_for_the_field_check() -> None:
+    assert parse_yaml("date: 2023-02-31\n", "x").plain() == {"date": "2023-02-31"}
+
+
+def test_empty_document_is_empty_mapping() -> None:
+    assert parse_yaml("", "x").plain() == {}
