@@ -33,7 +33,7 @@ def is_editor_noise(name: str) -> bool:
     return (
         name.startswith((".", "#", "~$"))
         or name.endswith(_BACKUP_SUFFIXES)
-        or name.isdigit()  # vim's write test file "4913"
+        or name == "4913"  # vim's write test file
     )
 
 

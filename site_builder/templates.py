@@ -92,13 +92,14 @@ class Templates:
         """The template file and line an exception came from."""
         if isinstance(exc, jinja2.TemplateSyntaxError):
             return SourceLocation(self.display_path(exc.filename, exc.name), exc.lineno or 0)
+        # Jinja rewrites tracebacks so template frames carry the template's file name and line.
+        roots = (self.site_root.resolve() / "templates", theme_dir(self.theme).resolve() / "templates")
         tb = exc.__traceback__
         found: SourceLocation | None = None
         while tb is not None:
-            template = tb.tb_frame.f_globals.get("__jinja_template__")
-            if template is not None:
-                lineno = template.get_corresponding_lineno(tb.tb_lineno)
-                found = SourceLocation(self.display_path(template.filename, template.name), lineno)
+            filename = tb.tb_frame.f_code.co_filename
+            if not filename.startswith("<") and any(Path(filename).resolve().is_relative_to(r) for r in roots):
+                found = SourceLocation(self.display_path(filename, None), tb.tb_lineno)
             tb = tb.tb_next
         return found or SourceLocation(fallback)
 

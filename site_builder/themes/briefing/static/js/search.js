@@ -69,7 +69,8 @@
   function formatDate(iso) {
     var d = new Date(iso + "T00:00:00");
     if (isNaN(d.getTime())) return iso;
-    return d.toLocaleDateString(lang, { day: "numeric", month: "short", year: "numeric" });
+    // Same shape as the pages' short dates ("29 Jan 2023"), month name in the page's language.
+    return d.getDate() + " " + d.toLocaleDateString(lang, { month: "short" }) + " " + d.getFullYear();
   }
 
   function row(doc) {
