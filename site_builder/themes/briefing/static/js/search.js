@@ -34,7 +34,10 @@
       loading = fetch(indexUrl).then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
-      }).then(function (data) { return data.map(prepare); });
+      }).then(function (data) { return data.map(prepare); }, function (error) {
+        loading = null; // let the next keystroke try again
+        throw error;
+      });
     }
     return loading;
   }
@@ -124,7 +127,11 @@
     if (query) params.set("q", query);
     if (kind) params.set("kind", kind);
     var search = params.toString();
-    history.replaceState(null, "", search ? "?" + search : location.pathname);
+    try {
+      history.replaceState(null, "", search ? "?" + search : location.pathname);
+    } catch (error) {
+      // Some browsers refuse history changes on file:// pages; the search still works.
+    }
     load().then(function (items) {
       render(query, match(items, query, kind));
     }, function () {
@@ -151,5 +158,6 @@
     input.value = initial.get("q");
     run();
   }
-  input.addEventListener("focus", load, { once: true });
+  // Start fetching the index as soon as someone is about to type.
+  input.addEventListener("focus", function () { load().catch(function () {}); }, { once: true });
 })();

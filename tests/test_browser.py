@@ -1,0 +1,153 @@
+"""End to end in headless Chromium: the built example desk as a reader meets it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium, require_browser, serve_folder
+
+from site_builder.build import BuildOptions, Builder
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parent.parent
+SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_browser()
+    out = tmp_path_factory.mktemp("public")
+    Builder(REPO, BuildOptions(out_dir=out)).build()
+    with serve_folder(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as driver:
+        yield driver
+
+
+def wait_for(driver: Any, script: str, timeout: float = 5.0) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script))
+
+
+def severe_console_errors(driver: Any) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+@pytest.mark.parametrize("path", ["index.html", SEED, "actors/kim-yo-jong/index.html", "actors/index.html",
+                                  "topics/index.html", "topics/wagner-group/index.html", "archive/index.html",
+                                  "archive/2023/index.html", "briefings/index.html", "search/index.html",
+                                  "about/index.html", "404.html"])
+def test_page_loads_with_landmarks_and_no_errors(browser: Any, site_url: str, path: str) -> None:
+    browser.get(site_url + path)
+    facts = browser.execute_script("""
+        const skip = document.querySelector('a.skip-link');
+        return {
+          h1: document.querySelectorAll('h1').length,
+          main: document.querySelectorAll('main#main').length,
+          header: !!document.querySelector('header'), footer: !!document.querySelector('footer'),
+          nav: !!document.querySelector('nav'),
+          skip: skip ? skip.getAttribute('href') : null,
+          firstFocusable: document.querySelector('a[href], button, input')?.className,
+          css: getComputedStyle(document.body).fontFamily,
+          brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length,
+        };""")
+    assert facts["h1"] == 1 and facts["main"] == 1 and facts["header"] and facts["footer"] and facts["nav"]
+    assert facts["skip"] == "#main" and "skip-link" in facts["firstFocusable"]
+    assert facts["css"] and "Times New Roman" not in facts["css"]  # the stylesheet loaded
+    assert facts["brokenImages"] == 0
+    assert severe_console_errors(browser) == []
+
+
+def test_current_section_is_marked(browser: Any, site_url: str) -> None:
+    browser.get(site_url + "actors/kim-yo-jong/index.html")
+    current = browser.execute_script(
+        "return [...document.querySelectorAll('nav [aria-current=page]')].map(a => a.textContent.trim())")
+    assert "Actors" in current
+
+
+def test_seed_briefing_reads_clean_and_links_actors(browser: Any, site_url: str) -> None:
+    browser.get(site_url + SEED)
+    body = browser.execute_script("return document.querySelector('.briefing-body').innerText")
+    for furniture in ("Released:", "Related Articles", "Leave a Reply", "Back to top", "Required fields"):
+        assert furniture not in body
+    assert "tarnish [North Korea’s] image" in body
+    meta = browser.execute_script("return document.querySelector('article .meta').innerText")
+    assert "SEOUL" in meta.upper() and "AFP" in meta and "29 January 2023" in meta
+    link = browser.find_element("css selector", '.briefing-body a[data-actor="kim-yo-jong"]')
+    assert link.text == "Kim Yo-jong"
+    link.click()
+    wait_for(browser, "return location.pathname.includes('/actors/kim-yo-jong/')")
+    assert browser.find_element("css selector", "h1").text == "Kim Yo Jong"
+
+
+def test_phone_layout_has_no_horizontal_scroll(site_url: str) -> None:
+    with chromium(width=390, height=844) as phone:
+        for path in ("index.html", SEED, "actors/kim-jong-un/index.html", "actors/index.html"):
+            phone.get(site_url + path)
+            overflow = phone.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, path
+        phone.get(site_url + SEED)
+        below = phone.execute_script("""
+            const body = document.querySelector('.briefing-body').getBoundingClientRect();
+            const box = document.querySelector('.briefing__actors, [class*=actors]').getBoundingClientRect();
+            return box.top >= body.bottom - 1;""")
+        assert below, "on phones the actors box sits below the body"
+
+
+def test_dark_mode_and_print_styles(browser: Any, site_url: str) -> None:
+    browser.get(site_url + SEED)
+    background = "return getComputedStyle(document.body).backgroundColor"
+    light = browser.execute_script(background)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                            {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    dark = browser.execute_script(background)
+    assert light != dark
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
+    hidden = browser.execute_script(
+        "const n = document.querySelector('header nav'); return !n || getComputedStyle(n).display === 'none'")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+    assert hidden, "navigation is not printed"
+
+
+def test_search_finds_briefings_by_actor_alias(browser: Any, site_url: str) -> None:
+    browser.get(site_url + "search/index.html")
+    box = browser.find_element("css selector", "input[name=q]")
+    box.send_keys("Prigozhin")
+    wait_for(browser, "return document.querySelectorAll('#search-results a').length > 0")
+    titles = browser.execute_script("return [...document.querySelectorAll('#search-results a')].map(a => a.textContent)")
+    assert any("Prigozhin" in t or "Wagner" in t for t in titles)
+    first = browser.find_element("css selector", "#search-results a")
+    target = first.get_attribute("href")
+    browser.get(target)
+    assert browser.execute_script("return document.querySelectorAll('h1').length") == 1
+
+
+def test_actor_filter_narrows_the_list(browser: Any, site_url: str) -> None:
+    browser.get(site_url + "actors/index.html")
+    visible = "return [...document.querySelectorAll('[data-filter-text]')].filter(e => e.offsetParent).length"
+    total = browser.execute_script(visible)
+    box = browser.find_element("css selector", "#actor-filter")
+    box.send_keys("Kim")
+    wait_for(browser, visible.replace("return ", "return 0 < ") + f" && {visible[7:]} < {total}")
+    names = browser.execute_script(
+        "return [...document.querySelectorAll('[data-filter-text]')].filter(e => e.offsetParent)"
+        ".map(e => e.dataset.filterText)")
+    assert names and all("Kim" in n for n in names)
+
+
+def test_site_works_from_disk(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    Builder(REPO, BuildOptions(out_dir=out)).build()
+    browser.get((out / "index.html").as_uri())
+    browser.find_element("link text", "Actors").click()
+    wait_for(browser, "return location.pathname.endsWith('/actors/index.html')")
+    assert browser.find_element("css selector", "h1").text == "Actors"

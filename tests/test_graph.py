@@ -1,0 +1,98 @@
+"""The site graph: references, slug collisions, involvement, topics by use, related briefings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from site_builder.errors import Diagnostics
+from site_builder.graph import build_graph, check_references, check_slugs
+from site_builder.markdown import RenderedBody, RenderedMention
+from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
+
+
+def b(slug: str, day: int, actors: tuple[str, ...] = (), topics: tuple[str, ...] = (), path: str = "") -> Briefing:
+    return Briefing(path=path or f"content/briefings/{slug}.md", slug=slug, title=slug.title(),
+                    date=datetime(2023, 1, day, tzinfo=UTC), body="", body_line=5, topics=topics, actors=actors,
+                    actor_lines=tuple(range(4, 4 + len(actors))))
+
+
+def a(actor_id: str, **kw: object) -> Actor:
+    return Actor(path=f"content/actors/{actor_id}.yaml", id=actor_id, name=actor_id.title(), type="person", **kw)
+
+
+def body(*mentioned: str) -> RenderedBody:
+    return RenderedBody("", tuple(RenderedMention(m, m, "", 1) for m in mentioned), ())
+
+
+def test_unknown_references_with_closest_ids() -> None:
+    content = Content(
+        briefings=(b("x", 1, actors=("kim-jong-um",)),),
+        actors=(a("kim-jong-un", country="north-kore", country_line=3,
+                  roles=(Role("Leader", of="wpk", of_line=5),),
+                  relations=(Relation("kim-yo-jung", "sibling-of", 7),)),
+                a("kim-yo-jong"), a("north-korea")),
+        topics=(), pages=())
+    d = Diagnostics()
+    check_references(content, d)
+    assert [x.format() for x in d] == [
+        "content/actors/kim-jong-un.yaml:3: error: unknown actor 'north-kore' in 'country' "
+        "(did you mean 'north-korea'?)",
+        "content/actors/kim-jong-un.yaml:5: error: unknown actor 'wpk' in 'roles' "
+        "(known: kim-jong-un, kim-yo-jong, north-korea)",
+        "content/actors/kim-jong-un.yaml:7: error: unknown actor 'kim-yo-jung' in 'relations' "
+        "(did you mean 'kim-yo-jong' or 'kim-jong-un'?)",
+        "content/briefings/x.md:4: error: unknown actor 'kim-jong-um' in 'actors' "
+        "(did you mean 'kim-jong-un' or 'kim-yo-jong'?)",
+    ]
+
+
+def test_duplicate_slugs_name_both_files_and_reserved_pages() -> None:
+    content = Content(
+        briefings=(b("same", 1, path="content/briefings/2023-01-01-same.md"),
+                   b("same", 2, path="content/briefings/same.md")),
+        actors=(), topics=(),
+        pages=(Page("content/pages/actors.md", "actors", "Actors", "", 3),))
+    d = Diagnostics()
+    check_slugs(content, d)
+    assert [x.format() for x in d] == [
+        "content/briefings/same.md:1: error: briefing slug 'same' is also used by "
+        "content/briefings/2023-01-01-same.md (give one of them a different file name or a 'slug:' in its front matter)",
+        "content/pages/actors.md:1: error: page slug 'actors' is reserved for a site section "
+        "(rename the file or set another 'slug:')",
+    ]
+
+
+def graph_of(*briefings: Briefing, bodies: dict[str, RenderedBody] | None = None,
+             actors: tuple[str, ...] = ("p", "q", "r", "common")) -> object:
+    content = Content(briefings=briefings, actors=tuple(a(x) for x in actors), topics=(), pages=())
+    all_bodies = {x.slug: (bodies or {}).get(x.slug, body()) for x in briefings}
+    return build_graph(content, all_bodies, {})
+
+
+def test_involvement_order_and_counts() -> None:
+    g = graph_of(b("one", 1, actors=("r",)), bodies={"one": body("q", "p", "q")})
+    assert g.briefing_actors["one"] == ("q", "p", "r")  # by first mention, then listed
+    assert g.mention_counts["one"]["q"] == 2 and g.total_mentions("q") == 2
+    assert g.actor_briefings["r"] == ("one",)
+
+
+def test_topics_created_by_use() -> None:
+    g = graph_of(b("one", 1, topics=("war-in-ukraine",)))
+    assert g.topics["war-in-ukraine"].title == "War in ukraine"
+    assert g.topic_briefings["war-in-ukraine"] == ("one",)
+
+
+def test_related_prefers_rare_shared_actors_and_is_deterministic() -> None:
+    briefings = (
+        b("base", 10, actors=("p", "common")),
+        b("rare-match", 11, actors=("p", "common")),
+        b("common-only", 10, actors=("common",)),
+        b("far-rare-match", 1, actors=("p", "common")),
+        b("topic-match", 10, actors=("common",), topics=()),
+    )
+    g = graph_of(*briefings)
+    related = [r.slug for r in g.related["base"]]
+    assert related[:2] == ["rare-match", "far-rare-match"]
+    assert "common-only" not in related  # an actor in every briefing says nothing
+    assert g.related["base"][0].shared_actors[0] == "p"
+    assert graph_of(*reversed(briefings)).related["base"] == g.related["base"]
