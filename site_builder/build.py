@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,9 +76,10 @@ def load_and_link(config: Config, drafts: bool) -> tuple[Content, SiteGraph]:
     """Load, validate and link all content; raises ContentError listing every problem found."""
     root = config.root
     diagnostics = Diagnostics()
-    content = load_content(root, discover(root, config.output_dir), config, diagnostics, drafts=drafts)
+    files = discover(root, config.output_dir)
+    content = load_content(root, files, config, diagnostics, drafts=drafts)
     check_slugs(content, diagnostics)
-    check_references(content, diagnostics)
+    check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
     matcher = build_registry(content.actors, config.mentions, diagnostics)
     diagnostics.raise_if_any()
     bodies, page_bodies = render_bodies(config, content, matcher)

@@ -26,23 +26,25 @@ def _parser() -> argparse.ArgumentParser:
         description="Build cross-linked briefing sites from articles and actor files.",
     )
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="build the site into the output folder")
+    build = sub.add_parser("build", parents=[common], help="build the site into the output folder")
     build.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     build.add_argument("-o", "--output", help="output folder (default: config's output_dir)")
     build.add_argument("--drafts", action="store_true", help="include briefings marked draft: true")
     build.add_argument("--base-url", help="override config's base_url for this build")
 
-    check = sub.add_parser("check", help="validate content, config and templates without writing")
+    check = sub.add_parser("check", parents=[common], help="validate content, config and templates without writing")
     check.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     check.add_argument("--drafts", action="store_true", help="include drafts in the check")
 
-    new = sub.add_parser("new", help="create a new site that builds at once")
+    new = sub.add_parser("new", parents=[common], help="create a new site that builds at once")
     new.add_argument("site", help="folder to create (must not exist or be empty)")
 
-    serve = sub.add_parser("serve", help="preview with live reload")
+    serve = sub.add_parser("serve", parents=[common], help="preview with live reload")
     serve.add_argument("site", nargs="?", default=".")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

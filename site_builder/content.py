@@ -147,12 +147,15 @@ def _url(f: Fields, node: Node | None, what: str) -> str:
 
 
 def load_briefing(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -> Briefing | None:
-    """Parse one briefing file; errors are recorded and None returned."""
+    """Parse one briefing file; None only when it cannot be parsed at all.
+
+    A briefing with field errors is still returned (with defaults in the bad fields) so that its
+    other checks, such as actor references, run in the same pass and the user sees everything.
+    """
     doc = _read_document(root, rel, diagnostics)
     if doc is None:
         return None
     f, body, body_line = doc
-    before = len(diagnostics)
     title = f.text("title", required=True)
     published = read_date(f, "date", config.tz, required=True)
     updated = read_date(f, "updated", config.tz)
@@ -180,7 +183,7 @@ def load_briefing(root: Path, rel: str, config: Config, diagnostics: Diagnostics
         draft=f.boolean("draft", False),
         extra=_extra(f, BRIEFING_KEYS),
     )
-    return briefing if len(diagnostics) == before else None
+    return briefing
 
 
 def _topics(f: Fields) -> tuple[str, ...]:
@@ -226,7 +229,6 @@ def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -
     node = _parse(text, rel, diagnostics)
     if node is None:
         return None
-    before = len(diagnostics)
     f = Fields(node, rel, diagnostics, "actor file")
     if not is_valid_slug(actor_id):
         f.error(None, f"actor id {actor_id!r} (the file name) must be lowercase words joined by hyphens",
@@ -255,7 +257,7 @@ def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -
         image=f.text("image"),
         extra=_extra(f, ACTOR_KEYS),
     )
-    return actor if len(diagnostics) == before else None
+    return actor
 
 
 def _period(f: Fields, key: str) -> str:

@@ -92,7 +92,7 @@ class Diagnostics:
 
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """Known names closest to a misspelt one, for "did you mean" hints."""
-    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.5)
+    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=0.6)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

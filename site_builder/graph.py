@@ -48,9 +48,12 @@ class SiteGraph:
         return sum(self.mention_counts[slug][actor_id] for slug in self.actor_briefings.get(actor_id, ()))
 
 
-def check_references(content: Content, diagnostics: Diagnostics) -> None:
-    """Every actor id written anywhere must name an actor file; unknown ones get the closest ids."""
-    known = {a.id for a in content.actors}
+def check_references(content: Content, diagnostics: Diagnostics, known: set[str]) -> None:
+    """Every actor id written anywhere must name an actor file; unknown ones get the closest ids.
+
+    `known` comes from the actor file names, so an actor file that failed to parse does not also
+    make every reference to it an error.
+    """
 
     def check(actor_id: str, path: str, line: int, what: str) -> None:
         if actor_id and actor_id not in known:

@@ -163,7 +163,8 @@ class Presenter:
         """A topic with its size and latest date."""
         slugs = self.graph.topic_briefings.get(slug, ())
         latest: datetime | None = self.graph.by_slug[slugs[0]].date if slugs else None
-        return TopicCard(self.topic_ref(slug), self.graph.topics[slug].summary, len(slugs), latest)
+        return TopicCard(self.topic_ref(slug), self.graph.topics[slug].summary, len(slugs), latest,
+                         topic_path(slug) + "feed.xml")
 
 
 def role_at(actor: Actor, when: datetime) -> str:

@@ -18,13 +18,18 @@ class Fields:
     A wrong value is reported and replaced by the default, so one run shows every error of a file.
     """
 
-    def __init__(self, node: Node, path: str, diagnostics: Diagnostics, what: str) -> None:
+    def __init__(self, node: Node, path: str, diagnostics: Diagnostics, what: str, prefix: str = "") -> None:
+        self.prefix = prefix  # "pagination." for a nested mapping, so messages name the full key
         self.node = node
         self.path = path
         self.diagnostics = diagnostics
         self.what = what
         self.mapping: dict[str, Node] = node.value if isinstance(node.value, dict) else {}
         self.used: set[str] = set()
+
+    def name(self, key: str) -> str:
+        """The full dotted name of a key, as users write it in docs."""
+        return self.prefix + key
 
     def loc(self, node: Node | None = None) -> SourceLocation:
         """Where a value (or the mapping itself) starts."""
@@ -45,14 +50,14 @@ class Fields:
         node = self.get(key)
         if node is None or node.value is None:
             if required:
-                self.error(None, f"{self.what} is missing required field {key!r}", f"add '{key}: ...'")
+                self.error(None, f"{self.what} is missing required field {self.name(key)!r}", f"add '{key}: ...'")
             return default
         if isinstance(node.value, bool | dict | list):
-            self.error(node, f"{key!r} must be text, not {_describe(node.value)}", "quote the value")
+            self.error(node, f"{self.name(key)!r} must be text, not {_describe(node.value)}", "quote the value")
             return default
         value = str(node.value).strip()
         if required and not value:
-            self.error(node, f"{key!r} must not be empty")
+            self.error(node, f"{self.name(key)!r} must not be empty")
         return value
 
     def boolean(self, key: str, default: bool) -> bool:
@@ -61,7 +66,7 @@ class Fields:
         if node is None or node.value is None:
             return default
         if not isinstance(node.value, bool):
-            self.error(node, f"{key!r} must be true or false, not {node.value!r}")
+            self.error(node, f"{self.name(key)!r} must be true or false, not {node.value!r}")
             return default
         return node.value
 
@@ -71,10 +76,10 @@ class Fields:
         if node is None or node.value is None:
             return default
         if isinstance(node.value, bool) or not isinstance(node.value, int):
-            self.error(node, f"{key!r} must be a whole number, not {node.value!r}")
+            self.error(node, f"{self.name(key)!r} must be a whole number, not {node.value!r}")
             return default
         if minimum is not None and node.value < minimum:
-            self.error(node, f"{key!r} must be at least {minimum}, not {node.value}")
+            self.error(node, f"{self.name(key)!r} must be at least {minimum}, not {node.value}")
             return default
         return int(node.value)
 
@@ -86,7 +91,7 @@ class Fields:
             node = self.get(key)
             close = closest(value, allowed)
             hint = f"did you mean {close[0]!r}?" if close else ""
-            self.error(node, f"{key!r} must be one of {', '.join(allowed)}, not {value!r}", hint)
+            self.error(node, f"{self.name(key)!r} must be one of {', '.join(allowed)}, not {value!r}", hint)
             return default
         return value
 
@@ -98,7 +103,7 @@ class Fields:
         if isinstance(node.value, list):
             return node.value
         if isinstance(node.value, dict):
-            self.error(node, f"{key!r} must be a list, not a mapping", "write '- item' lines")
+            self.error(node, f"{self.name(key)!r} must be a list, not a mapping", "write '- item' lines")
             return []
         return [node]
 
@@ -107,7 +112,7 @@ class Fields:
         out = []
         for item in self.items(key):
             if item.value is None or isinstance(item.value, dict | list | bool):
-                self.error(item, f"each entry of {key!r} must be text, not {_describe(item.value)}")
+                self.error(item, f"each entry of {self.name(key)!r} must be text, not {_describe(item.value)}")
                 continue
             value = str(item.value).strip()
             if value:
@@ -120,9 +125,10 @@ class Fields:
         if node is None or node.value is None:
             return None
         if not isinstance(node.value, dict):
-            self.error(node, f"{key!r} must be a mapping of 'name: value' lines, not {_describe(node.value)}")
+            self.error(node, f"{self.name(key)!r} must be a mapping of 'name: value' lines, "
+                             f"not {_describe(node.value)}")
             return None
-        return Fields(node, self.path, self.diagnostics, f"{key!r}")
+        return Fields(node, self.path, self.diagnostics, f"{self.name(key)!r}", prefix=f"{self.name(key)}.")
 
     def unknown(self, known: Iterable[str]) -> dict[str, Node]:
         """Keys that were never read: the caller decides whether they are errors or `extra`."""
@@ -134,7 +140,8 @@ class Fields:
         known_list = sorted(set(known) | self.used)
         for key in sorted(self.unknown(known_list)):
             where = self.node.key_location(key) or self.loc()
-            self.diagnostics.error(where, f"unknown key {key!r} in {self.what}", did_you_mean(key, known_list))
+            where_text = "" if self.prefix else f" in {self.what}"
+            self.diagnostics.error(where, f"unknown key {self.name(key)!r}{where_text}", did_you_mean(key, known_list))
 
 
 def _describe(value: Any) -> str:

@@ -146,6 +146,7 @@ class TopicCard:
     summary: str
     count: int
     latest: datetime | None
+    feed_url: str
 
 
 @dataclass(frozen=True)

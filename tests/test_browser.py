@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from browser import chromium, require_browser, serve_folder
 
-from site_builder.build import BuildOptions, Builder
+from site_builder.build import Builder, BuildOptions
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
@@ -19,10 +19,11 @@ SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
-    out = tmp_path_factory.mktemp("public")
-    Builder(REPO, BuildOptions(out_dir=out)).build()
-    with serve_folder(out) as url:
-        yield url
+    # Served under /desk/, the sub-path of the example's base_url, as a host would.
+    root = tmp_path_factory.mktemp("host")
+    Builder(REPO, BuildOptions(out_dir=root / "desk")).build()
+    with serve_folder(root) as url:
+        yield url + "desk/"
 
 
 @pytest.fixture(scope="module")

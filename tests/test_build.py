@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build import BuildOptions, Builder
+from site_builder.build import Builder, BuildOptions
 from site_builder.errors import SiteError
 
 ACTORS = {

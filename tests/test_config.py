@@ -67,9 +67,9 @@ def test_unknown_key_with_suggestion(tmp_path: Path) -> None:
 def test_nested_unknown_and_wrong_types(tmp_path: Path) -> None:
     found = errors(tmp_path, "pagination:\n  per_page: ten\n  hom: 3\nmentions:\n  link: sometimes\n")
     assert found == [
-        "config.yaml:2:13: error: 'per_page' must be a whole number, not 'ten'",
-        "config.yaml:3:3: error: unknown key 'hom' in 'pagination' (did you mean 'home'?)",
-        "config.yaml:5:9: error: 'link' must be one of all, first, none, not 'sometimes'",
+        "config.yaml:2:13: error: 'pagination.per_page' must be a whole number, not 'ten'",
+        "config.yaml:3:3: error: unknown key 'pagination.hom' (did you mean 'home'?)",
+        "config.yaml:5:9: error: 'mentions.link' must be one of all, first, none, not 'sometimes'",
     ]
 
 

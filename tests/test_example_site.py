@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import read_tree
 
-from site_builder.build import BuildOptions, Builder, render_site
+from site_builder.build import Builder, BuildOptions, render_site
 from site_builder.build import load_site_config as config_of
 
 REPO = Path(__file__).resolve().parent.parent

@@ -33,7 +33,7 @@ def test_unknown_references_with_closest_ids() -> None:
                 a("kim-yo-jong"), a("north-korea")),
         topics=(), pages=())
     d = Diagnostics()
-    check_references(content, d)
+    check_references(content, d, {x.id for x in content.actors})
     assert [x.format() for x in d] == [
         "content/actors/kim-jong-un.yaml:3: error: unknown actor 'north-kore' in 'country' "
         "(did you mean 'north-korea'?)",
