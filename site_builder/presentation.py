@@ -134,18 +134,15 @@ class Presenter:
         )
 
     def relations(self, actor: Actor) -> tuple[RelationView, ...]:
-        """Relations written on this actor plus those other actors declare towards it."""
+        """Relations written on this actor plus those other actors declare towards it.
+
+        When both sides declare the relation (sister-of / brother-of), this actor's own wording wins.
+        """
         out = [RelationView(relation_label(r.kind), self.actor_ref(r.actor)) for r in actor.relations]
-        for other_id, kind in self.graph.incoming.get(actor.id, ()):
-            out.append(RelationView(inverse_label(kind), self.actor_ref(other_id)))
-        seen: set[tuple[str, str]] = set()
-        unique = []
-        for view in out:
-            key = (view.label, view.actor.id)
-            if key not in seen:
-                seen.add(key)
-                unique.append(view)
-        return tuple(unique)
+        declared = {r.actor for r in actor.relations}
+        out += [RelationView(inverse_label(kind), self.actor_ref(other_id))
+                for other_id, kind in self.graph.incoming.get(actor.id, ()) if other_id not in declared]
+        return tuple(dict.fromkeys(out))
 
     def actor_counts(self, slugs: tuple[str, ...] | None = None, limit: int | None = None) -> tuple[ActorCount, ...]:
         """Actors ranked by briefings then mentions, over some briefings (all when None)."""
