@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -44,14 +45,49 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", parents=[common], help="create a new site that builds at once")
     new.add_argument("site", help="folder to create (must not exist or be empty)")
 
-    serve = sub.add_parser("serve", parents=[common], help="preview with live reload")
-    serve.add_argument("site", nargs="?", default=".")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    build.set_defaults(handler=_build)
+    check.set_defaults(handler=_check)
+    new.set_defaults(handler=_new)
+
+    serve = sub.add_parser("serve", parents=[common], help="build, serve and rebuild on change with live reload")
+    serve.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--poll", action="store_true", help="poll for changes (network drives, container mounts)")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--drafts", action="store_true", help="include drafts")
+    serve.set_defaults(handler=_lazy("site_builder.server", "command"))
+
+    ingest = sub.add_parser("ingest", parents=[common], help="clean raw articles (.txt, .html) into briefings")
+    ingest.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER", help="raw articles or folders of them")
+    ingest.add_argument("--site", default=".", help="site folder (default: current folder)")
+    ingest.add_argument("--force", action="store_true", help="overwrite briefings that already exist")
+    ingest.add_argument("--explain", action="store_true", help="print every dropped line and the rule that dropped it")
+    ingest.set_defaults(handler=_lazy("site_builder.ingest", "command"))
+
+    actors = sub.add_parser("actors", parents=[common], help="work with the actor registry")
+    actors_sub = actors.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
+    suggest = actors_sub.add_parser("suggest", parents=[common],
+                                    help="list capitalised names in briefings that no actor claims")
+    suggest.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
+    suggest.add_argument("--limit", type=int, default=50, help="how many names to print (default: 50)")
+    suggest.set_defaults(handler=_lazy("site_builder.suggest", "command"))
     return parser
 
 
-def _site(path: str) -> Path:
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _lazy(module: str, name: str) -> Handler:
+    """Import a command's module only when it runs, so `build` never pays for the server or ingest."""
+    def handler(args: argparse.Namespace) -> int:
+        function: Handler = getattr(importlib.import_module(module), name)
+        return function(args)
+
+    return handler
+
+
+def site_folder(path: str) -> Path:
     root = Path(path)
     if not root.is_dir():
         raise UsageError(f"site folder {path!r} does not exist")
@@ -69,7 +105,7 @@ def _report(error: SiteError) -> int:
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.output) if args.output else None)
-    result = Builder(_site(args.site), options).build()
+    result = Builder(site_folder(args.site), options).build()
     log.info("built %d pages (%d files) into %s: %d written, %d unchanged, %d removed in %.2f s",
              result.pages, result.files, result.out_dir, len(result.report.written), result.report.unchanged,
              len(result.report.removed), result.seconds)
@@ -77,7 +113,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    rendered = Builder(_site(args.site), BuildOptions(drafts=args.drafts)).check()
+    rendered = Builder(site_folder(args.site), BuildOptions(drafts=args.drafts)).check()
     log.info("ok: %d pages, %d briefings, %d actors, %d topics", rendered.pages, len(rendered.graph.briefings),
              len(rendered.graph.actors), len(rendered.graph.topics))
     return EXIT_OK
@@ -99,16 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
                         stream=sys.stderr, force=True)
-    handlers = {"build": _build, "check": _check, "new": _new}
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    if args.command == "serve":
-        print("site-builder serve: live preview is not available yet; run 'site-builder build' and open "
-              "public/index.html", file=sys.stderr)
-        return EXIT_USAGE
     try:
-        return handlers[args.command](args)
+        handler: Handler = args.handler
+        return handler(args)
     except UsageError as exc:
         print(f"site-builder: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
