@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from .pages import PageSpec, epoch_time, page_meta, plan_pages, site_view, sitem
 from .templates import Templates, available_themes, theme_dir
 from .urls import actor_path, briefing_path, output_file, page_path, relative_url
 from .writer import MANIFEST, WriteReport, write_site
+
+_ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,11 +114,22 @@ def render_bodies(config: Config, content: Content, matcher: Matcher
 
 
 def url_function(config: Config, spec: PageSpec) -> Callable[[str], str]:
-    """How a page links to others: relative, except 404.html, which hosts serve at any depth."""
-    if spec.url == "404.html":
-        root = urlsplit(config.base_url).path or "/"
-        return lambda target: root + (output_file(target) if config.relative_urls else target)
-    return lambda target: relative_url(spec.url, target, config.relative_urls)
+    """How a page links to others: relative, except 404.html, which hosts serve at any depth.
+
+    Absolute URLs and fragments pass through unchanged; a leading slash means the site root, so
+    `image: /img/a.jpg` in an actor file works from every page.
+    """
+    root = urlsplit(config.base_url).path or "/"
+
+    def url(target: str) -> str:
+        if _ABSOLUTE.match(target) or target.startswith("#"):
+            return target
+        target = target.lstrip("/")
+        if spec.url == "404.html":
+            return root + (output_file(target) if config.relative_urls else target)
+        return relative_url(spec.url, target, config.relative_urls)
+
+    return url
 
 
 def render_site(config: Config, drafts: bool = False, build_time: Any = None) -> RenderedSite:

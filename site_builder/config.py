@@ -56,6 +56,7 @@ class PaginationConfig:
 
     per_page: int = 20
     home: int = 10
+    timeline: int = 50
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def _markdown(f: Fields | None) -> MarkdownConfig:
 def _pagination(f: Fields | None) -> PaginationConfig:
     if f is None:
         return PaginationConfig()
-    out = PaginationConfig(per_page=f.integer("per_page", 20, minimum=1), home=f.integer("home", 10, minimum=1))
+    out = PaginationConfig(per_page=f.integer("per_page", 20, minimum=1), home=f.integer("home", 10, minimum=1),
+                           timeline=f.integer("timeline", 50, minimum=1))
     f.reject_unknown(())
     return out
 

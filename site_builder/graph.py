@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .errors import Diagnostics, SourceLocation, did_you_mean
 from .markdown import RenderedBody
 from .models import Actor, Briefing, Content, Page, Topic
+from .quotes import Quote, find_quotes
 
 # Site paths owned by generated sections; a standalone page may not take them.
 RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})
@@ -42,6 +43,9 @@ class SiteGraph:
     related: Mapping[str, tuple[Related, ...]]
     by_slug: Mapping[str, Briefing]
     incoming: Mapping[str, tuple[tuple[str, str], ...]]  # actor id -> (other actor id, kind) pointing at it
+    co_mentions: Mapping[str, tuple[tuple[str, int], ...]]  # actor id -> (other id, shared briefings), top first
+    quotes: Mapping[str, tuple[tuple[str, Quote], ...]]  # actor id -> (briefing slug, quote), newest first
+    actor_topics: Mapping[str, tuple[tuple[str, int], ...]]  # actor id -> (topic slug, briefings), top first
 
     def total_mentions(self, actor_id: str) -> int:
         """How often an actor is mentioned in all bodies."""
@@ -136,7 +140,44 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         related=_related(briefings, briefing_actors, len(briefings)),
         by_slug={b.slug: b for b in briefings},
         incoming=_incoming(content.actors),
+        co_mentions=_co_mentions(briefings, briefing_actors, actors),
+        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}),
+        actor_topics=_actor_topics(briefings, briefing_actors, topics),
     )
+
+
+def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+                 actors: Mapping[str, Actor]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """How many briefings each pair of actors shares."""
+    pairs: dict[str, Counter[str]] = defaultdict(Counter)
+    for b in briefings:
+        involved = sorted(set(briefing_actors[b.slug]))
+        for i, first in enumerate(involved):
+            for second in involved[i + 1:]:
+                pairs[first][second] += 1
+                pairs[second][first] += 1
+    return {a: tuple(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
+            for a, c in sorted(pairs.items())}
+
+
+def _quotes(briefings: tuple[Briefing, ...], bodies: Mapping[str, RenderedBody],
+            persons: set[str]) -> dict[str, tuple[tuple[str, Quote], ...]]:
+    found: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
+    for b in briefings:
+        body = bodies[b.slug]
+        for quote in find_quotes(body.blocks, body.mentions, persons):
+            found[quote.actor_id].append((b.slug, quote))
+    return {k: tuple(v) for k, v in sorted(found.items())}
+
+
+def _actor_topics(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+                  topics: Mapping[str, Topic]) -> dict[str, tuple[tuple[str, int], ...]]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for b in briefings:
+        for actor_id in briefing_actors[b.slug]:
+            counts[actor_id].update(b.topics)
+    return {a: tuple(sorted(c.items(), key=lambda kv: (-kv[1], topics[kv[0]].title)))
+            for a, c in sorted(counts.items())}
 
 
 def _incoming(actors: tuple[Actor, ...]) -> dict[str, tuple[tuple[str, str], ...]]:

@@ -23,12 +23,22 @@ _OPAQUE_INLINE = {"code_inline", "image", "html_inline", "math_inline"}
 
 @dataclass(frozen=True)
 class RenderedMention:
-    """A mention as found in a rendered body, with the block text around it for context."""
+    """A mention as found in a rendered body, placed in the plain text of its block."""
 
     actor_id: str
     text: str
-    context: str  # the plain text of the paragraph or list item it stands in
     line: int  # 1-based line in the source file
+    block: int  # index into RenderedBody.blocks
+    start: int  # offsets into that block's text
+    end: int
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """The plain text of one paragraph, list item or table cell, for excerpts and quote attribution."""
+
+    text: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class RenderedBody:
     html: str
     mentions: tuple[RenderedMention, ...]
     links: tuple[OutLink, ...]
+    blocks: tuple[TextBlock, ...] = ()
 
 
 @dataclass
@@ -59,6 +70,7 @@ class _RenderState:
     linked: set[str] = field(default_factory=set)
     mentions: list[RenderedMention] = field(default_factory=list)
     links: list[OutLink] = field(default_factory=list)
+    blocks: list[TextBlock] = field(default_factory=list)
 
 
 def create_markdown(options: MarkdownConfig) -> MarkdownIt:
@@ -92,7 +104,7 @@ def render_body(md: MarkdownIt, body: str, *, matcher: Matcher | None, link_mode
     state = _RenderState(matcher, link_mode, actor_href, line_offset)
     env: dict[str, Any] = {"site_builder": state}
     html = md.render(body, env)
-    return RenderedBody(html, tuple(state.mentions), tuple(state.links))
+    return RenderedBody(html, tuple(state.mentions), tuple(state.links), tuple(state.blocks))
 
 
 def _state(env: EnvType) -> _RenderState | None:
@@ -122,28 +134,30 @@ def _weave_mentions(state: StateCore) -> None:
         if index and tokens[index - 1].type == "heading_open":
             continue
         line = (token.map[0] if token.map else 0) + rs.line_offset
-        context = _plain_text(token.children)
-        token.children = _weave_inline(token.children, rs, context, line)
+        token.children = _weave_inline(token.children, rs, line)
 
 
-def _plain_text(children: Sequence[Token]) -> str:
-    parts = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return " ".join("".join(parts).split())
+def _plain_piece(token: Token) -> str:
+    """What a token adds to its block's plain text; one character per soft break keeps offsets aligned."""
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    return ""
 
 
-def _weave_inline(children: list[Token], rs: _RenderState, context: str, line: int) -> list[Token]:
+def _weave_inline(children: list[Token], rs: _RenderState, line: int) -> list[Token]:
     out: list[Token] = []
     run: list[Token] = []
+    plain: list[str] = []
+    offset = 0
+    run_offset = 0
     link_depth = 0
+    block = len(rs.blocks)
 
     def flush() -> None:
         if run:
-            out.extend(_mention_tokens(run, rs, context, line))
+            out.extend(_mention_tokens(run, rs, line, block, run_offset))
             run.clear()
 
     for child in children:
@@ -151,16 +165,22 @@ def _weave_inline(children: list[Token], rs: _RenderState, context: str, line: i
             link_depth += 1
         elif child.type == "link_close":
             link_depth = max(0, link_depth - 1)
+        piece = _plain_piece(child)
         if link_depth == 0 and child.type in ("text", "softbreak"):
+            if not run:
+                run_offset = offset
             run.append(child)
-            continue
-        flush()
-        out.append(child)
+        else:
+            flush()
+            out.append(child)
+        plain.append(piece)
+        offset += len(piece)
     flush()
+    rs.blocks.append(TextBlock("".join(plain), line))
     return out
 
 
-def _mention_tokens(run: list[Token], rs: _RenderState, context: str, line: int) -> list[Token]:
+def _mention_tokens(run: list[Token], rs: _RenderState, line: int, block: int, run_offset: int) -> list[Token]:
     """Re-tokenise a run of text and soft breaks with mentions wrapped around exactly the matched text."""
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
     assert rs.matcher is not None
@@ -184,7 +204,8 @@ def _mention_tokens(run: list[Token], rs: _RenderState, context: str, line: int)
         inner = Token("text", "", 0)
         inner.content = mention.text
         out.extend([opening, inner, Token("mention_close", opening.tag, -1)])
-        rs.mentions.append(RenderedMention(actor_id, mention.text, context, line))
+        rs.mentions.append(RenderedMention(actor_id, mention.text, line, block, run_offset + mention.start,
+                                           run_offset + mention.end))
         cursor = mention.end
     out.extend(_plain_tokens(text[cursor:]))
     return out

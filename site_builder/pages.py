@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -34,6 +34,7 @@ from .views import (
 
 # Above this many briefings the archive index lists months only; each year page lists its briefings.
 ARCHIVE_INDEX_LIMIT = 200
+ACTIVE_DAYS = 30
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -105,9 +106,13 @@ def _paginate(base: str, total_items: int, per_page: int) -> list[Pagination]:
 
 def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
     slugs = tuple(b.slug for b in graph.briefings)
+    # "Most active" is measured over the last 30 days of content, not of the clock, so builds are repeatable.
+    since = graph.briefings[0].date - timedelta(days=ACTIVE_DAYS) if graph.briefings else None
+    recent = tuple(b.slug for b in graph.briefings if since is not None and b.date >= since)
     yield PageSpec("", "home.html", "home", "", config.description, {
         "latest": p.cards(slugs[: config.pagination.home]),
-        "top_actors": p.actor_counts(limit=10),
+        "top_actors": p.actor_counts(recent, limit=10),
+        "active_since": since,
         "topics": tuple(p.topic_card(t) for t in graph.topics),
     }, lastmod=_lastmod(graph, slugs))
 
@@ -137,17 +142,23 @@ def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
         rows = tuple(counts.get(a.id) or _zero(p, a.id) for a in sorted(members, key=lambda a: a.name))
         groups.append(ActorGroup(kind.id, kind.plural, rows))
     yield PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
-                   {"groups": tuple(groups), "total": len(graph.actors)})
+                   {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
+    per = config.pagination.timeline
     for actor in graph.actors.values():
-        view = p.actor(actor)
-        yield PageSpec(actor_path(actor.id), "actor.html", "actors", actor.name, actor.summary, {"actor": view},
-                       lastmod=_lastmod(graph, graph.actor_briefings.get(actor.id, ())))
-        yield _feed(config, graph, p, view.feed_url, f"{actor.name} · {config.title}", actor.summary,
-                    actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time)
+        slugs = graph.actor_briefings.get(actor.id, ())
+        for pagination in _paginate(actor_path(actor.id), len(slugs), per):
+            start = (pagination.number - 1) * per
+            page_slugs = slugs[start:start + per]
+            title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
+            yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
+                           actor.summary, {"actor": p.actor(actor, pagination, page_slugs)},
+                           lastmod=_lastmod(graph, page_slugs))
+        yield _feed(config, graph, p, actor_path(actor.id) + "feed.xml", f"{actor.name} · {config.title}",
+                    actor.summary, actor_path(actor.id), slugs, build_time)
 
 
 def _zero(p: Presenter, actor_id: str) -> ActorCount:
-    return ActorCount(p.actor_ref(actor_id), 0, 0)
+    return ActorCount(p.actor_ref(actor_id), 0, 0, p.graph.actors[actor_id].aliases)
 
 
 def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:

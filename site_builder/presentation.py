@@ -9,8 +9,10 @@ from datetime import datetime
 from markupsafe import Markup
 
 from .config import Config
+from .excerpts import Excerpt, excerpt
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
+from .network import ego_network, whole_network
 from .urls import actor_path, briefing_path, topic_path
 from .views import (
     ActorCount,
@@ -18,12 +20,18 @@ from .views import (
     ActorView,
     BriefingCard,
     BriefingView,
+    CoMention,
     LinkView,
+    NetworkView,
+    Pagination,
+    QuoteView,
     RelatedCard,
     RelationView,
     RoleView,
     SourceView,
+    TimelineEntry,
     TopicCard,
+    TopicCount,
     TopicRef,
 )
 
@@ -38,6 +46,7 @@ _INVERSE_LABELS = {
 }
 _LINK_LABELS = {"wikipedia": "Wikipedia", "wikidata": "Wikidata", "website": "Website", "twitter": "X (Twitter)"}
 CARD_ACTORS = 6
+QUOTES = 12
 
 
 def relation_label(kind: str) -> str:
@@ -114,9 +123,10 @@ class Presenter:
             return ""
         return "Also about " + " and ".join(names)
 
-    def actor(self, actor: Actor) -> ActorView:
-        """A full actor profile."""
+    def actor(self, actor: Actor, pagination: Pagination, slugs: tuple[str, ...]) -> ActorView:
+        """A profile page; `slugs` are the briefings of this page of the timeline."""
         graph = self.graph
+        first_page = pagination.number == 1
         return ActorView(
             ref=self.actor_ref(actor.id),
             aliases=actor.aliases,
@@ -128,10 +138,38 @@ class Presenter:
             links=tuple(LinkView(_LINK_LABELS.get(k, k.replace("-", " ").capitalize()), u)
                         for k, u in actor.links.items()),
             image=actor.image,
-            briefings=self.cards(graph.actor_briefings.get(actor.id, ())),
+            timeline=tuple(TimelineEntry(self.card(slug), self.excerpts(actor.id, slug)) for slug in slugs),
+            pagination=pagination,
+            briefing_count=len(graph.actor_briefings.get(actor.id, ())),
             mentions=graph.total_mentions(actor.id),
+            quotes=tuple(QuoteView(q.text, self.card(slug)) for slug, q in graph.quotes.get(actor.id, ())[:QUOTES])
+            if first_page else (),
+            co_mentioned=tuple(CoMention(self.actor_ref(a), n) for a, n in graph.co_mentions.get(actor.id, ())[:12]),
+            topics=tuple(TopicCount(self.topic_ref(t), n) for t, n in graph.actor_topics.get(actor.id, ())),
+            network=ego_network(actor.id, graph.co_mentions.get(actor.id, ()), self.actor_ref) if first_page else None,
             feed_url=actor_path(actor.id) + "feed.xml",
         )
+
+    def excerpts(self, actor_id: str, slug: str, limit: int = 2) -> tuple[Excerpt, ...]:
+        """The first sentences of a briefing that mention an actor, each once."""
+        body = self.graph.bodies[slug]
+        out: list[Excerpt] = []
+        seen: set[str] = set()
+        for mention in body.mentions:
+            if mention.actor_id != actor_id:
+                continue
+            found = excerpt(body.blocks[mention.block].text, mention.start, mention.end)
+            if found.text not in seen:
+                seen.add(found.text)
+                out.append(found)
+            if len(out) == limit:
+                break
+        return tuple(out)
+
+    def network(self) -> NetworkView | None:
+        """The whole co-mention network for the actors index."""
+        weights = {a: len(s) for a, s in self.graph.actor_briefings.items()}
+        return whole_network(weights, self.graph.co_mentions, self.actor_ref)
 
     def relations(self, actor: Actor) -> tuple[RelationView, ...]:
         """Relations written on this actor plus those other actors declare towards it.
@@ -154,7 +192,8 @@ class Presenter:
             in_briefings.update(graph.briefing_actors[b.slug])
             mentions.update(graph.mention_counts[b.slug])
         ranked = sorted(in_briefings, key=lambda a: (-in_briefings[a], -mentions[a], graph.actors[a].name))
-        return tuple(ActorCount(self.actor_ref(a), in_briefings[a], mentions[a]) for a in ranked[:limit])
+        return tuple(ActorCount(self.actor_ref(a), in_briefings[a], mentions[a], graph.actors[a].aliases)
+                     for a in ranked[:limit])
 
     def topic_card(self, slug: str) -> TopicCard:
         """A topic with its size and latest date."""

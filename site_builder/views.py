@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
+from .excerpts import Excerpt
+
 
 @dataclass(frozen=True)
 class TopicRef:
@@ -110,11 +112,87 @@ class ActorCount:
     actor: ActorRef
     briefings: int
     mentions: int
+    aliases: tuple[str, ...] = ()  # for client-side filtering by any name
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A briefing on an actor's timeline with the sentences that mention the actor."""
+
+    card: BriefingCard
+    excerpts: tuple[Excerpt, ...]  # before / match / after; empty when only listed in front matter
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """A quotation attributed to an actor, with the briefing it is from."""
+
+    text: str
+    card: BriefingCard
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    """A topic with how many of some briefings carry it."""
+
+    topic: TopicRef
+    count: int
+
+
+@dataclass(frozen=True)
+class CoMention:
+    """Another actor and how many briefings it shares with this one."""
+
+    actor: ActorRef
+    count: int
+
+
+@dataclass(frozen=True)
+class NetworkNode:
+    """A node of a drawn network; coordinates are in the SVG's user units."""
+
+    actor: ActorRef
+    x: float
+    y: float
+    r: float
+    weight: int  # briefings (whole network) or shared briefings (neighbourhood)
+    center: bool
+    label_x: float
+    label_y: float
+    label_anchor: str  # start, middle or end, so labels point away from the centre
+    label_angle: float  # degrees; labels on a ring run along the radius so neighbours never overlap
+
+
+@dataclass(frozen=True)
+class NetworkEdge:
+    """A line between two nodes; width grows with shared briefings."""
+
+    source: str
+    target: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    count: int
+    width: float
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """A co-mention network ready to draw as inline SVG, plus its text alternative."""
+
+    title: str
+    description: str
+    width: int
+    height: int
+    nodes: tuple[NetworkNode, ...]
+    edges: tuple[NetworkEdge, ...]
+    pairs: tuple[tuple[ActorRef, ActorRef, int], ...]  # the same data as a list, strongest first
 
 
 @dataclass(frozen=True)
 class ActorView:
-    """Everything an actor profile shows."""
+    """Everything an actor profile shows; `timeline` is this page's slice, `pagination` where it stands."""
 
     ref: ActorRef
     aliases: tuple[str, ...]
@@ -124,8 +202,14 @@ class ActorView:
     relations: tuple[RelationView, ...]
     links: tuple[LinkView, ...]
     image: str
-    briefings: tuple[BriefingCard, ...]  # newest first
+    timeline: tuple[TimelineEntry, ...]  # newest first
+    pagination: Pagination
+    briefing_count: int
     mentions: int
+    quotes: tuple[QuoteView, ...]
+    co_mentioned: tuple[CoMention, ...]
+    topics: tuple[TopicCount, ...]
+    network: NetworkView | None
     feed_url: str
 
 

@@ -21,7 +21,7 @@ def a(actor_id: str, **kw: object) -> Actor:
 
 
 def body(*mentioned: str) -> RenderedBody:
-    return RenderedBody("", tuple(RenderedMention(m, m, "", 1) for m in mentioned), ())
+    return RenderedBody("", tuple(RenderedMention(m, m, 1, 0, 0, len(m)) for m in mentioned), ())
 
 
 def test_unknown_references_with_closest_ids() -> None:

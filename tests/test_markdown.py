@@ -76,9 +76,20 @@ def test_collected_mentions_and_links_with_lines() -> None:
     body = render_body(md, "Intro.\n\nNorth Korea met Russia. See [x](../x/).\n", matcher=MATCHER,
                        link_mode="first", actor_href=lambda a: a, line_offset=10)
     assert [(m.actor_id, m.line) for m in body.mentions] == [("north-korea", 12), ("russia", 12)]
-    assert body.mentions[0].context == "North Korea met Russia. See x."
+    block = body.blocks[body.mentions[1].block]
+    assert block.text == "North Korea met Russia. See x." and block.line == 12
+    assert block.text[body.mentions[1].start:body.mentions[1].end] == "Russia"
     assert [(link.href, link.line) for link in body.links] == [("../x/", 12)]
 
 
 def test_templates_syntax_in_content_is_plain_text() -> None:
     assert "{{ 7*7 }} {% raw %}" in render("{{ 7*7 }} {% raw %}")
+
+
+def test_block_offsets_survive_code_links_and_soft_breaks() -> None:
+    md = create_markdown(MarkdownConfig())
+    body = render_body(md, "`code` and [a link](x) then Kim Jong\nUn and ![Russia](r.png) Russia.\n", matcher=MATCHER,
+                       link_mode="none", actor_href=lambda a: a)
+    (block,) = body.blocks
+    assert block.text == "code and a link then Kim Jong Un and  Russia."
+    assert [block.text[m.start:m.end] for m in body.mentions] == ["Kim Jong Un", "Russia"]
