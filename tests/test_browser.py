@@ -152,3 +152,28 @@ def test_site_works_from_disk(browser: Any, tmp_path: Path) -> None:
     browser.find_element("link text", "Actors").click()
     wait_for(browser, "return location.pathname.endsWith('/actors/index.html')")
     assert browser.find_element("css selector", "h1").text == "Actors"
+
+
+def test_profile_network_nodes_lead_to_profiles(browser: Any, site_url: str) -> None:
+    browser.get(site_url + "actors/john-kirby/index.html")
+    quotes = browser.execute_script("return [...document.querySelectorAll('.quote blockquote')].map(q => q.innerText)")
+    assert any("We can confirm" in q for q in quotes)
+    marks = browser.execute_script("return [...document.querySelectorAll('.excerpts mark')].map(m => m.innerText)")
+    assert marks and all(m in ("John Kirby", "Kirby", "John F. Kirby") for m in marks)
+    box = browser.execute_script(
+        "const r = document.querySelector('.network__svg').getBoundingClientRect(); return [r.width, r.height]")
+    assert box[0] > 300 and box[1] > 150
+    node = browser.find_element("css selector", ".network__svg a.node")
+    name = node.text or node.find_element("css selector", "text").text
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", node)
+    wait_for(browser, "return !location.pathname.includes('/john-kirby/')")
+    assert browser.find_element("css selector", "h1").text == name
+
+
+def test_actors_index_network_is_drawn(browser: Any, site_url: str) -> None:
+    browser.get(site_url + "actors/index.html")
+    facts = browser.execute_script("""
+        const svg = document.querySelector('.actors-network svg');
+        return {nodes: svg.querySelectorAll('a.node').length, lines: svg.querySelectorAll('line').length,
+                width: svg.getBoundingClientRect().width};""")
+    assert facts["nodes"] >= 15 and facts["lines"] >= 15 and facts["width"] > 300

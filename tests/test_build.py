@@ -197,3 +197,36 @@ def test_output_outside_site_with_option(make_site: SiteFactory, tmp_path: Path)
     site = desk(make_site)
     Builder(site, BuildOptions(out_dir=tmp_path / "elsewhere")).build()
     assert (tmp_path / "elsewhere/index.html").is_file() and not (site / "public").exists()
+
+
+def test_profile_shows_excerpts_quotes_co_mentions_topics_and_network(make_site: SiteFactory) -> None:
+    site = desk(make_site, {"content/briefings/2023-02-05-quote.md": briefing(
+        "Kim speaks", "2023-02-05", "“We will stand with Russia to the end,” said Kim Jong Un. Wagner agreed.",
+        topics="[sanctions]")})
+    html = (build(site) / "actors/kim-jong-un/index.html").read_text()
+    assert "<mark>Kim Jong Un</mark>, spoke." in html  # the sentence that mentions the actor
+    assert "We will stand with Russia to the end" in html  # quote, linked to its briefing
+    assert 'href="../../briefings/quote/"' in html
+    assert re.search(r'href="../kim-yo-jong/">Kim Yo Jong</a>.*?1 briefing', html, re.S)  # co-mentioned, with count
+    assert 'href="../../topics/sanctions/"' in html and 'href="feed.xml"' in html
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert 'role="img"' in svg and 'class="node node--person node--center"' in svg
+    assert 'href="../kim-jong-un/"' not in html  # no link to itself
+    assert 'href="../wagner-group/"' in svg
+
+
+def test_actors_index_has_the_whole_network_with_a_text_alternative(make_site: SiteFactory) -> None:
+    html = (build(desk(make_site)) / "actors/index.html").read_text()
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert svg.count("<circle") >= 4 and "<line" in svg
+    assert "The same as a list" in html and "briefing" in html[html.index("The same as a list"):]
+
+
+def test_home_lists_actors_active_in_the_last_30_days_of_content(make_site: SiteFactory) -> None:
+    site = desk(make_site, {"content/briefings/2024-02-20-recent.md": briefing("Recent", "2024-02-20", "Wagner.")})
+    html = (build(site) / "index.html").read_text()
+    panel = html[html.index("Most active"):]
+    panel = panel[:panel.index("</section>")]
+    assert "since" in panel and "31 Jan 2024" in panel
+    assert "Wagner Group" in panel
+    assert "Kim Yo Jong" not in panel  # only in briefings of 2023, a year before the newest one
