@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -202,6 +202,15 @@ class Builder:
         out = self.out_dir(config)
         report = write_site(out, rendered.files)
         return BuildResult(out, rendered.pages, len(rendered.files), report, time.perf_counter() - started)
+
+    def rebuild(self, changed: Iterable[str]) -> BuildResult:
+        """Bring the output up to date after the given site-relative paths changed (created, edited, deleted).
+
+        Raises SiteError like build(); then nothing is written and the next rebuild starts from the
+        last good state.
+        """
+        del changed  # every page is re-planned; only pages whose inputs changed are re-rendered
+        return self.build()
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""
