@@ -71,8 +71,21 @@ class Matcher:
             yield Mention(match.start(), match.end(), text[match.start() : match.end()], self.owners.get(key))
 
 
-def build_registry(actors: Iterable[Actor], mentions: MentionsConfig, diagnostics: Diagnostics) -> Matcher:
-    """Register every name and alias; an alias claimed by two actors is an error unless declared ambiguous."""
+def build_registry(actors: Iterable[Actor], mentions: MentionsConfig, diagnostics: Diagnostics,
+                   previous: Matcher | None = None) -> Matcher:
+    """Register every name and alias; an alias claimed by two actors is an error unless declared ambiguous.
+
+    `previous` is reused when the registry is unchanged: compiling thousands of aliases is the
+    slow part, and most rebuilds do not touch an actor.
+    """
+    owners = alias_owners(actors, mentions, diagnostics)
+    if previous is not None and previous.owners == owners:
+        return previous
+    return Matcher(owners)
+
+
+def alias_owners(actors: Iterable[Actor], mentions: MentionsConfig, diagnostics: Diagnostics) -> dict[str, str | None]:
+    """Alias key → actor id (None for declared-ambiguous aliases), reporting aliases claimed twice."""
     claims: dict[str, list[AliasOwner]] = {}
     for actor in actors:
         lines = (actor.name_line, *actor.alias_lines)
@@ -98,7 +111,7 @@ def build_registry(actors: Iterable[Actor], mentions: MentionsConfig, diagnostic
                 f"alias {key!r} is claimed by both {ids}",
                 f"remove it from one actor, or list {key!r} under mentions.ambiguous in config.yaml",
             )
-    return Matcher(registry)
+    return registry
 
 
 def _compile(keys: list[str]) -> re.Pattern[str]:

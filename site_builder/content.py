@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -350,16 +351,42 @@ def load_page(root: Path, rel: str, diagnostics: Diagnostics) -> Page | None:
     )
 
 
+Model = Briefing | Actor | Topic | Page
+
+
 def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diagnostics,
-                 drafts: bool = False) -> Content:
-    """Load every content file, collecting all errors; drafts are dropped unless asked for."""
-    briefings = [b for rel in files.briefings if (b := load_briefing(root, rel, config, diagnostics))]
-    actors = [a for rel in files.actors if (a := load_actor(root, rel, config, diagnostics))]
-    topics = [t for rel in files.topics if (t := load_topic(root, rel, diagnostics))]
-    pages = [p for rel in files.pages if (p := load_page(root, rel, diagnostics))]
-    return Content(
+                 drafts: bool = False, reuse: Mapping[str, Model] | None = None) -> tuple[Content, dict[str, Model]]:
+    """Load every content file, collecting all errors; drafts are dropped unless asked for.
+
+    `reuse` holds models of files known to be unchanged since they were loaded (the dev server's
+    rebuilds); every other file is read again. Returns the content and every model by path.
+    """
+    previous = reuse or {}
+    models: dict[str, Model] = {}
+
+    def load(rel: str, loader: Callable[[str], Model | None]) -> None:
+        model = previous.get(rel)
+        if model is None:
+            model = loader(rel)
+        if model is not None:
+            models[rel] = model
+
+    for rel in files.briefings:
+        load(rel, lambda r: load_briefing(root, r, config, diagnostics))
+    for rel in files.actors:
+        load(rel, lambda r: load_actor(root, r, config, diagnostics))
+    for rel in files.topics:
+        load(rel, lambda r: load_topic(root, r, diagnostics))
+    for rel in files.pages:
+        load(rel, lambda r: load_page(root, r, diagnostics))
+    briefings = [m for m in models.values() if isinstance(m, Briefing)]
+    actors = [m for m in models.values() if isinstance(m, Actor)]
+    topics = [m for m in models.values() if isinstance(m, Topic)]
+    pages = [m for m in models.values() if isinstance(m, Page)]
+    content = Content(
         briefings=tuple(b for b in briefings if drafts or not b.draft),
         actors=tuple(sorted(actors, key=lambda a: a.id)),
         topics=tuple(sorted(topics, key=lambda t: t.slug)),
         pages=tuple(p for p in pages if drafts or not p.draft),
     )
+    return content, models

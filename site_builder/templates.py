@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 from .errors import Diagnostic, SourceLocation, TemplateFailure
 
 THEMES_DIR = Path(__file__).parent / "themes"
+
+ANY_TEMPLATE = "*"  # stands for "unknown, maybe all" in a dependency set
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -74,6 +77,7 @@ class Templates:
         self.site_root = site_root
         self.theme = theme
         self.env = create_environment(site_root, theme)
+        self._dependencies: dict[str, frozenset[str]] = {}
 
     def display_path(self, filename: str | None, name: str | None) -> str:
         """A site template as `templates/x.html`; a theme template as `<theme briefing>/templates/x.html`."""
@@ -102,6 +106,36 @@ class Templates:
                 found = SourceLocation(self.display_path(filename, None), tb.tb_lineno)
             tb = tb.tb_next
         return found or SourceLocation(fallback)
+
+    def dependencies(self, name: str) -> frozenset[str]:
+        """A template and every template it extends, includes or imports, recursively.
+
+        A template edit re-renders exactly the pages whose template uses the edited file.
+        """
+        found = self._dependencies.get(name)
+        if found is None:
+            names = {name}
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                try:
+                    source = self.env.loader.get_source(self.env, current)[0] if self.env.loader else ""
+                    referenced = meta.find_referenced_templates(self.env.parse(source))
+                except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+                    continue  # rendering reports it with file and line
+                for ref in referenced:
+                    if ref is None:  # {% include some_variable %}: could be any template
+                        names.add(ANY_TEMPLATE)
+                    elif ref not in names:
+                        names.add(ref)
+                        todo.append(ref)
+            found = self._dependencies[name] = frozenset(names)
+        return found
+
+    def uses(self, name: str, changed: Set[str]) -> bool:
+        """Whether rendering `name` reads any of the changed template files."""
+        deps = self.dependencies(name)
+        return bool(changed) and (ANY_TEMPLATE in deps or not deps.isdisjoint(changed))
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render one template; any template problem becomes a TemplateFailure naming file and line."""

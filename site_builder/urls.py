@@ -5,7 +5,9 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _SLUG_OK = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
@@ -111,3 +113,25 @@ def is_safe_href(url: str) -> bool:
     if not match:
         return True
     return match.group(1) in _SAFE_SCHEMES
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+
+
+def url_function(page_url: str, base_url: str, index_files: bool) -> Callable[[str], str]:
+    """The `url()` of one page's templates: relative links, except from 404.html, which hosts serve at any depth.
+
+    Absolute URLs and fragments pass through unchanged; a leading slash means the site root, so
+    `image: /img/a.jpg` in an actor file works from every page.
+    """
+    root = urlsplit(base_url).path or "/"
+
+    def url(target: str) -> str:
+        if _SCHEME.match(target) or target.startswith("#"):
+            return target
+        target = target.lstrip("/")
+        if page_url == "404.html":
+            return root + (output_file(target) if index_files else target)
+        return relative_url(page_url, target, index_files)
+
+    return url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,12 +49,17 @@ def read_manifest(out_dir: Path) -> set[str]:
     return {line for line in lines if line and not line.startswith("#")}
 
 
-def write_site(out_dir: Path, files: Mapping[str, bytes]) -> WriteReport:
-    """Write every file (site-relative POSIX path → bytes) and remove what the last build wrote but this one did not."""
+def write_site(out_dir: Path, files: Mapping[str, bytes], keep: Set[str] | None = None,
+               unchanged: int = 0) -> WriteReport:
+    """Write files (site-relative POSIX path → bytes) and remove what the last build wrote but this one did not.
+
+    `keep` is every file the site now has; an incremental build passes only the files it rendered
+    again, plus `keep` so the rest are neither rewritten nor pruned (`unchanged` counts them).
+    """
+    current = set(files) if keep is None else set(keep) | set(files)
     out_dir.mkdir(parents=True, exist_ok=True)
     root = out_dir.resolve()
     written = []
-    unchanged = 0
     for rel in sorted(files):
         target = (out_dir / rel)
         if not target.resolve().is_relative_to(root):
@@ -64,14 +69,14 @@ def write_site(out_dir: Path, files: Mapping[str, bytes]) -> WriteReport:
         else:
             unchanged += 1
     removed = []
-    for rel in sorted(read_manifest(out_dir) - set(files)):
+    for rel in sorted(read_manifest(out_dir) - current):
         target = out_dir / rel
         if target.resolve().is_relative_to(root) and target.is_file():
             target.unlink()
             removed.append(rel)
             _remove_empty_parents(target.parent, out_dir)
     manifest = "# files written by site-builder; stale ones are removed on the next build\n"
-    write_if_changed(out_dir / MANIFEST, (manifest + "\n".join(sorted(files)) + "\n").encode("utf-8"))
+    write_if_changed(out_dir / MANIFEST, (manifest + "\n".join(sorted(current)) + "\n").encode("utf-8"))
     return WriteReport(tuple(written), unchanged, tuple(removed))
 
 

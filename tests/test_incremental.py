@@ -1,0 +1,192 @@
+"""Incremental rebuilds give exactly the bytes of a clean build, whatever sequence of edits came before."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import briefing, read_tree, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from site_builder.build import Builder, BuildOptions
+from site_builder.errors import SiteError
+
+ACTORS = {
+    "kim": "name: Kim Jong Un\ntype: person\naliases: [Kim Jong-un]\ncountry: nk\n",
+    "kyj": "name: Kim Yo Jong\ntype: person\nrelations: [{actor: kim, kind: sister-of}]\n",
+    "nk": "name: North Korea\ntype: state\naliases: [Pyongyang]\n",
+    "wagner": "name: Wagner Group\ntype: armed-group\naliases: [Wagner]\n",
+    "spare": "name: Spare Actor\ntype: organization\n",
+}
+BODIES = [
+    "Kim Jong Un met Wagner officials.",
+    "Pyongyang denied it. “We never sold arms to anyone at all,” said Kim Yo Jong.",
+    "Nothing about anyone.",
+    "Wagner and North Korea, again; Spare Actor too.",
+]
+TOPICS = ["sanctions", "war-in-ukraine", "diplomacy"]
+
+
+def base_files() -> dict[str, str]:
+    files = {f"content/actors/{k}.yaml": v for k, v in ACTORS.items()}
+    for n in range(4):
+        files[f"content/briefings/2023-01-{n + 10:02d}-b{n}.md"] = briefing(
+            f"Briefing {n}", f"2023-01-{n + 10:02d}", BODIES[n], topics=f"[{TOPICS[n % 3]}]")
+    files["content/topics/sanctions.yaml"] = "title: Sanctions\nsummary: Who is sanctioned.\n"
+    files["content/pages/about.md"] = "---\ntitle: About\n---\n\nWe follow Wagner.\n"
+    files["templates/partials/footer.html"] = "<footer>Desk footer</footer>\n"
+    files["static/img/a.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>\n"
+    return files
+
+
+def edit(site: Path, op: tuple[str, int, int]) -> list[str]:
+    """Apply one edit; returns the site-relative paths it touched."""
+    kind, a, b = op
+    briefings = sorted((site / "content/briefings").glob("*.md"))
+    if kind == "body" and briefings:
+        path = briefings[a % len(briefings)]
+        text = path.read_text().rstrip("\n") + f"\n\n{BODIES[b % len(BODIES)]}\n"
+        path.write_text(text)
+    elif kind == "title" and briefings:
+        path = briefings[a % len(briefings)]
+        path.write_text(path.read_text().replace("title: ", f"title: Edited {b} ", 1))
+    elif kind == "date" and briefings:
+        path = briefings[a % len(briefings)]
+        lines = path.read_text().splitlines(keepends=True)
+        lines = [f"date: 2022-{b % 12 + 1:02d}-15\n" if line.startswith("date:") else line for line in lines]
+        path.write_text("".join(lines))
+    elif kind == "topics" and briefings:
+        path = briefings[a % len(briefings)]
+        path.write_text(path.read_text().replace("topics: [", f"topics: [{TOPICS[b % 3]}, ", 1))
+    elif kind == "add":
+        path = site / f"content/briefings/2023-02-{a % 28 + 1:02d}-new{a}-{b}.md"
+        path.write_text(briefing(f"New {a}", f"2023-02-{a % 28 + 1:02d}", BODIES[b % len(BODIES)],
+                                 topics=f"[{TOPICS[b % 3]}]"))
+    elif kind == "delete" and len(briefings) > 1:
+        path = briefings[a % len(briefings)]
+        path.unlink()
+    elif kind == "draft" and briefings:
+        path = briefings[a % len(briefings)]
+        path.write_text(path.read_text().replace("---\n\n", "draft: true\n---\n\n", 1))
+    elif kind == "alias":
+        path = site / "content/actors/nk.yaml"
+        path.write_text(path.read_text().replace("aliases: [", f"aliases: [DPRK{b}, ", 1) if b % 2 else
+                        "name: North Korea\ntype: state\naliases: [Pyongyang, North]\n")
+    elif kind == "actor":
+        path = site / "content/actors/spare.yaml"
+        if path.exists() and b % 2:
+            path.unlink()
+        else:
+            path.write_text(f"name: Spare Actor\ntype: organization\nsummary: Version {b}.\n")
+    elif kind == "template":
+        path = site / "templates/partials/footer.html"
+        if b % 3 == 0 and path.exists():
+            path.unlink()
+        else:
+            path.write_text(f"<footer>Footer version {b}</footer>\n")
+    elif kind == "static":
+        path = site / "static/css/extra.css"
+        if b % 2 and path.exists():
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"body {{ margin: {b}px }}\n")
+    elif kind == "topic":
+        path = site / "content/topics/sanctions.yaml"
+        path.write_text(f"title: Sanctions {b}\nsummary: Version {b}.\n")
+    elif kind == "page":
+        path = site / "content/pages/about.md"
+        path.write_text(f"---\ntitle: About {b}\n---\n\nWe follow Kim Jong Un, version {b}.\n")
+    elif kind == "config":
+        path = site / "config.yaml"
+        path.write_text(f"title: Desk {b}\nbase_url: https://example.org/desk/\ntimezone: UTC\n")
+    else:
+        return []
+    return [path.relative_to(site).as_posix()]
+
+
+OPS = st.tuples(
+    st.sampled_from(["body", "title", "date", "topics", "add", "delete", "draft", "alias", "actor", "template",
+                     "static", "topic", "page", "config"]),
+    st.integers(0, 20), st.integers(0, 20))
+
+
+def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
+    shutil.rmtree(out, ignore_errors=True)
+    try:
+        Builder(site, BuildOptions(out_dir=out)).build()
+    except SiteError:
+        return None
+    return read_tree(out)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(OPS, min_size=1, max_size=6))
+def test_incremental_equals_clean_build(ops: list[tuple[str, int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = write_site(Path(tmp) / "site", base_files())
+        out = site / "public"
+        builder = Builder(site)
+        builder.build()
+        for op in ops:
+            touched = edit(site, op)
+            try:
+                builder.rebuild(touched)
+                incremental: dict[str, bytes] | None = read_tree(out)
+            except SiteError:
+                incremental = None
+            expected = clean_build(site, Path(tmp) / "clean")
+            if expected is None:
+                assert incremental is None  # both fail on the same input
+                continue
+            assert incremental is not None
+            assert sorted(incremental) == sorted(expected), op
+            assert [p for p in sorted(expected) if incremental[p] != expected[p]] == [], op
+
+
+def test_rebuild_renders_only_what_changed(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    builder = Builder(site)
+    builder.build()
+    result = builder.rebuild(edit(site, ("title", 2, 1)))  # Briefing 2 → "Edited 1 Briefing 2"
+    written = set(result.report.written)
+    assert "briefings/b2/index.html" in written
+    assert "briefings/b0/index.html" not in written  # neither a neighbour nor related: untouched
+    assert "actors/kim/index.html" not in written  # b2 has no actors
+    assert {"index.html", "feed.xml", "archive/2023/index.html"} <= written  # lists that show it
+    assert result.report.unchanged > 10
+    nothing = builder.rebuild([])
+    assert nothing.report.written == () and nothing.report.removed == ()
+
+
+def test_template_edit_rerenders_pages_that_use_it(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    builder = Builder(site)
+    builder.build()
+    (site / "templates/partials/footer.html").write_text("<footer>New footer</footer>\n")
+    result = builder.rebuild(["templates/partials/footer.html"])
+    html = [p for p in result.report.written if p.endswith(".html")]
+    assert "index.html" in html and "briefings/b1/index.html" in html
+    assert "feed.xml" not in result.report.written  # feeds do not use the footer
+    assert "New footer" in (site / "public/briefings/b1/index.html").read_text()
+
+
+def test_failed_rebuild_keeps_output_and_recovers(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", base_files())
+    builder = Builder(site)
+    builder.build()
+    before = read_tree(site / "public")
+    path = site / "content/briefings/2023-01-10-b0.md"
+    good = path.read_text()
+    path.write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(SiteError):
+        builder.rebuild(["content/briefings/2023-01-10-b0.md"])
+    assert read_tree(site / "public") == before
+    (site / "content/briefings/2023-01-11-b1.md").write_text(briefing("Other change", "2023-01-11", "Kim Jong Un."))
+    path.write_text(good.replace("Briefing 0", "Fixed"))
+    builder.rebuild(["content/briefings/2023-01-11-b1.md"])  # the broken file is still remembered as changed
+    assert "Fixed" in (site / "public/briefings/b0/index.html").read_text()
+    assert "Other change" in (site / "public/briefings/b1/index.html").read_text()
