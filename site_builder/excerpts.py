@@ -57,9 +57,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return "." in word or len(word) == 1 or word.lower() in _ABBREVIATIONS
 
 
-def excerpt(text: str, start: int, end: int) -> Excerpt:
-    """The sentence around text[start:end], shortened around the match when it is very long."""
-    s, e = next(((s, e) for s, e in sentence_bounds(text) if s <= start < e), (0, len(text)))
+def excerpt(text: str, start: int, end: int, bounds: list[tuple[int, int]] | None = None) -> Excerpt:
+    """The sentence around text[start:end], shortened around the match when it is very long.
+
+    `bounds` are the text's sentence bounds when the caller already has them.
+    """
+    spans = sentence_bounds(text) if bounds is None else bounds
+    s, e = next(((s, e) for s, e in spans if s <= start < e), (0, len(text)))
     e = max(e, end)
     before, after = text[s:start], text[end:e]
     room = max(40, (MAX_EXCERPT - (end - start)) // 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -11,6 +12,8 @@ from .errors import Diagnostics, SourceLocation, did_you_mean
 from .markdown import RenderedBody
 from .models import Actor, Briefing, Content, Page, Topic
 from .quotes import Quote, find_quotes
+
+TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the briefings
 
 # Site paths owned by generated sections; a standalone page may not take them.
 RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})
@@ -194,40 +197,53 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
              total: int, limit: int = 5) -> dict[str, tuple[Related, ...]]:
     """Score pairs by shared actors weighted by rarity (idf), shared topics and closeness in time.
 
-    An actor in every briefing says nothing about relatedness, so its weight is log(N/df),
-    which is zero for it; a topic counts like a moderately rare actor; time decays over months.
-    Candidates come only from briefings that share something, so cost follows the graph, not N².
+    An actor's weight is log(N/df): zero for an actor in every briefing. Scores are accumulated
+    through the briefings each actor and topic appears in, so the cost follows the graph, not
+    N²; actors and topics in more than `_candidate_cap` briefings are left out, since their
+    weight is small and their lists are long. Reasons are worked out for the winners only.
     """
-    df: Counter[str] = Counter()
     by_actor: dict[str, list[int]] = defaultdict(list)
     by_topic: dict[str, list[int]] = defaultdict(list)
     for index, b in enumerate(briefings):
         for actor_id in briefing_actors[b.slug]:
-            df[actor_id] += 1
             by_actor[actor_id].append(index)
         for topic in b.topics:
             by_topic[topic].append(index)
-    idf = {a: math.log((total + 1) / (n + 0.5)) for a, n in df.items()}
+    cap = _candidate_cap(total)
+    idf = {a: math.log(total / len(ix)) for a, ix in by_actor.items()}
+    stamps = [b.date.timestamp() for b in briefings]
     result: dict[str, tuple[Related, ...]] = {}
     for index, b in enumerate(briefings):
-        mine = set(briefing_actors[b.slug])
-        candidates: set[int] = set()
-        for actor_id in mine:
-            if len(by_actor[actor_id]) < total or total < 3:
-                candidates.update(by_actor[actor_id])
+        scores: dict[int, float] = defaultdict(float)
+        for actor_id in briefing_actors[b.slug]:
+            members = by_actor[actor_id]
+            if len(members) <= cap and idf[actor_id] > 0:
+                weight = idf[actor_id]
+                for other in members:
+                    scores[other] += weight
         for topic in b.topics:
-            candidates.update(by_topic[topic])
-        candidates.discard(index)
-        scored = []
-        for other_index in candidates:
-            other = briefings[other_index]
-            shared_actors = sorted(mine & set(briefing_actors[other.slug]), key=lambda a: (-idf[a], a))
-            shared_topics = sorted(set(b.topics) & set(other.topics))
-            days = abs((b.date - other.date).total_seconds()) / 86400
-            score = sum(idf[a] for a in shared_actors) + 1.0 * len(shared_topics)
-            score *= 1.0 / (1.0 + days / 90.0) ** 0.5
-            if score > 0:
-                scored.append(Related(other.slug, round(score, 9), tuple(shared_actors), tuple(shared_topics)))
-        scored.sort(key=lambda r: (-r.score, r.slug))
-        result[b.slug] = tuple(scored[:limit])
+            members = by_topic[topic]
+            if len(members) <= cap:
+                for other in members:
+                    scores[other] += TOPIC_WEIGHT
+        scores.pop(index, None)
+        ranked = heapq.nsmallest(
+            limit,
+            ((round(score / (1.0 + abs(stamps[index] - stamps[other]) / 86400 / 90.0) ** 0.5, 9), other)
+             for other, score in scores.items()),
+            key=lambda pair: (-pair[0], briefings[pair[1]].slug),
+        )
+        mine = set(briefing_actors[b.slug])
+        result[b.slug] = tuple(
+            Related(briefings[other].slug, score,
+                    tuple(sorted(mine.intersection(briefing_actors[briefings[other].slug]),
+                                 key=lambda a: (-idf[a], a))),
+                    tuple(sorted(set(b.topics).intersection(briefings[other].topics))))
+            for score, other in ranked
+        )
     return result
+
+
+def _candidate_cap(total: int) -> int:
+    """How many briefings an actor or topic may be in and still count towards relatedness."""
+    return max(50, int(4 * math.sqrt(total)))

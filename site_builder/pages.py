@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -211,29 +208,13 @@ def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, 
     for slug in slugs[: config.feeds.entries]:
         b = graph.by_slug[slug]
         link = absolute_url(base, briefing_path(slug))
-        content = absolute_links(graph.bodies[slug].html, link) if config.feeds.full_content else ""
+        content = p.feed_html(slug, link) if config.feeds.full_content else ""
         entries.append(FeedEntry(link, b.title, link, b.date, b.updated or b.date, b.summary, content,
                                  tuple(graph.topics[t].title for t in b.topics)))
     updated = max((e.updated for e in entries), default=build_time)
     feed = FeedView(absolute_url(base, url), title, subtitle, absolute_url(base, url),
                     absolute_url(base, alternate), updated, tuple(entries))
     return PageSpec(url, "feed.xml", "feed", title, context={"feed": feed}, in_sitemap=False)
-
-
-_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
-
-
-def absolute_links(html: str, page_url: str) -> str:
-    """Make a body's links absolute for feeds: many readers ignore xml:base.
-
-    Our renderer always writes attributes in double quotes with escaped values, so a targeted
-    pattern over href/src is exact here; the value is unescaped only for joining.
-    """
-    def join(match: re.Match[str]) -> str:
-        target = html_lib.unescape(match.group(2))
-        return match.group(1) + html_lib.escape(urljoin(page_url, target), quote=True) + match.group(3)
-
-    return _LINK_ATTR.sub(join, html)
 
 
 def search_index(graph: SiteGraph, p: Presenter) -> str:

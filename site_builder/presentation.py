@@ -9,11 +9,11 @@ from datetime import datetime
 from markupsafe import Markup
 
 from .config import Config
-from .excerpts import Excerpt, excerpt
+from .excerpts import Excerpt, excerpt, sentence_bounds
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
-from .urls import actor_path, briefing_path, topic_path
+from .urls import absolute_links, actor_path, briefing_path, topic_path
 from .views import (
     ActorCount,
     ActorRef,
@@ -67,12 +67,26 @@ class Presenter:
     config: Config
     graph: SiteGraph
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
+    _feed_html: dict[str, str] = field(default_factory=dict)
+    _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
+    _sentences: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def feed_html(self, slug: str, page_url: str) -> str:
+        """A body with absolute links, made once however many feeds carry it."""
+        found = self._feed_html.get(slug)
+        if found is None:
+            found = self._feed_html[slug] = absolute_links(self.graph.bodies[slug].html, page_url)
+        return found
 
     def actor_ref(self, actor_id: str, role: str = "") -> ActorRef:
-        """A link to an actor."""
-        actor = self.graph.actors[actor_id]
-        kind = self.config.actor_type(actor.type)
-        return ActorRef(actor.id, actor.name, actor.type, kind.label, actor_path(actor.id), role)
+        """A link to an actor; shared by every view that shows it."""
+        found = self._refs.get((actor_id, role))
+        if found is None:
+            actor = self.graph.actors[actor_id]
+            kind = self.config.actor_type(actor.type)
+            found = ActorRef(actor.id, actor.name, actor.type, kind.label, actor_path(actor.id), role)
+            self._refs[(actor_id, role)] = found
+        return found
 
     def topic_ref(self, slug: str) -> TopicRef:
         """A link to a topic."""
@@ -158,7 +172,10 @@ class Presenter:
         for mention in body.mentions:
             if mention.actor_id != actor_id:
                 continue
-            found = excerpt(body.blocks[mention.block].text, mention.start, mention.end)
+            bounds = self._sentences.get((slug, mention.block))
+            if bounds is None:
+                bounds = self._sentences[(slug, mention.block)] = sentence_bounds(body.blocks[mention.block].text)
+            found = excerpt(body.blocks[mention.block].text, mention.start, mention.end, bounds)
             if found.text not in seen:
                 seen.add(found.text)
                 out.append(found)

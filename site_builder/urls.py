@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
+import html as html_lib
 import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _SLUG_OK = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
@@ -81,19 +81,25 @@ def relative_url(from_path: str, to_path: str, index_files: bool = False) -> str
     """A link from one site path to another that works under any base path.
 
     `index_files` appends index.html to folder links so the output can be browsed from disk.
+    Site paths are already normal (no '.' or '..' segments), so this is a walk up to the common
+    folder and down again; it runs for every link of every page, so it avoids os.path.
     """
     fragment = ""
     if "#" in to_path:
         to_path, frag = to_path.split("#", 1)
         fragment = "#" + frag
-    from_dir = posixpath.dirname(output_file(from_path)) or "."
+    is_folder = to_path == "" or to_path.endswith("/")
     target = output_file(to_path) if index_files else to_path
-    if target == "":
-        target = "."
-    rel = posixpath.relpath(target or ".", from_dir)
-    if not index_files and (to_path == "" or to_path.endswith("/")):
-        rel = rel if rel == "." else rel + "/"
-        rel = "./" if rel == "." else rel
+    here = output_file(from_path).split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    if not rel:
+        rel = "./"
+    elif rel.endswith("../") or (is_folder and not index_files and not rel.endswith("/")):
+        rel = rel if rel.endswith("/") else rel + "/"
     return rel + fragment
 
 
@@ -135,3 +141,19 @@ def url_function(page_url: str, base_url: str, index_files: bool) -> Callable[[s
         return relative_url(page_url, target, index_files)
 
     return url
+
+
+_LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Make a body's links absolute for feeds: many readers ignore xml:base.
+
+    Our renderer always writes attributes in double quotes with escaped values, so a targeted
+    pattern over href/src is exact here; the value is unescaped only for joining.
+    """
+    def join(match: re.Match[str]) -> str:
+        target = html_lib.unescape(match.group(2))
+        return match.group(1) + html_lib.escape(urljoin(page_url, target), quote=True) + match.group(3)
+
+    return _LINK_ATTR.sub(join, html)
