@@ -94,7 +94,7 @@ class Config:
 
     def actor_type(self, type_id: str) -> ActorType:
         """Labels for a type id; the loader guarantees the id is known."""
-        for kind in self.actor_types:
+        for kind in self.actor_types:  # four to a handful of types: a scan beats building a map
             if kind.id == type_id:
                 return kind
         return ActorType(type_id, type_id.replace("-", " ").capitalize(), type_id)
@@ -110,7 +110,7 @@ class Config:
 
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
-    "relative_urls", "actor_types", "mentions", "markdown", "pagination", "feeds", "extra",
+    "relative_urls", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "extra",
 )
 
 
@@ -161,6 +161,9 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         output_dir = "public"
     types_node = f.get("actor_types")
     extra_node = f.get("extra")
+    from .ingest_rules import validate_site_rules  # ingest_rules reads Config; import here to keep one direction
+
+    validate_site_rules(f.get("ingest"), diagnostics)
     config = Config(
         root=root,
         title=f.text("title", "Briefings"),

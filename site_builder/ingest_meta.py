@@ -32,7 +32,7 @@ _NOISE = re.compile(
     rf"|(?<![\w])(?:{_ZONES})\b(?:[+-]\d{{1,2}}(?::?\d{{2}})?)?|(?<![\w])[+-]\d{{2}}:?\d{{2}}\b"
     r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?"
     r"|\b\d+\s*(?:min|mins|minutes?)\s*(?:read|listen)\b|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?)\s+ago\b"
-    r"|\b(?:at|on|and)\b|[|·•,;:()\[\]/–—-]+",
+    r"|\((?:[\w ]{1,20} )?time\)|\b(?:at|on|and)\b|[|·•,;:()\[\]/–—-]+",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*[|·•]\s*")
@@ -45,6 +45,7 @@ _ROLE_WORDS = frozenset({
     "political", "defense", "defence", "diplomatic", "north", "korea", "asia", "world", "national", "and", "in",
     "the", "for", "with", "wire", "services", "service", "agencies", "agency", "newsroom", "report", "online",
 })
+_ROLE_TITLES = frozenset({"correspondent", "reporter", "writer", "editor", "columnist", "contributor", "chief"})
 _NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "du", "la", "le", "al", "bin", "ibn", "el", "y"})
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|posted by|report by|reported by)\s+(?P<rest>.+)$",
                      re.IGNORECASE)
@@ -69,6 +70,7 @@ class Dateline:
     agency: str
     date: date | None
     prefix: str  # the text removed from the paragraph
+    rest: str  # the paragraph without it
 
 
 def find_date(text: str) -> tuple[date, int, int] | None:
@@ -107,9 +109,11 @@ def read_meta_line(line: str, rules: Rules) -> MetaLine | None:
 
     The line is split at separators ("Published: ... | Updated: ..."), and each piece must be fully
     explained; a single unexplained word means the line is text, so headlines that contain a date
-    ("Talks set for March 3, 2024") stay.
+    ("Talks set for March 3, 2024") stay. Only beside a date piece may short unexplained pieces
+    stand: print page heads read "THE KOREA LEDGER | TUESDAY, MAY 9, 2023 | A3".
     """
     dates: list[tuple[date, bool]] = []
+    unexplained: list[str] = []
     agency = ""
     found = {"label": False, "date": False, "byline": False, "agency": False}
     for piece in _SEPARATORS.split(line.strip()):
@@ -119,22 +123,31 @@ def read_meta_line(line: str, rules: Rules) -> MetaLine | None:
         found["label"] |= bool(label)
         is_update = bool(label) and label.casefold() in rules.update_labels
         rest = piece
+        dated = len(dates)
         while (hit := find_date(rest)) is not None:
             dates.append((hit[0], is_update))
             found["date"] = True
             rest = rest[: hit[1]] + " " + rest[hit[2] :]
-        rest = _NOISE.sub(" ", rest).strip(" .")
-        if not rest:
+        leftover = _NOISE.sub(" ", rest)
+        for label_word in rules.labels:  # labels after the date: "March 17, 2023 9:14 GMT Updated 2 hours ago"
+            leftover = re.sub(rf"(?<!\w){re.escape(label_word)}\b", " ", leftover, flags=re.IGNORECASE)
+        if not leftover.strip(" ."):
             continue
-        if (named := rules.agency(rest.removeprefix("By ").removeprefix("by "))) is not None:
+        rest = rest.strip(" ,;|")
+        if (named := rules.agency(re.sub(r"^(?:by|via|—|--?|–)\s*", "", rest, flags=re.IGNORECASE))) is not None:
             agency = agency or named
             found["agency"] = True
             continue
-        byline = read_byline(rest, rules)
+        byline = read_byline(rest, rules, labelled=bool(label))
+        if byline is None and len(dates) > dated:
+            return None  # words around a date in the same piece: "7 September to 1 October 2023"
         if byline is None:
-            return None
+            unexplained.append(rest)
+            continue
         found["byline"] = True
         agency = agency or byline
+    if unexplained and not (found["date"] and all(_short_piece(p) for p in unexplained) and "|" in line):
+        return None
     if found["date"]:
         published = [d for d, update in dates if not update]
         chosen = published[0] if published else dates[0][0]
@@ -146,6 +159,11 @@ def read_meta_line(line: str, rules: Rules) -> MetaLine | None:
     if found["label"]:
         return MetaLine("empty-label")
     return None
+
+
+def _short_piece(piece: str) -> bool:
+    """A page-head piece beside a date: a few words or a page number, never a sentence."""
+    return len(piece.split()) <= 4 and not ends_sentence(piece)
 
 
 def _strip_labels(piece: str, rules: Rules) -> tuple[str, str]:
@@ -164,12 +182,12 @@ def _strip_labels(piece: str, rules: Rules) -> tuple[str, str]:
     return piece.strip(), first
 
 
-def read_byline(text: str, rules: Rules) -> str | None:
+def read_byline(text: str, rules: Rules, labelled: bool = False) -> str | None:
     """"" for a byline without an agency, the agency's name for one with it, None for anything else.
 
-    A byline is "By" and capitalised names, then optionally roles after a comma or bar ("By Lee
-    Ji-won, Staff Reporter"). "By Friday, the ministry had..." has lowercase words that no byline
-    has, so it stays text.
+    A byline is "By" (or a label such as "Editor:") and capitalised names, then optionally roles
+    after a comma or bar ("By Lee Ji-won, Staff Reporter"). "By Friday, the ministry had..." has
+    lowercase words that no byline has, so it stays text.
     """
     text = text.strip()
     if _SENTENCE_END.search(text) and not re.search(r"\b[A-Z]\.$", text):
@@ -179,10 +197,12 @@ def read_byline(text: str, rules: Rules) -> str | None:
     parts = [p for p in re.split(r"\s*(?:,|\band\b|&|/|\|| - | – | — |\bin\b)\s*", body) if p]
     if not parts or len(body.split()) > 14:
         return None
+    if match and re.fullmatch(r"[\w.-]{2,30}", body):
+        return ""  # a CMS user name: "Posted by admin"
     agency = ""
     roles_only = True
     for part in parts:
-        named = rules.agency(part)
+        named = rules.agency(part) or rules.agency(" ".join(w for w in part.split() if w.casefold() not in _ROLE_WORDS))
         if named:
             agency = agency or named
             roles_only = False
@@ -193,8 +213,9 @@ def read_byline(text: str, rules: Rules) -> str | None:
         roles_only = False
         if not all(_NAME_WORD.match(w) or w in _NAME_PARTICLES for w in words) or len(words) > 5:
             return None
-    if match is None and not roles_only:
-        return None  # without "By" only a line of roles ("Staff Reporter") is a byline
+    titled = len(parts) == 1 and len(parts[0].split()) <= 4 and parts[0].split()[-1].casefold() in _ROLE_TITLES
+    if match is None and not roles_only and not labelled and not titled:
+        return None  # without "By" or a label ("Editor:") only roles ("Moscow Correspondent") make a byline
     return agency
 
 
@@ -213,8 +234,8 @@ def agency_place_line(line: str, rules: Rules) -> tuple[str, str] | None:
 _PLACE_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’-]*"
 _DATELINE = re.compile(
     rf"^(?:(?P<place>{_PLACE_WORD}(?:\s+(?:[a-z]{{2,4}}\s+)?{_PLACE_WORD}){{0,3}})"
-    rf"(?:,\s*(?!{MONTH}\s*\d)(?P<region>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}))?"
-    rf"(?:,?\s*(?P<date>(?:{MONTH}\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+{MONTH})(?:,?\s+(?P<year>\d{{4}}))?))?"
+    rf"(?:,\s*(?!(?i:{MONTH})\s*\d)(?P<region>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}))?"
+    rf"(?:,?\s*(?P<date>(?i:{MONTH}\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+{MONTH})(?:,?\s+(?P<year>\d{{4}}))?))?"
     r"\.?\s*)?"
     r"(?:\((?P<agency>[^()]{1,40})\)|/(?P<slash>[^/\s][^/]{0,30})/\.?)?"
     r"\s*(?P<sep>--|—|–|-|:|\.-)?"
@@ -225,9 +246,10 @@ _DATELINE = re.compile(
 def split_dateline(paragraph: str, rules: Rules) -> Dateline | None:
     """The dateline at the start of a paragraph, or None.
 
-    Agencies count only when whitelisted ("North Korea (DPRK) – ..." is text). Without an agency
-    the place must be in capitals, carry a region or a date, so "Kim Jong Un — the leader ..."
-    is not a dateline.
+    Agencies count only when whitelisted ("North Korea (DPRK) – ..." is text); a bracket that is not
+    a known agency is accepted only after a place in capitals or a date, and then gives no agency.
+    Without an agency the place must be in capitals, carry a region or a date, so "Kim Jong Un —
+    the leader ..." is not a dateline.
     """
     match = _DATELINE.match(paragraph)
     if match is None or len(paragraph) - len(match.group("rest")) > 80:
@@ -235,13 +257,13 @@ def split_dateline(paragraph: str, rules: Rules) -> Dateline | None:
     place, region, when, sep = match.group("place"), match.group("region"), match.group("date"), match.group("sep")
     raw_agency = match.group("agency") or match.group("slash")
     agency = rules.agency(raw_agency) if raw_agency else ""
-    if raw_agency and not agency:
-        return None
+    caps = bool(place) and place.upper() == place and sum(c.isalpha() for c in place) >= 3
+    if raw_agency and not agency and not (place and (caps or when) and sep):
+        return None  # "North Korea (DPRK) – ..." is text; "MOSCOW, June 6 (RIA Novosti) -" is a dateline
     rest = match.group("rest")
     if rest and not re.match(r"[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ]", rest):
         return None
     if not agency:
-        caps = bool(place) and place.upper() == place and sum(c.isalpha() for c in place) >= 3
         if not place or sep not in ("--", "—", "–", "-", ":") or not (caps or region or when):
             return None
         if sep == ":" and not caps:
@@ -252,7 +274,7 @@ def split_dateline(paragraph: str, rules: Rules) -> Dateline | None:
         return None
     day = _dateline_date(when, match.group("year"))
     parts = [normal_place(p, rules) for p in (place, region) if p]
-    return Dateline(", ".join(parts), agency or "", day, paragraph[: len(paragraph) - len(rest)].strip())
+    return Dateline(", ".join(parts), agency or "", day, paragraph[: len(paragraph) - len(rest)].strip(), rest.strip())
 
 
 def _dateline_date(when: str | None, year: str | None) -> date | None:

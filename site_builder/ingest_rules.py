@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -18,7 +18,8 @@ from .yamlfile import Node, YamlProblem, parse_yaml
 DEFAULT_RULES = "rules/ingest.yaml"
 DEFAULT_RULES_PATH = f"site_builder/{DEFAULT_RULES}"  # how diagnostics name the shipped file
 SITE_KEYS = ("sections", "agencies", "boilerplate")  # what `ingest:` in config.yaml may extend
-_DEFAULT_KEYS = (*SITE_KEYS, "labels", "update_labels", "dateline_small_words", "name_stopwords", "tail_after")
+_DEFAULT_KEYS = (*SITE_KEYS, "labels", "update_labels", "title_prefixes", "keep_hyphen_after",
+                 "dateline_small_words", "tail_after")
 _RULE_KEYS = ("name", "why", "match", "tail")
 
 
@@ -45,9 +46,17 @@ class Rules:
     labels: tuple[str, ...] = ()
     update_labels: frozenset[str] = frozenset()  # casefolded
     dateline_small_words: frozenset[str] = frozenset()
-    name_stopwords: frozenset[str] = frozenset()
+    keep_hyphen_after: frozenset[str] = frozenset()
     tail_after: float = 0.5
     boilerplate: tuple[BoilerplateRule, ...] = ()
+    title_prefixes: tuple[re.Pattern[str], ...] = ()
+
+    def title(self, text: str) -> str:
+        """A headline without wire slugs in front ("UPDATE 1-", "(LEAD)") or a " | Site name" tail."""
+        text = re.split(r"\s+\|\s+", text.strip())[0]  # sites put their name after the headline
+        for pattern in self.title_prefixes:
+            text = pattern.sub("", text, count=1)
+        return text
 
     def section(self, line: str) -> str | None:
         """The configured spelling of a section label, when the whole line is one."""
@@ -76,9 +85,10 @@ class _Spec:
     labels: list[str] = field(default_factory=list)
     update_labels: list[str] = field(default_factory=list)
     small_words: list[str] = field(default_factory=list)
-    stopwords: list[str] = field(default_factory=list)
+    hyphen_prefixes: list[str] = field(default_factory=list)
     tail_after: float = 0.5
     boilerplate: list[tuple[str, str, bool, list[tuple[str, SourceLocation]]]] = field(default_factory=list)
+    title_prefixes: list[tuple[str, SourceLocation]] = field(default_factory=list)
 
 
 def load_rules(root: Path | None) -> tuple[Rules, Config]:
@@ -103,6 +113,18 @@ def load_rules(root: Path | None) -> tuple[Rules, Config]:
     rules = _compile(spec, diagnostics)
     diagnostics.raise_if_any()
     return rules, config
+
+
+def validate_site_rules(node: Node | None, diagnostics: Diagnostics) -> None:
+    """Check a config.yaml `ingest:` mapping (keys, types, regular expressions), recording every error.
+
+    For config validation, so `build` and `check` report a broken rule as `ingest` does.
+    """
+    if node is None or node.value is None:
+        return
+    spec = _Spec()
+    _extend(spec, node, CONFIG_NAME, "ingest.", diagnostics, site=True)
+    _compile(spec, diagnostics)
 
 
 def default_rules() -> Rules:
@@ -149,8 +171,9 @@ def _extend(spec: _Spec, node: Node, path: str, prefix: str, diagnostics: Diagno
         return
     spec.labels += [v for v, _ in f.texts("labels")]
     spec.update_labels += [v for v, _ in f.texts("update_labels")]
+    spec.title_prefixes += [(v, SourceLocation(path, n.line, n.column)) for v, n in f.texts("title_prefixes")]
     spec.small_words += [v for v, _ in f.texts("dateline_small_words")]
-    spec.stopwords += [v for v, _ in f.texts("name_stopwords")]
+    spec.hyphen_prefixes += [v for v, _ in f.texts("keep_hyphen_after")]
     tail = f.get("tail_after")
     if tail is not None:
         if isinstance(tail.value, int | float) and not isinstance(tail.value, bool) and 0 <= tail.value <= 1:
@@ -219,21 +242,20 @@ def _compile(spec: _Spec, diagnostics: Diagnostics) -> Rules:
         labels=tuple(sorted(spec.labels, key=lambda s: (-len(s), s))),  # longest first: "Last updated"
         update_labels=frozenset(s.casefold() for s in spec.update_labels),
         dateline_small_words=frozenset(s.casefold() for s in spec.small_words),
-        name_stopwords=frozenset(spec.stopwords),
+        keep_hyphen_after=frozenset(s.casefold() for s in spec.hyphen_prefixes),
         tail_after=spec.tail_after,
         boilerplate=tuple(rules),
+        title_prefixes=tuple(c for text, where in spec.title_prefixes
+                             if (c := _regex("^(?:" + text + ")", "", where, diagnostics, flags=0))),
     )
 
 
-def _regex(text: str, agencies: str, where: SourceLocation, diagnostics: Diagnostics) -> re.Pattern[str] | None:
+def _regex(text: str, agencies: str, where: SourceLocation, diagnostics: Diagnostics,
+           flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
     try:
-        return re.compile(text.replace("{agency}", agencies), re.IGNORECASE)
+        return re.compile(text.replace("{agency}", agencies), flags)
     except re.error as exc:
         diagnostics.error(where, f"invalid regular expression {text!r}: {exc}",
                           "patterns are Python regular expressions matched against a whole line")
         return None
 
-
-def rule_names(rules: Rules) -> Iterable[str]:
-    """Names of every boilerplate rule, in the order they are tried."""
-    return (rule.name for rule in rules.boilerplate)

@@ -92,3 +92,10 @@ def test_not_a_mapping(tmp_path: Path) -> None:
 def test_base_url_override(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "base_url: https://a.org/\n")).with_overrides(base_url="https://b.org/x")
     assert config.base_url == "https://b.org/x/"
+
+
+def test_ingest_rules_are_part_of_the_config(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "ingest:\n  sections: [Politics]\n  agencies: [NK News]\n"))
+    assert config.title == "Briefings"
+    found = errors(tmp_path, "ingest:\n  boilerplate:\n    - {name: x, match: '('}\n")
+    assert found and found[0].startswith("config.yaml:3:")
