@@ -1,13 +1,183 @@
-"""The dev server (live preview); until it lands, `serve` explains how to preview a build."""
+"""The dev server: build, serve the output folder, watch the sources and rebuild with live reload."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
+import threading
+import time
+import webbrowser
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from .build import Builder, BuildOptions, BuildResult
+from .config import load_config
+from .errors import SiteError, UsageError
+from .handler import PreviewHTTPServer
+from .reload import BuildEvent, BuildProblem, LiveState, client_script
+from .watch import ChangeSet, SiteWatcher
+
+log = logging.getLogger("site_builder")
+
+
+class SiteBuilder(Protocol):
+    """What the dev server needs from a builder (tests pass slow or failing ones)."""
+
+    def build(self) -> BuildResult: ...
+
+    def rebuild(self, changed: Iterable[str]) -> BuildResult: ...
+
+
+def site_settings(root: Path, options: BuildOptions) -> tuple[Path, str, str]:
+    """Output folder, URL path prefix and config's output_dir; defaults while config.yaml is broken.
+
+    The site is served under its base_url's path (`/desk/`) so the pages that use root-relative
+    links, like 404.html, work exactly as they will when published.
+    """
+    try:
+        config = load_config(root)
+    except (SiteError, OSError):
+        return (options.out_dir or root / "public").resolve(), "/", "public"
+    prefix = unquote(urlsplit(options.base_url or config.base_url).path) or "/"
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    return (options.out_dir or root / config.output_dir).resolve(), prefix, config.output_dir
+
+
+class DevServer:
+    """One live preview: an HTTP server, a watcher and a builder sharing a LiveState. No global state,
+    so tests and benchmarks run several side by side."""
+
+    def __init__(self, root: Path, options: BuildOptions | None = None, *, host: str = "127.0.0.1",
+                 port: int = 8000, poll: bool = False, builder: SiteBuilder | None = None,
+                 quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5) -> None:
+        self.root = root
+        self.options = options or BuildOptions()
+        self.builder: SiteBuilder = builder or Builder(root, self.options)
+        out_dir, prefix, output_dir = site_settings(root, self.options)
+        self.state = LiveState(out_dir, prefix)
+        self.httpd = PreviewHTTPServer(host, port, self.state, client_script())  # binds now: port errors early
+        self.watcher = SiteWatcher(root, self._on_change, poll=poll, output_dir=output_dir, quiet=quiet,
+                                   max_wait=max_wait, poll_interval=poll_interval)
+        self._serving = threading.Thread(target=self.httpd.serve_forever, name="site-builder-http", daemon=True)
+        self._built = False  # no good build yet: the next build must be a full one
+        self._needs_full = False  # a folder vanished since the last good build
+        self._pending: set[str] = set()  # paths changed since the last good build, retried until one succeeds
+
+    @property
+    def url(self) -> str:
+        """The address of the site's home page."""
+        host = str(self.httpd.server_address[0])
+        if host in ("0.0.0.0", "::"):
+            host = "127.0.0.1" if host == "0.0.0.0" else "::1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.httpd.port}{self.state.snapshot().prefix}"
+
+    def start(self) -> BuildEvent:
+        """Watch, serve, and run the first build; requests wait for it, and a failure shows as an overlay."""
+        try:
+            self.watcher.start()  # before the build, so an edit made during it is not missed
+        except OSError as exc:
+            raise UsageError(f"cannot watch {self.root}: {exc} (try --poll)") from exc
+        self.state.begin_build()
+        self._serving.start()
+        return self._build(None, gate_held=True)
+
+    def stop(self) -> None:
+        """Stop watching, end the event streams and close the socket."""
+        self.watcher.stop()
+        self.state.close()
+        if self._serving.is_alive():
+            self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> DevServer:
+        self.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def _on_change(self, batch: ChangeSet) -> None:
+        if batch:
+            self._build(batch)
+
+    def _build(self, batch: ChangeSet | None, gate_held: bool = False) -> BuildEvent:
+        """Build with requests held; never raises for bad input, so the server outlives any mistake."""
+        if not gate_held:
+            self.state.begin_build()
+        ok = False
+        changed: tuple[str, ...] = ()
+        problems: tuple[BuildProblem, ...] = ()
+        out_dir: Path | None = None
+        prefix: str | None = None
+        if batch is not None:
+            self._pending |= batch.paths
+            self._needs_full = self._needs_full or batch.full
+        try:
+            if batch is None or self._needs_full or not self._built:
+                result = self.builder.build()
+            else:
+                result = self.builder.rebuild(sorted(self._pending))
+            ok, self._built, self._needs_full = True, True, False
+            self._pending.clear()
+            _, prefix, output_dir = site_settings(self.root, self.options)
+            out_dir = result.out_dir.resolve()
+            self.watcher.output_dir = output_dir
+            changed = (*result.report.written, *result.report.removed)
+            log.info("%s in %.2f s: %d written, %d removed%s", "rebuilt" if batch else "built", result.seconds,
+                     len(result.report.written), len(result.report.removed), _describe(batch))
+        except SiteError as exc:
+            problems = tuple(BuildProblem.from_diagnostic(d) for d in exc.diagnostics)
+            for diagnostic in exc.diagnostics:
+                log.error("%s", diagnostic.format())
+            count = len(exc.diagnostics)
+            log.error("%d error%s; serving the last good build", count, "s" if count != 1 else "")
+        except Exception as exc:  # a bug or an I/O failure must not kill the preview; it is shown, not hidden
+            log.exception("build failed unexpectedly")
+            problems = (BuildProblem.internal(exc),)
+        finally:
+            event = self.state.end_build(ok, changed, problems, out_dir, prefix)
+        return event
+
+
+def _describe(batch: ChangeSet | None) -> str:
+    if batch is None:
+        return ""
+    names = sorted(batch.paths)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f" ({shown})" if shown else " (full build)"
 
 
 def command(args: argparse.Namespace) -> int:
-    """Entry point of `site-builder serve`."""
-    print("site-builder serve: live preview is not available yet; run 'site-builder build' and open "
-          "public/index.html", file=sys.stderr)
-    return 2
+    """Entry point of `site-builder serve`: runs until Ctrl-C."""
+    root = Path(args.site)
+    if not root.is_dir():
+        raise UsageError(f"site folder {args.site!r} does not exist")
+    try:
+        server = DevServer(root, BuildOptions(drafts=args.drafts), host=args.host, port=args.port, poll=args.poll)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+    if not server.httpd.loopback:
+        log.warning("warning: listening on %s, not this machine only: anyone who can reach port %d can read "
+                    "the site, drafts included", args.host, server.httpd.port)
+    print(f"Serving {root} at {server.url} (Ctrl-C to stop)", flush=True)
+    stopping = threading.Event()
+    try:
+        server.start()
+        if args.open:
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+        # Short timed waits: the OS may deliver SIGINT to any thread, and Python only acts on it when the
+        # main thread runs, so a long wait could sit out Ctrl-C.
+        while not stopping.wait(0.25):
+            pass
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        started = time.perf_counter()
+        server.stop()
+        log.debug("stopped in %.2f s", time.perf_counter() - started)
+    return 0
