@@ -25,7 +25,7 @@ check: $(STAMP)
 	$(BIN)/site-builder check .
 
 lint: $(STAMP)
-	$(BIN)/ruff check site_builder tests
+	$(BIN)/ruff check site_builder tests bench
 	$(BIN)/mypy
 
 test: lint

@@ -1,0 +1,145 @@
+"""The measured side of the benchmark: runs builds or the matcher in a fresh process, prints JSON.
+
+The runner starts this module as a subprocess so each measurement gets its own interpreter (cold
+imports, a clean heap) and its own peak-RSS figure from `wait4`. It touches site_builder only through
+its public API (`Builder(root, BuildOptions(out_dir=...)).build()`, `Matcher(owners).find(text)`),
+because the package is being changed while the benchmark exists.
+
+    python -m bench.child build SITE OUT --steps warm,noop,edit --edit content/briefings/x.md
+    python -m bench.child matcher SITE --aliases 10000 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as `python bench/child.py`: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+EDIT_NOTE = "\n\nEditor's note: this briefing was revised after publication to correct a date.\n"
+
+
+def summarise(value: Any) -> Any:
+    """A JSON-able digest of a BuildResult: numbers kept, sequences counted, dataclasses recursed.
+
+    Generic on purpose, so fields the builder grows later (cache hits, say) show up without a change here.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: summarise(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        return len(value)
+    return str(value)
+
+
+def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> dict[str, Any]:
+    """Run `steps` with one Builder. `cold` and `warm` are full builds (`Builder.build()`); `noop` and
+    `edit` are what the dev server does after a save: `Builder.rebuild(changed paths)` with nothing
+    changed, or after appending a paragraph to one briefing. A builder without `rebuild` gets `build()`
+    for those too; the report names the call used. The edited file is restored before returning,
+    even when the build fails."""
+    started = time.perf_counter()
+    from site_builder.build import Builder, BuildOptions
+
+    imported = time.perf_counter() - started
+    builder = Builder(site, BuildOptions(out_dir=out))
+    rebuild = getattr(builder, "rebuild", None)
+    original = edit.read_bytes() if edit else None
+    results = []
+    try:
+        for step in steps:
+            changed: list[str] = []
+            if step == "edit":
+                if edit is None or original is None:
+                    raise SystemExit("--edit FILE is needed for an edit step")
+                edit.write_bytes(original + EDIT_NOTE.encode("utf-8"))
+                changed = [edit.resolve().relative_to(site.resolve()).as_posix()]
+            incremental = step in ("noop", "edit") and rebuild is not None
+            began = time.perf_counter()
+            result = rebuild(changed) if incremental and rebuild is not None else builder.build()
+            seconds = time.perf_counter() - began
+            results.append({"step": step, "seconds": seconds, "call": "rebuild" if incremental else "build",
+                            "result": summarise(result)})
+    finally:
+        if edit is not None and original is not None:
+            edit.write_bytes(original)
+    return {"import_seconds": imported, "steps": results}
+
+
+def run_matcher(site: Path, aliases: int, seed: str, limit: int | None) -> dict[str, Any]:
+    """Time `Matcher.find` per article with `aliases` names: the corpus's actors plus invented ones.
+
+    The real actors' names are included so the matcher finds real mentions, as in a build; the rest
+    are invented names of the same shapes. Each article is the whole markdown body, a little more text
+    than the matcher sees in a build (where it runs on text runs only), so the figure errs on the slow side.
+    """
+    from bench.adapters.source import load_corpus, read_bodies
+    from bench.corpus import alias_key, generate_names
+
+    corpus = load_corpus(site)
+    owners: dict[str, str | None] = {}
+    for actor in corpus.actors:
+        for name in (actor.name, *actor.aliases):
+            owners.setdefault(alias_key(name), actor.id)
+    for index, name in enumerate(generate_names(aliases * 2, seed)):
+        if len(owners) >= aliases:
+            break
+        owners.setdefault(name, f"invented-{index}")
+    bodies = read_bodies(site)[:limit] if limit else read_bodies(site)
+    from site_builder.actors import Matcher
+
+    began = time.perf_counter()
+    matcher = Matcher(dict(sorted(owners.items())))
+    compile_seconds = time.perf_counter() - began
+    for body in bodies[:20]:  # warm up caches, so the first articles do not carry one-off costs
+        list(matcher.find(body))
+    times = []
+    mentions = 0
+    for body in bodies:
+        began = time.perf_counter()
+        found = list(matcher.find(body))
+        times.append((time.perf_counter() - began) * 1000)
+        mentions += len(found)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0.0
+    return {"aliases": len(owners), "articles": len(bodies), "compile_seconds": compile_seconds,
+            "mean_ms": statistics.fmean(times) if times else 0.0, "p95_ms": p95, "max_ms": times[-1] if times else 0,
+            "mentions_per_article": mentions / max(1, len(bodies)),
+            "chars_per_article": sum(map(len, bodies)) / max(1, len(bodies))}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run, print one JSON object on stdout (errors go to stderr with exit 1)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.child")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build")
+    build.add_argument("site", type=Path)
+    build.add_argument("out", type=Path)
+    build.add_argument("--steps", default="cold", help="comma-separated step names; 'edit' edits first")
+    build.add_argument("--edit", type=Path, help="briefing file to edit in an 'edit' step")
+    matcher = sub.add_parser("matcher")
+    matcher.add_argument("site", type=Path)
+    matcher.add_argument("--aliases", type=int, default=10_000)
+    matcher.add_argument("--seed", default="1")
+    matcher.add_argument("--articles", type=int, default=0, help="at most this many articles (0: all)")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        report = run_builds(args.site, args.out, args.steps.split(","), args.edit)
+    else:
+        report = run_matcher(args.site, args.aliases, args.seed, args.articles or None)
+    json.dump(report, sys.stdout)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
