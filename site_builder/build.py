@@ -36,6 +36,7 @@ class BuildMemo:
     matcher: Matcher | None = None
     pages: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # output file -> what it was rendered from
     files: frozenset[str] = frozenset()  # every output file of the build
+    templates: Templates | None = None  # compiled templates, kept until a template file changes
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,10 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     working = BuildMemo(**vars(memo)) if memo is not None else BuildMemo()
     _, graph = load_and_link(config, drafts, working, changed)
     when = build_time or epoch_time(os.environ.get("SOURCE_DATE_EPOCH"))
-    templates = Templates(config.root, config.theme)
     touched = {rel.removeprefix("templates/") for rel in changed if classify(rel, config.output_dir) is Kind.TEMPLATE}
+    # Compiling every template costs more than a small rebuild; keep them until one changes.
+    templates = (memo.templates if memo is not None and memo.templates is not None and not touched
+                 else Templates(config.root, config.theme))
     site = site_view(config, graph)
     specs = list(plan_pages(config, graph, when))
     files: dict[str, bytes] = {}
@@ -195,7 +198,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                           "rename or move the static file")
     diagnostics.raise_if_any()
     files.update(static)
-    working.pages, working.files = inputs, all_files
+    working.pages, working.files, working.templates = inputs, all_files, templates
     return RenderedSite(files, all_files, len(specs), graph, working, skipped)
 
 
