@@ -221,19 +221,29 @@ def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
     return tuple(out)
 
 
-def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -> Actor | None:
-    """Parse one actor file; its file name is the id."""
-    actor_id = PurePosixPath(rel).stem
+def _open_named_yaml(root: Path, rel: str, diagnostics: Diagnostics, what: str,
+                     id_name: str) -> tuple[str, Fields, Node] | None:
+    """Read a YAML file whose file name is its id (actors, topics), checking that the name is a valid id."""
+    name = PurePosixPath(rel).stem
     text = read_text(root / rel, rel, diagnostics)
     if text is None:
         return None
     node = _parse(text, rel, diagnostics)
     if node is None:
         return None
-    f = Fields(node, rel, diagnostics, "actor file")
-    if not is_valid_slug(actor_id):
-        f.error(None, f"actor id {actor_id!r} (the file name) must be lowercase words joined by hyphens",
-                f"rename the file to {slugify(actor_id)}.yaml")
+    f = Fields(node, rel, diagnostics, what)
+    if not is_valid_slug(name):
+        f.error(None, f"{id_name} {name!r} (the file name) must be lowercase words joined by hyphens",
+                f"rename the file to {slugify(name)}.yaml")
+    return name, f, node
+
+
+def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -> Actor | None:
+    """Parse one actor file; its file name is the id."""
+    opened = _open_named_yaml(root, rel, diagnostics, "actor file", "actor id")
+    if opened is None:
+        return None
+    actor_id, f, node = opened
     known_types = [t.id for t in config.actor_types]
     aliases = f.texts("aliases")
     country_node = f.get("country")
@@ -313,17 +323,10 @@ def _relations(f: Fields) -> tuple[Relation, ...]:
 
 def load_topic(root: Path, rel: str, diagnostics: Diagnostics) -> Topic | None:
     """Parse one topic file; its file name is the slug."""
-    slug = PurePosixPath(rel).stem
-    text = read_text(root / rel, rel, diagnostics)
-    if text is None:
+    opened = _open_named_yaml(root, rel, diagnostics, "topic file", "topic slug")
+    if opened is None:
         return None
-    node = _parse(text, rel, diagnostics)
-    if node is None:
-        return None
-    f = Fields(node, rel, diagnostics, "topic file")
-    if not is_valid_slug(slug):
-        f.error(None, f"topic slug {slug!r} (the file name) must be lowercase words joined by hyphens",
-                f"rename the file to {slugify(slug)}.yaml")
+    slug, f, _ = opened
     topic = Topic(slug=slug, title=f.text("title", required=True), summary=f.text("summary"), path=rel)
     f.reject_unknown(())
     return topic
