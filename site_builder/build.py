@@ -10,17 +10,20 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import __version__
 from .actors import Matcher, build_registry
+from .bodies import BodyReport, MemoEntry, render_bodies
+from .cache import BuildCache, CacheStats, digest, dumps
 from .config import Config, load_config
 from .content import Model, load_content
 from .discover import Kind, classify, discover, walk_files
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .graph import SiteGraph, build_graph, check_references, check_slugs
-from .markdown import RenderedBody, create_markdown, render_body
 from .models import Content
 from .pages import epoch_time, page_meta, plan_pages, site_view, sitemap_entries
+from .progress import Progress
 from .templates import Templates, available_themes, theme_dir
-from .urls import actor_path, briefing_path, output_file, page_path, relative_url, url_function
+from .urls import output_file, url_function
 from .writer import MANIFEST, WriteReport, write_site
 
 
@@ -32,9 +35,9 @@ class BuildMemo:
     """
 
     models: dict[str, Model] = field(default_factory=dict)  # content path -> parsed model
-    bodies: dict[str, tuple[tuple[Any, ...], RenderedBody]] = field(default_factory=dict)  # path -> (inputs, body)
+    bodies: dict[str, MemoEntry] = field(default_factory=dict)  # content path -> (cache key, body)
     matcher: Matcher | None = None
-    pages: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # output file -> what it was rendered from
+    pages: dict[str, bytes] = field(default_factory=dict)  # output file -> digest of what it was rendered from
     files: frozenset[str] = frozenset()  # every output file of the build
     templates: Templates | None = None  # compiled templates, kept until a template file changes
 
@@ -49,6 +52,7 @@ class RenderedSite:
     graph: SiteGraph
     memo: BuildMemo
     skipped: int = 0  # pages whose inputs were unchanged, so their files stand as they are
+    bodies: BodyReport = field(default_factory=BodyReport)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class BuildResult:
     files: int
     report: WriteReport
     seconds: float
+    skipped: int = 0  # pages not rendered again because their inputs were unchanged
+    bodies: BodyReport = field(default_factory=BodyReport)
+    cache: CacheStats = field(default_factory=CacheStats)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     out_dir: Path | None = None
+    cache: bool = True  # keep parsed files, rendered bodies and page digests in <site>/.cache between builds
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -82,72 +90,97 @@ def load_site_config(root: Path, options: BuildOptions) -> Config:
     return config
 
 
-def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None,
-                  changed: Iterable[str] = ()) -> tuple[Content, SiteGraph]:
+def _model_keys(config: Config, rels: Iterable[str]) -> dict[str, bytes]:
+    """Cache keys of content files: their bytes plus the config that parsing reads (types, timezone)."""
+    salt = digest("model", repr(config))
+    keys = {}
+    for rel in rels:
+        try:
+            keys[rel] = digest(salt, rel, (config.root / rel).read_bytes())
+        except OSError:
+            continue  # loading reports it with the file name
+    return keys
+
+
+def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, changed: Iterable[str] = (),
+                  cache: BuildCache | None = None, progress: Progress | None = None,
+                  ) -> tuple[Content, SiteGraph, BodyReport]:
     """Load, validate and link all content; raises ContentError listing every problem found.
 
-    With a memo, files not in `changed` are taken from it instead of being read again; the memo
-    is updated in place only on success.
+    With a memo, files not in `changed` are taken from it instead of being read again; other files
+    come from the disk cache when their bytes are unchanged. The memo is updated in place only on success.
     """
     root = config.root
     previous = memo or BuildMemo()
+    cache = cache or BuildCache.disabled()
     stale = set(changed)
     diagnostics = Diagnostics()
     files = discover(root, config.output_dir)
     reuse = {rel: m for rel, m in previous.models.items() if rel not in stale}
+    keys = _model_keys(config, (rel for group in (files.briefings, files.actors, files.topics, files.pages)
+                                for rel in group if rel not in reuse))
+    stored = cache.get_many(keys.values())
+    reuse.update((rel, stored[key]) for rel, key in keys.items() if key in stored)
     content, models = load_content(root, files, config, diagnostics, drafts=drafts, reuse=reuse)
+    for rel, key in keys.items():
+        if key not in stored and rel in models:
+            cache.put(key, models[rel])
     check_slugs(content, diagnostics)
     check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
     matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
     diagnostics.raise_if_any()
-    bodies, page_bodies, cache = render_bodies(config, content, matcher, previous.bodies if previous.matcher is
-                                               matcher else {})
+    step = (progress or Progress.silent()).stage("bodies", len(content.briefings) + len(content.pages))
+    bodies, page_bodies, body_memo, report = render_bodies(
+        config, content, matcher, previous.bodies if previous.matcher is matcher else {}, cache, step.advance)
+    step.done()
     if memo is not None:
-        memo.models, memo.bodies, memo.matcher = models, cache, matcher
-    return content, build_graph(content, bodies, page_bodies)
+        memo.models, memo.bodies, memo.matcher = models, body_memo, matcher
+    return content, build_graph(content, bodies, page_bodies), report
 
 
-def render_bodies(config: Config, content: Content, matcher: Matcher,
-                  cache: Mapping[str, tuple[tuple[Any, ...], RenderedBody]] | None = None,
-                  ) -> tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, tuple[tuple[Any, ...],
-                                                                                           RenderedBody]]]:
-    """Markdown for every briefing and page; mention links point from the page of the body to profiles.
+def page_digest(salt: bytes, inputs: tuple[Any, ...]) -> bytes:
+    """What a page is rendered from, as a digest: equal digests mean equal bytes from the same templates."""
+    return digest(salt, dumps(inputs))
 
-    A body is rendered again only when its text, position or slug changed (the cache must come
-    from a build with the same matcher and config).
-    """
-    md = create_markdown(config.markdown)
-    index_files = config.relative_urls
-    old = cache or {}
-    new: dict[str, tuple[tuple[Any, ...], RenderedBody]] = {}
 
-    def render(path: str, here: str, text: str, line: int) -> RenderedBody:
-        key = (here, text, line)
-        hit = old.get(path)
-        if hit is not None and hit[0] == key:
-            new[path] = hit
-            return hit[1]
-        body = render_body(md, text, matcher=matcher, link_mode=config.mentions.link, line_offset=line,
-                           actor_href=lambda actor_id: relative_url(here, actor_path(actor_id), index_files))
-        new[path] = (key, body)
-        return body
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as the last build on disk left it: its input digest and the file's size and mtime."""
 
-    bodies = {b.slug: render(b.path, briefing_path(b.slug), b.body, b.body_line) for b in content.briefings}
-    page_bodies = {p.slug: render(p.path, page_path(p.slug), p.body, p.body_line) for p in content.pages}
-    return bodies, page_bodies, new
+    digest: bytes
+    size: int
+    mtime_ns: int
+
+
+def stored_pages_key(out_dir: Path) -> bytes:
+    """Cache key of the page digests of one output folder (`-o` elsewhere keeps its own)."""
+    return digest("pages", str(out_dir.resolve()))
+
+
+def _unchanged_on_disk(path: Path, stored: StoredPage | None, wanted: bytes) -> bool:
+    if stored is None or stored.digest != wanted:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == stored.size and stat.st_mtime_ns == stored.mtime_ns
 
 
 def render_site(config: Config, drafts: bool = False, build_time: datetime | None = None,
-                memo: BuildMemo | None = None, changed: Iterable[str] = (), out_dir: Path | None = None
-                ) -> RenderedSite:
+                memo: BuildMemo | None = None, changed: Iterable[str] = (), out_dir: Path | None = None,
+                cache: BuildCache | None = None, progress: Progress | None = None) -> RenderedSite:
     """Render pages and gather static files in memory; raises SiteError with every problem found.
 
     With a memo from the previous good build, a page whose template inputs are equal to last time
     (and whose templates did not change) is not rendered again: its file already holds those bytes.
+    The disk cache does the same across processes, as long as the file is as the last build left it.
     """
     changed = set(changed)
+    cache = cache or BuildCache.disabled()
+    progress = progress or Progress.silent()
     working = BuildMemo(**vars(memo)) if memo is not None else BuildMemo()
-    _, graph = load_and_link(config, drafts, working, changed)
+    _, graph, body_report = load_and_link(config, drafts, working, changed, cache, progress)
     when = build_time or epoch_time(os.environ.get("SOURCE_DATE_EPOCH"))
     touched = {rel.removeprefix("templates/") for rel in changed if classify(rel, config.output_dir) is Kind.TEMPLATE}
     # Compiling every template costs more than a small rebuild; keep them until one changes.
@@ -155,21 +188,29 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                  else Templates(config.root, config.theme))
     site = site_view(config, graph)
     specs = list(plan_pages(config, graph, when))
+    out_dir = out_dir or config.root / config.output_dir
+    salt = digest(templates.source_key(), __version__)
+    stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
     files: dict[str, bytes] = {}
-    inputs: dict[str, tuple[Any, ...]] = {}
+    digests: dict[str, bytes] = {}
     diagnostics = Diagnostics()
     seen: set[str] = set()
     skipped = 0
-    out_dir = out_dir or config.root / config.output_dir
+    step = progress.stage("pages", len(specs))
     for spec in specs:
+        step.advance(1)
         out = output_file(spec.url)
         if spec.body is not None:
             files[out] = spec.body.encode("utf-8")
             continue
         meta = page_meta(spec, config)
-        inputs[out] = (spec.template, spec.context, meta, site)
-        if (memo is not None and memo.pages.get(out) == inputs[out] and out in memo.files
-                and not templates.uses(spec.template, touched) and (out_dir / out).exists()):
+        digests[out] = page_digest(salt, (spec.template, spec.context, meta, site))
+        if memo is not None:
+            unchanged = (memo.pages.get(out) == digests[out] and out in memo.files
+                         and not templates.uses(spec.template, touched) and (out_dir / out).exists())
+        else:
+            unchanged = _unchanged_on_disk(out_dir / out, stored.get(out), digests[out])
+        if unchanged:
             skipped += 1
             continue
         link = url_function(spec.url, config.base_url, config.relative_urls)
@@ -181,6 +222,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                 if d.format() not in seen:  # one broken template would otherwise repeat per page
                     seen.add(d.format())
                     diagnostics.extend([d])
+    step.done()
     if not diagnostics:
         base = {"site": site, "url": lambda t: t}
         try:
@@ -192,14 +234,26 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
             diagnostics.extend(exc.diagnostics)
     diagnostics.raise_if_any(TemplateFailure)
     static = static_files(config)
-    all_files = frozenset(inputs) | frozenset(files) | frozenset(static)
-    for rel in sorted(set(static) & (set(inputs) | set(files))):
+    all_files = frozenset(digests) | frozenset(files) | frozenset(static)
+    for rel in sorted(set(static) & (set(digests) | set(files))):
         diagnostics.error(SourceLocation(f"static/{rel}"), f"static file would overwrite the generated page {rel}",
                           "rename or move the static file")
     diagnostics.raise_if_any()
     files.update(static)
-    working.pages, working.files, working.templates = inputs, all_files, templates
-    return RenderedSite(files, all_files, len(specs), graph, working, skipped)
+    working.pages, working.files, working.templates = digests, all_files, templates
+    return RenderedSite(files, all_files, len(specs), graph, working, skipped, body_report)
+
+
+def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes]) -> None:
+    """Remember each written page's input digest with its file's size and mtime, for the next process."""
+    stored: dict[str, StoredPage] = {}
+    for rel, wanted in digests.items():
+        try:
+            stat = (out_dir / rel).stat()
+        except OSError:
+            continue
+        stored[rel] = StoredPage(wanted, stat.st_size, stat.st_mtime_ns)
+    cache.put(stored_pages_key(out_dir), stored)
 
 
 def static_files(config: Config) -> dict[str, bytes]:
@@ -218,9 +272,10 @@ class Builder:
     It holds no global state: tests and servers can run several side by side.
     """
 
-    def __init__(self, root: Path, options: BuildOptions | None = None) -> None:
+    def __init__(self, root: Path, options: BuildOptions | None = None, progress: Progress | None = None) -> None:
         self.root = root
         self.options = options or BuildOptions()
+        self.progress = progress or Progress.silent()
         self._config: Config | None = None
         self._memo: BuildMemo | None = None
         self._pending: set[str] = set()  # changes since the last good build, kept across failed rebuilds
@@ -253,11 +308,19 @@ class Builder:
         started = time.perf_counter()
         config = self._config or load_site_config(self.root, self.options)
         out = self.out_dir(config)
-        rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed, out_dir=out)
-        report = write_site(out, rendered.files, keep=rendered.all_files, unchanged=rendered.skipped)
+        cache = BuildCache.open(self.root) if self.options.cache else BuildCache.disabled()
+        try:
+            rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed,
+                                   out_dir=out, cache=cache, progress=self.progress)
+            report = write_site(out, rendered.files, keep=rendered.all_files, unchanged=rendered.skipped)
+            store_pages(cache, out, rendered.memo.pages)
+            cache.save(prune=self._memo is None)
+        finally:
+            cache.close()
         self._config, self._memo = config, rendered.memo
         self._pending.clear()
-        return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started)
+        return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
+                           rendered.skipped, rendered.bodies, cache.stats)
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import Builder, BuildOptions
+from .build import Builder, BuildOptions, BuildResult
 from .errors import SiteError, UsageError
+from .progress import Progress
 from .scaffold import create_site
 
 EXIT_OK = 0
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", help="output folder (default: config's output_dir)")
     build.add_argument("--drafts", action="store_true", help="include briefings marked draft: true")
     build.add_argument("--base-url", help="override config's base_url for this build")
+    build.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache in SITE/.cache")
 
     check = sub.add_parser("check", parents=[common], help="validate content, config and templates without writing")
     check.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
@@ -104,12 +106,23 @@ def _report(error: SiteError) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
-                           out_dir=Path(args.output) if args.output else None)
-    result = Builder(site_folder(args.site), options).build()
-    log.info("built %d pages (%d files) into %s: %d written, %d unchanged, %d removed in %.2f s",
-             result.pages, result.files, result.out_dir, len(result.report.written), result.report.unchanged,
-             len(result.report.removed), result.seconds)
+                           out_dir=Path(args.output) if args.output else None, cache=not args.no_cache)
+    progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
+    result = Builder(site_folder(args.site), options, progress).build()
+    log.info("%s", summary(result))
     return EXIT_OK
+
+
+def summary(result: BuildResult) -> str:
+    """The one line a build ends with: what was written, what was reused and how long it took."""
+    bodies = result.bodies
+    total = bodies.reused + bodies.cached + bodies.rendered
+    reused = bodies.reused + bodies.cached
+    workers = f" on {bodies.workers} processes" if bodies.workers else ""
+    return (f"built {result.pages} pages ({result.files} files) into {result.out_dir}: "
+            f"{len(result.report.written)} written, {result.report.unchanged} unchanged, "
+            f"{len(result.report.removed)} removed; bodies {reused}/{total} from cache, "
+            f"{bodies.rendered} rendered{workers}; {result.seconds:.2f} s")
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -134,7 +134,7 @@ def command(args: argparse.Namespace) -> int:
     from .cli import site_folder
 
     root = site_folder(args.site)
-    _, graph = load_and_link(load_site_config(root, BuildOptions()), drafts=True)
+    _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True)
     found = suggest(graph)
     if not found:
         print("no unclaimed names found", file=sys.stderr)

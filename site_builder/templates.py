@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Set
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
+from .discover import walk_files
 from .errors import Diagnostic, SourceLocation, TemplateFailure
 
 THEMES_DIR = Path(__file__).parent / "themes"
@@ -131,6 +133,19 @@ class Templates:
                         todo.append(ref)
             found = self._dependencies[name] = frozenset(names)
         return found
+
+    def source_key(self) -> str:
+        """A digest of every template file the site can use (theme and site's own).
+
+        It salts the page digests kept between builds, so a warm build re-renders every page after any
+        template edit (the dev server, holding finer dependencies in memory, does better).
+        """
+        h = hashlib.blake2b(digest_size=16)
+        for folder in (theme_dir(self.theme) / "templates", self.site_root / "templates"):
+            for rel in walk_files(folder):
+                h.update(f"{folder}/{rel}\0".encode())
+                h.update((folder / rel).read_bytes())
+        return h.hexdigest()
 
     def uses(self, name: str, changed: Set[str]) -> bool:
         """Whether rendering `name` reads any of the changed template files."""

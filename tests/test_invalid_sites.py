@@ -307,5 +307,8 @@ def test_valid_site_builds(
     err = capsys.readouterr().err
     assert "error" not in err, err
     assert main(["check", str(site)]) == 0, capsys.readouterr().err
+    # The build cache is the one thing a build adds to the site folder, and only under .cache/.
+    assert {p.name for p in (site / ".cache").iterdir()} == {"site-builder.sqlite"}
+    shutil.rmtree(site / ".cache")
     _assert_unchanged(site_before, site)
     VALID_CHECKS[case](out)

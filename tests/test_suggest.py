@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def names(site: Path) -> dict[str, int]:
-    _, graph = load_and_link(load_site_config(site, BuildOptions()), drafts=True)
+    _, graph, _ = load_and_link(load_site_config(site, BuildOptions()), drafts=True)
     return {s.name: s.count for s in suggest(graph)}
 
 

@@ -1,0 +1,173 @@
+"""Render every briefing and page body: from memory, from the disk cache, or in parallel across cores.
+
+Markdown with mention weaving is most of a cold build. A body's HTML depends only on its text, its
+position in the file, the page it sits on, the markdown and mention settings and the alias
+registry, so those are the cache key; whatever misses is rendered, in a process pool when there is
+enough of it to pay for the workers' start.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from .actors import Matcher
+from .cache import BuildCache, digest
+from .config import Config, MarkdownConfig
+from .markdown import RenderedBody, create_markdown, render_body
+from .models import Content
+from .urls import actor_path, briefing_path, page_path, relative_url
+
+PARALLEL_MIN = 200  # below this many bodies to render, starting workers costs more than it saves
+CHUNK = 32
+
+MemoEntry = tuple[bytes, RenderedBody]  # (cache key, body)
+
+
+@dataclass(frozen=True)
+class BodyJob:
+    """One body to render, in a form that crosses process boundaries."""
+
+    path: str  # content file, site-relative
+    here: str  # URL path of the page the body sits on
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Everything besides the job that decides a body's HTML; sent once to each worker."""
+
+    markdown: MarkdownConfig
+    link_mode: str
+    index_files: bool
+    owners: Mapping[str, str | None]
+
+
+@dataclass(frozen=True)
+class BodyReport:
+    """How the bodies of one build were obtained, for the build summary."""
+
+    reused: int = 0  # from the previous build in this process
+    cached: int = 0  # from the disk cache
+    rendered: int = 0
+    workers: int = 0
+
+
+def registry_key(matcher: Matcher) -> bytes:
+    """A digest of the alias registry; bodies rendered with another registry are never reused."""
+    return digest(*(f"{alias}\0{owner or ''}" for alias, owner in sorted(matcher.owners.items())))
+
+
+class BodyRenderer:
+    """Renders bodies with one MarkdownIt and matcher; lives in the build process or in a worker."""
+
+    def __init__(self, settings: RenderSettings, matcher: Matcher | None = None) -> None:
+        self.settings = settings
+        self.md: MarkdownIt = create_markdown(settings.markdown)
+        self.matcher = matcher or Matcher(dict(settings.owners))
+
+    def render(self, job: BodyJob) -> RenderedBody:
+        """HTML and mentions of one body; profile links are relative to the body's own page."""
+        index_files = self.settings.index_files
+
+        def actor_href(actor_id: str) -> str:
+            return relative_url(job.here, actor_path(actor_id), index_files)
+
+        return render_body(self.md, job.text, matcher=self.matcher, link_mode=self.settings.link_mode,
+                           line_offset=job.line, actor_href=actor_href)
+
+    def render_many(self, jobs: Sequence[BodyJob]) -> list[RenderedBody]:
+        """A chunk of jobs, in order."""
+        return [self.render(job) for job in jobs]
+
+
+# Each worker process holds its own renderer, set once by the pool initializer; it never leaves the worker.
+_WORKER: dict[str, BodyRenderer] = {}
+
+
+def _start_worker(settings: RenderSettings) -> None:
+    _WORKER["renderer"] = BodyRenderer(settings)
+
+
+def _render_chunk(jobs: Sequence[BodyJob]) -> list[RenderedBody]:
+    return _WORKER["renderer"].render_many(jobs)
+
+
+def worker_count(jobs: int) -> int:
+    """Processes to use: one per core the build may run on, none for small batches."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    if jobs < PARALLEL_MIN or cores < 2:
+        return 0
+    return min(cores, max(1, jobs // CHUNK))
+
+
+def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: int,
+                     progress: Callable[[int], None]) -> list[RenderedBody]:
+    """Render in a pool; workers are spawned (never forked) so the dev server's threads are not copied."""
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    context = multiprocessing.get_context("spawn")
+    out: list[RenderedBody] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(renderer.settings,)) as pool:
+        for bodies in pool.map(_render_chunk, chunks):
+            out.extend(bodies)
+            progress(len(bodies))
+    return out
+
+
+def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
+                  cache: BuildCache, progress: Callable[[int], None] = lambda n: None,
+                  ) -> tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]:
+    """Bodies of every briefing (by slug) and page (by slug), the memo for the next build, and a report.
+
+    Each body is looked up by key in the previous build's memo, then in the disk cache; the rest
+    are rendered, in parallel when there are many. The result never depends on where a body came from.
+    """
+    settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners)
+    base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), registry_key(matcher))
+    jobs = [BodyJob(b.path, briefing_path(b.slug), b.body, b.body_line) for b in content.briefings]
+    jobs += [BodyJob(p.path, page_path(p.slug), p.body, p.body_line) for p in content.pages]
+    keys = [digest(base, job.here, str(job.line), job.text) for job in jobs]
+
+    found: dict[bytes, RenderedBody] = {}
+    for job, key in zip(jobs, keys, strict=True):
+        hit = memo.get(job.path)
+        if hit is not None and hit[0] == key:
+            found[key] = hit[1]
+    reused = len(found)
+    from_disk = cache.get_many(k for k in keys if k not in found)
+    found.update((k, v) for k, v in from_disk.items() if isinstance(v, RenderedBody))
+    progress(len(found))
+
+    missing = [(job, key) for job, key in zip(jobs, keys, strict=True) if key not in found]
+    missing = list({key: (job, key) for job, key in missing}.values())  # identical bodies render once
+    renderer = BodyRenderer(settings, matcher)
+    workers = worker_count(len(missing))
+    todo = [job for job, _ in missing]
+    if workers:
+        rendered = _render_parallel(renderer, todo, workers, progress)
+    else:
+        rendered = []
+        for job in todo:
+            rendered.append(renderer.render(job))
+            progress(1)
+    for (_, key), body in zip(missing, rendered, strict=True):
+        found[key] = body
+        cache.put(key, body)
+
+    new_memo = {job.path: (key, found[key]) for job, key in zip(jobs, keys, strict=True)}
+    n_briefings = len(content.briefings)
+    bodies = {b.slug: found[k] for b, k in zip(content.briefings, keys[:n_briefings], strict=True)}
+    page_bodies = {p.slug: found[k] for p, k in zip(content.pages, keys[n_briefings:], strict=True)}
+    report = BodyReport(reused, len(from_disk), len(missing), workers)
+    return bodies, page_bodies, new_memo, report
+

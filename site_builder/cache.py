@@ -1,0 +1,192 @@
+"""The persistent build cache in `<site>/.cache/`: parsed files and rendered bodies, keyed by content hash.
+
+A cold build spends most of its time parsing front matter and rendering markdown; both depend only
+on the file's bytes plus settings that go into the key (package version, config, alias registry).
+With this cache a warm build only plans, renders templates and writes changed files. Dropping the
+folder is always safe: the cache never changes the output, only how fast it comes.
+
+Entries are pickled, like Python's own bytecode cache: the folder belongs to the site on this
+machine and is never published or shared (`.cache/` is skipped by discovery, the watcher and git).
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".cache"
+CACHE_FILE = "site-builder.sqlite"
+FORMAT = 1  # bump when what is cached changes shape without a version change
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
+    return (_read_only, (dict(proxy),))
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle, with the read-only mappings our models use (plain pickle refuses them)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def digest(*parts: str | bytes) -> bytes:
+    """A key from parts; each part is length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{__version__}/{FORMAT}".encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+@dataclass
+class CacheStats:
+    """Hits and misses of one build, for the summary line."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+@dataclass
+class BuildCache:
+    """A key-value store in one SQLite file; writes are buffered and land only when a build succeeds.
+
+    A corrupt or unreadable cache file is treated as empty and replaced: losing the cache costs
+    time, never correctness.
+    """
+
+    path: Path | None
+    stats: CacheStats = field(default_factory=CacheStats)
+    _db: sqlite3.Connection | None = None
+    _pending: dict[bytes, bytes] = field(default_factory=dict)
+    _used: set[bytes] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, site_root: Path) -> BuildCache:
+        """The cache of a site folder; created on first write."""
+        return cls(site_root / CACHE_DIR / CACHE_FILE)
+
+    @classmethod
+    def disabled(cls) -> BuildCache:
+        """A cache that never hits and never writes (`--no-cache`, `check`)."""
+        return cls(None)
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and self.path is not None and self.path.exists():
+            try:
+                self._db = sqlite3.connect(self.path)
+                self._db.execute("SELECT 1 FROM entries LIMIT 1")
+            except sqlite3.DatabaseError:
+                self._reset()
+        return self._db
+
+    def _reset(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def get(self, key: bytes) -> Any | None:
+        """The value stored under key, or None; counts the hit or miss."""
+        self._used.add(key)
+        raw = self._pending.get(key)
+        if raw is None:
+            db = self._connect()
+            if db is not None:
+                try:
+                    row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+                except sqlite3.DatabaseError:
+                    self._reset()
+                    row = None
+                raw = row[0] if row else None
+        if raw is None:
+            self.stats.misses += 1
+            return None
+        try:
+            value = pickle.loads(raw)
+        except Exception:  # an entry from an older layout of a class: treat it as absent
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return value
+
+    def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
+        """Values for the keys that are present (one query per batch, much faster than get() in a loop)."""
+        wanted = list(dict.fromkeys(keys))
+        self._used.update(wanted)
+        found: dict[bytes, bytes] = {k: self._pending[k] for k in wanted if k in self._pending}
+        db = self._connect()
+        if db is not None:
+            rest = [k for k in wanted if k not in found]
+            try:
+                for start in range(0, len(rest), 500):
+                    batch = rest[start:start + 500]
+                    marks = ",".join("?" * len(batch))
+                    found.update(db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", batch))
+            except sqlite3.DatabaseError:
+                self._reset()
+        values: dict[bytes, Any] = {}
+        for key, raw in found.items():
+            try:
+                values[key] = pickle.loads(raw)
+            except Exception:  # an entry from an older layout of a class: treat it as absent
+                continue
+        self.stats.hits += len(values)
+        self.stats.misses += len(wanted) - len(values)
+        return values
+
+    def put(self, key: bytes, value: Any) -> None:
+        """Remember a value; it is written by save()."""
+        self._used.add(key)
+        if self.path is None:
+            return
+        self._pending[key] = dumps(value)
+
+    def save(self, prune: bool = False) -> None:
+        """Write buffered entries in one transaction; with prune, drop every entry this build did not use.
+
+        Pruning after full builds keeps the file the size of the site instead of its history.
+        """
+        if self.path is None or (not self._pending and not prune):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._connect() or sqlite3.connect(self.path)
+            self._db = db
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._pending.items())
+                if prune:
+                    db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
+                    db.execute("DELETE FROM used")
+                    db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+                    db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+        except (sqlite3.DatabaseError, OSError):
+            self._reset()  # a cache that cannot be written is only a slower next build
+        self._pending.clear()
+        self._used.clear()
+
+    def close(self) -> None:
+        """Release the database file."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
