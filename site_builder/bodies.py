@@ -8,10 +8,13 @@ enough of it to pay for the workers' start.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -22,6 +25,8 @@ from .config import Config, MarkdownConfig
 from .markdown import RenderedBody, create_markdown, render_body
 from .models import Content
 from .urls import actor_path, briefing_path, page_path, relative_url
+
+log = logging.getLogger(__name__)
 
 PARALLEL_MIN = 200  # below this many bodies to render, starting workers costs more than it saves
 CHUNK = 32
@@ -99,28 +104,43 @@ def _render_chunk(jobs: Sequence[BodyJob]) -> list[RenderedBody]:
     return _WORKER["renderer"].render_many(jobs)
 
 
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def worker_count(jobs: int) -> int:
     """Processes to use: one per core the build may run on, none for small batches."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    if jobs < PARALLEL_MIN or cores < 2:
+    available = cores()
+    if jobs < PARALLEL_MIN or available < 2:
         return 0
-    return min(cores, max(1, jobs // CHUNK))
+    return min(available, max(1, jobs // CHUNK))
 
 
 def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: int,
                      progress: Callable[[int], None]) -> list[RenderedBody]:
-    """Render in a pool; workers are spawned (never forked) so the dev server's threads are not copied."""
+    """Render in a pool of worker processes, in job order.
+
+    Workers are forked when this process runs no other thread (the command line: no import cost),
+    and spawned otherwise (the dev server's watcher threads must not be copied mid-state). If the
+    pool cannot run, for instance from a script without a `__main__` guard, the bodies are rendered
+    here instead: same output, only slower.
+    """
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    context = multiprocessing.get_context("spawn")
+    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     out: list[RenderedBody] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(renderer.settings,)) as pool:
-        for bodies in pool.map(_render_chunk, chunks):
-            out.extend(bodies)
-            progress(len(bodies))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
+                                 initargs=(renderer.settings,)) as pool:
+            for bodies in pool.map(_render_chunk, chunks):
+                out.extend(bodies)
+                progress(len(bodies))
+    except (BrokenProcessPool, OSError) as exc:
+        log.warning("rendering in one process: the worker pool failed (%s)", exc)
+        out = out + renderer.render_many(jobs[len(out):])
     return out
 
 

@@ -8,22 +8,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from . import __version__
 from .actors import Matcher, build_registry
-from .bodies import BodyReport, MemoEntry, render_bodies
-from .cache import BuildCache, CacheStats, digest, dumps
+from .bodies import BodyReport, MemoEntry, cores, render_bodies
+from .cache import BuildCache, CacheStats, digest
 from .config import Config, load_config
 from .content import Model, load_content
 from .discover import Kind, classify, discover, walk_files
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .graph import SiteGraph, build_graph, check_references, check_slugs
 from .models import Content
-from .pages import epoch_time, page_meta, plan_pages, site_view, sitemap_entries
+from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
+from .render import PageRenderer
+from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
-from .urls import output_file, url_function
 from .writer import MANIFEST, WriteReport, write_site
 
 
@@ -67,6 +67,7 @@ class BuildResult:
     skipped: int = 0  # pages not rendered again because their inputs were unchanged
     bodies: BodyReport = field(default_factory=BodyReport)
     cache: CacheStats = field(default_factory=CacheStats)
+    up_to_date: bool = False  # inputs and output were as the last build left them: nothing was done
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,6 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     return content, build_graph(content, bodies, page_bodies), report
 
 
-def page_digest(salt: bytes, inputs: tuple[Any, ...]) -> bytes:
-    """What a page is rendered from, as a digest: equal digests mean equal bytes from the same templates."""
-    return digest(salt, dumps(inputs))
-
-
 @dataclass(frozen=True)
 class StoredPage:
     """A page as the last build on disk left it: its input digest and the file's size and mtime."""
@@ -191,38 +187,20 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     out_dir = out_dir or config.root / config.output_dir
     salt = digest(templates.source_key(), __version__)
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
-    files: dict[str, bytes] = {}
-    digests: dict[str, bytes] = {}
-    diagnostics = Diagnostics()
-    seen: set[str] = set()
-    skipped = 0
-    step = progress.stage("pages", len(specs))
-    for spec in specs:
-        step.advance(1)
-        out = output_file(spec.url)
-        if spec.body is not None:
-            files[out] = spec.body.encode("utf-8")
-            continue
-        meta = page_meta(spec, config)
-        digests[out] = page_digest(salt, (spec.template, spec.context, meta, site))
+
+    def skip(out: str, spec: PageSpec, wanted: bytes) -> bool:
         if memo is not None:
-            unchanged = (memo.pages.get(out) == digests[out] and out in memo.files
-                         and not templates.uses(spec.template, touched) and (out_dir / out).exists())
-        else:
-            unchanged = _unchanged_on_disk(out_dir / out, stored.get(out), digests[out])
-        if unchanged:
-            skipped += 1
-            continue
-        link = url_function(spec.url, config.base_url, config.relative_urls)
-        context = {**spec.context, "site": site, "page": meta, "url": link}
-        try:
-            files[out] = templates.render(spec.template, context).encode("utf-8")
-        except TemplateFailure as exc:
-            for d in exc.diagnostics:
-                if d.format() not in seen:  # one broken template would otherwise repeat per page
-                    seen.add(d.format())
-                    diagnostics.extend([d])
+            return (memo.pages.get(out) == wanted and out in memo.files
+                    and not templates.uses(spec.template, touched) and (out_dir / out).exists())
+        return _unchanged_on_disk(out_dir / out, stored.get(out), wanted)
+
+    renderer = PageRenderer(config, templates, site, salt, skip)
+    step = progress.stage("pages", len(specs))
+    pages = renderer.render_all(specs, step, cores() if memo is None else 1)
     step.done()
+    files, digests, skipped = pages.files, pages.digests, pages.skipped
+    diagnostics = Diagnostics()
+    diagnostics.extend({d.format(): d for d in pages.errors}.values())  # workers may each meet one error
     if not diagnostics:
         base = {"site": site, "url": lambda t: t}
         try:
@@ -310,10 +288,21 @@ class Builder:
         out = self.out_dir(config)
         cache = BuildCache.open(self.root) if self.options.cache else BuildCache.disabled()
         try:
+            inputs = inputs_digest(config, self.options.drafts) if self._memo is None and cache.path else b""
+            state = cache.get(state_key(out)) if inputs else None
+            if isinstance(state, SiteState) and is_current(state, inputs, out):
+                # A warm build of unchanged inputs into untouched output: the files are already right.
+                self._config, self._memo = config, None
+                report = WriteReport((), len(state.outputs), ())
+                return BuildResult(out, state.pages, state.files, report, time.perf_counter() - started,
+                                   state.pages, BodyReport(), cache.stats, up_to_date=True)
             rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed,
                                    out_dir=out, cache=cache, progress=self.progress)
             report = write_site(out, rendered.files, keep=rendered.all_files, unchanged=rendered.skipped)
             store_pages(cache, out, rendered.memo.pages)
+            if inputs:
+                outputs = output_stats(out, sorted(rendered.all_files | {MANIFEST}))
+                cache.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
             cache.save(prune=self._memo is None)
         finally:
             cache.close()

@@ -115,6 +115,9 @@ def _build(args: argparse.Namespace) -> int:
 
 def summary(result: BuildResult) -> str:
     """The one line a build ends with: what was written, what was reused and how long it took."""
+    if result.up_to_date:
+        return (f"{result.out_dir} is up to date: {result.pages} pages ({result.files} files) as the last build "
+                f"left them; {result.seconds:.2f} s")
     bodies = result.bodies
     total = bodies.reused + bodies.cached + bodies.rendered
     reused = bodies.reused + bodies.cached

@@ -1,0 +1,129 @@
+"""Render planned pages with templates: here, or split across forked worker processes on a full build.
+
+Templates are the other half of a cold build. Forked workers inherit the planned pages, the graph
+and the compiled templates without any copying, and send back only bytes; so the split pays for
+itself from a few hundred pages. Pages whose inputs are unchanged since the last build are skipped
+by a `Skip` test given by the caller (memo in the dev server, page digests on disk otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import pickle
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .cache import digest, dumps
+from .config import Config
+from .errors import Diagnostic, TemplateFailure
+from .pages import PageSpec, page_meta
+from .progress import Stage
+from .templates import Templates
+from .urls import output_file, url_function
+from .views import SiteView
+
+log = logging.getLogger(__name__)
+
+PARALLEL_MIN = 400  # pages; fewer render faster than workers start
+
+Skip = Callable[[str, PageSpec, bytes], bool]  # (output file, spec, input digest) -> file already right
+
+
+@dataclass
+class RenderedPages:
+    """What rendering produced: new bytes, every page's input digest, skips and template errors."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)
+    skipped: int = 0
+    errors: list[Diagnostic] = field(default_factory=list)
+
+    def merge(self, other: RenderedPages) -> None:
+        """Add a worker's share."""
+        self.files.update(other.files)
+        self.digests.update(other.digests)
+        self.skipped += other.skipped
+        self.errors.extend(other.errors)
+
+
+def page_digest(salt: bytes, inputs: tuple[Any, ...]) -> bytes:
+    """What a page is rendered from, as a digest: equal digests mean equal bytes from the same templates."""
+    return digest(salt, dumps(inputs))
+
+
+@dataclass(frozen=True)
+class PageRenderer:
+    """Everything one page render needs besides its spec."""
+
+    config: Config
+    templates: Templates
+    site: SiteView
+    salt: bytes
+    skip: Skip
+
+    def render(self, specs: Sequence[PageSpec], step: Stage | None = None) -> RenderedPages:
+        """Render the specs in order; template errors are collected once each, not once per page."""
+        out = RenderedPages()
+        seen: set[str] = set()
+        for spec in specs:
+            if step is not None:
+                step.advance(1)
+            rel = output_file(spec.url)
+            if spec.body is not None:
+                out.files[rel] = spec.body.encode("utf-8")
+                continue
+            meta = page_meta(spec, self.config)
+            wanted = out.digests[rel] = page_digest(self.salt, (spec.template, spec.context, meta, self.site))
+            if self.skip(rel, spec, wanted):
+                out.skipped += 1
+                continue
+            link = url_function(spec.url, self.config.base_url, self.config.relative_urls)
+            context = {**spec.context, "site": self.site, "page": meta, "url": link}
+            try:
+                out.files[rel] = self.templates.render(spec.template, context).encode("utf-8")
+            except TemplateFailure as exc:
+                for d in exc.diagnostics:
+                    if d.format() not in seen:  # one broken template would otherwise repeat per page
+                        seen.add(d.format())
+                        out.errors.append(d)
+        return out
+
+    def render_all(self, specs: Sequence[PageSpec], step: Stage, workers: int) -> RenderedPages:
+        """Render every spec, in forked workers when allowed and worth it; the result is the same either way."""
+        if workers < 2 or len(specs) < PARALLEL_MIN or not _can_fork():
+            return self.render(specs, step)
+        context = multiprocessing.get_context("fork")
+        parts = [specs[k::workers] for k in range(1, workers)]
+        children = []
+        for part in parts:
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=self._child, args=(part, send), daemon=True)
+            process.start()
+            send.close()
+            children.append((process, receive, len(part)))
+        result = self.render(specs[0::workers], step)  # this process takes the first share
+        try:
+            for process, receive, size in children:
+                result.merge(pickle.loads(receive.recv_bytes()))
+                step.advance(size)
+                process.join()
+        except (EOFError, OSError) as exc:
+            log.warning("rendering pages in one process: a worker failed (%s)", exc)
+            for process, _, _ in children:
+                process.kill()
+            return self.render(specs, None)
+        return result
+
+    def _child(self, specs: Sequence[PageSpec], send: Connection) -> None:
+        send.send_bytes(pickle.dumps(self.render(specs), protocol=pickle.HIGHEST_PROTOCOL))
+        send.close()
+
+
+def _can_fork() -> bool:
+    """Forking is safe only with no other thread running (the dev server has watcher threads)."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+

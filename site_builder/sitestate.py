@@ -1,0 +1,67 @@
+"""The whole input of a build as one digest, and the output as the build left it.
+
+A warm build whose inputs hash the same as the last successful build's, into an output folder
+whose files are exactly as that build left them (same names, sizes and mtimes), would write the
+same bytes again: it can stop after reading and hashing the inputs. Anything else (a changed file,
+a touched or deleted output file, another package version) takes the normal path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .cache import digest
+from .config import Config
+from .discover import Kind, classify, walk_files
+from .templates import theme_dir
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What the last successful build of one output folder read and wrote."""
+
+    inputs: bytes
+    outputs: Mapping[str, tuple[int, int]]  # output file -> (size, mtime in ns)
+    pages: int
+    files: int
+
+
+def state_key(out_dir: Path) -> bytes:
+    """Cache key of the state of one output folder."""
+    return digest("site-state", str(out_dir.resolve()))
+
+
+def inputs_digest(config: Config, drafts: bool) -> bytes:
+    """Every byte a build reads: site files that are inputs, the theme, the config, drafts and build time."""
+    parts: list[str | bytes] = [__version__, repr(config), str(drafts), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    theme = theme_dir(config.theme)
+    sources: list[tuple[str, Path]] = [(f"theme:{rel}", theme / rel) for rel in walk_files(theme)]
+    for folder in ("content", "templates", "static"):
+        sources += [(f"{folder}/{rel}", config.root / folder / rel) for rel in walk_files(config.root / folder)
+                    if classify(f"{folder}/{rel}", config.output_dir) is not Kind.IGNORED]
+    for name, path in sources:
+        parts += [name, path.read_bytes()]
+    return digest(*parts)
+
+
+def output_stats(out_dir: Path, files: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Size and mtime of each output file that exists."""
+    stats: dict[str, tuple[int, int]] = {}
+    for rel in files:
+        try:
+            st = (out_dir / rel).stat()
+        except OSError:
+            continue
+        stats[rel] = (st.st_size, st.st_mtime_ns)
+    return stats
+
+
+def is_current(state: SiteState | None, inputs: bytes, out_dir: Path) -> bool:
+    """Whether the output folder holds exactly what a build of these inputs would write."""
+    if state is None or state.inputs != inputs:
+        return False
+    return output_stats(out_dir, state.outputs) == dict(state.outputs)
