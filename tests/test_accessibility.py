@@ -150,14 +150,14 @@ def report(axe: Axe, findings: list[Finding], views: int) -> list[Finding]:
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_page_kind_has_no_serious_violations(browser: Any, site_url: str, axe: Axe,
+def test_every_page_kind_has_no_serious_violations(axe: Axe, browser: Any, site_url: str,
                                                    scheme: str) -> None:
     findings = [f for page in PAGES for f in audit(browser, axe, site_url, page, scheme)]
     gated = report(axe, findings, len(PAGES))
     assert not gated, f"{len(gated)} serious or critical accessibility violations:\n" + "\n".join(map(str, gated))
 
 
-def test_phone_width_has_no_serious_violations(browser: Any, site_url: str, axe: Axe) -> None:
+def test_phone_width_has_no_serious_violations(axe: Axe, browser: Any, site_url: str) -> None:
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True})
     try:
