@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-VNU    := tools/node_modules/vnu-jar/build/dist/vnu.jar
+TOOLS  := tools/node_modules/.installed
 
 .PHONY: site serve test lint check clean
 
@@ -30,13 +30,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check site_builder tests bench
 	$(BIN)/mypy
 
-# The Nu HTML checker comes from npm and runs on Java; without npm the validity test is skipped
-# (REQUIRE_HTML_CHECK=1, set by CI, makes a missing checker a failure).
-$(VNU): tools/package.json
-	@if command -v npm >/dev/null 2>&1; then npm install --prefix tools --no-audit --no-fund --silent && touch $(VNU); \
-	else echo "npm not found: the HTML validity test will be skipped"; fi
+# The checkers come from npm (tools/package.json): the Nu HTML checker, run on Java, and axe-core, run in
+# Chromium. One stamp covers the whole install, so a package added to package.json is installed too.
+# Without npm their tests are skipped (REQUIRE_HTML_CHECK=1, set by CI, makes a missing checker a failure).
+$(TOOLS): tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm install --prefix tools --no-audit --no-fund --silent && touch $(TOOLS); \
+	else echo "npm not found: the HTML validity and accessibility tests will be skipped"; fi
 
-test: lint $(VNU)
+test: lint $(TOOLS)
 	$(BIN)/pytest
 
 clean:

@@ -210,7 +210,7 @@ def test_profile_shows_excerpts_quotes_co_mentions_topics_and_network(make_site:
     assert re.search(r'href="../kim-yo-jong/">Kim Yo Jong</a>.*?1 briefing', html, re.S)  # co-mentioned, with count
     assert 'href="../../topics/sanctions/"' in html and 'href="feed.xml"' in html
     svg = html[html.index("<svg"):html.index("</svg>")]
-    assert 'role="img"' in svg and 'class="node node--person node--center"' in svg
+    assert 'role="group"' in svg and 'class="node node--person node--center"' in svg
     assert 'href="../kim-jong-un/"' not in html  # no link to itself
     assert 'href="../wagner-group/"' in svg
 
