@@ -1,0 +1,139 @@
+"""The disk cache: keys, round trips, corruption, pruning, and that it never changes the output."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from site_builder import bodies, render
+from site_builder.build import Builder, BuildOptions
+from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache, digest, dumps
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_digest_separates_parts() -> None:
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("a", b"b") == digest("a", "b")
+    assert len(digest("x")) == 20
+
+
+def test_values_round_trip_through_the_file(tmp_path: Path) -> None:
+    cache = BuildCache.open(tmp_path)
+    cache.put(b"k1", {"read-only": MappingProxyType({"a": 1})})
+    assert cache.get(b"k1")["read-only"]["a"] == 1  # pending entries are visible before saving
+    cache.save()
+    cache.close()
+    again = BuildCache.open(tmp_path)
+    value = again.get(b"k1")
+    assert isinstance(value["read-only"], MappingProxyType) and value["read-only"]["a"] == 1
+    assert again.get(b"missing") is None
+    assert (again.stats.hits, again.stats.misses) == (1, 1)
+    assert again.get_many([b"k1", b"missing", b"k1"]) == {b"k1": value}
+
+
+def test_a_corrupt_cache_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_DIR / CACHE_FILE
+    path.parent.mkdir()
+    path.write_bytes(b"this is not a database" * 100)
+    cache = BuildCache.open(tmp_path)
+    assert cache.get(b"k") is None
+    assert cache.get_many([b"k"]) == {}
+    cache.put(b"k", 1)
+    cache.save()
+    cache.close()
+    assert BuildCache.open(tmp_path).get(b"k") == 1
+
+
+def test_prune_keeps_only_what_the_build_used(tmp_path: Path) -> None:
+    cache = BuildCache.open(tmp_path)
+    for key in (b"a", b"b", b"c"):
+        cache.put(key, key.decode())
+    cache.save()
+    cache.close()
+    second = BuildCache.open(tmp_path)
+    assert second.get(b"a") == "a"
+    second.put(b"d", "d")
+    second.save(prune=True)
+    second.close()
+    third = BuildCache.open(tmp_path)
+    assert [third.get(k) for k in (b"a", b"b", b"c", b"d")] == ["a", None, None, "d"]
+
+
+def test_disabled_cache_never_writes(tmp_path: Path) -> None:
+    cache = BuildCache.disabled()
+    cache.put(b"k", 1)
+    cache.save(prune=True)
+    assert cache.get(b"k") is None
+    assert not (tmp_path / CACHE_DIR).exists()
+
+
+def test_pickled_read_only_mappings_are_stable() -> None:
+    assert dumps(MappingProxyType({"a": 1})) == dumps(MappingProxyType({"a": 1}))
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Path:
+    """A copy of the example desk, so its cache and output land in the temporary folder."""
+    site = tmp_path / "desk"
+    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "public", ".cache", "tests", "tools", "bench", "site_builder", "*.egg-info", "node_modules"))
+    return site
+
+
+def test_cold_and_warm_builds_write_the_same_bytes(desk: Path, tmp_path: Path) -> None:
+    """The cache must never change the output: cold, warm into an empty folder, and warm into the same folder."""
+    cold, warm = tmp_path / "cold", tmp_path / "warm"
+    first = Builder(desk, BuildOptions(out_dir=cold, cache=False)).build()
+    assert not (desk / CACHE_DIR).exists()
+    filled = Builder(desk, BuildOptions(out_dir=warm)).build()  # fills the cache
+    assert filled.bodies.rendered > 0 and filled.cache.hits == 0
+    shutil.rmtree(warm)
+    second = Builder(desk, BuildOptions(out_dir=warm)).build()
+    assert second.bodies.rendered == 0 and second.bodies.cached == filled.bodies.rendered
+    assert _tree(warm) == _tree(cold)
+    assert second.pages == first.pages
+    # Output as the last build left it and nothing changed: nothing to do, and nothing touched.
+    before = {p: p.stat().st_mtime_ns for p in warm.rglob("*") if p.is_file()}
+    third = Builder(desk, BuildOptions(out_dir=warm)).build()
+    assert third.up_to_date and third.report.written == ()
+    assert {p: p.stat().st_mtime_ns for p in warm.rglob("*") if p.is_file()} == before
+
+
+def test_warm_build_after_edits_equals_a_cold_build(desk: Path, tmp_path: Path) -> None:
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    Builder(desk, BuildOptions(out_dir=warm)).build()
+    briefing = sorted((desk / "content" / "briefings").glob("*.md"))[0]
+    briefing.write_text(briefing.read_text(encoding="utf-8") + "\nA closing line about Wagner.\n", encoding="utf-8")
+    actor = desk / "content" / "actors" / "yevgeny-prigozhin.yaml"
+    if actor.exists():
+        actor.write_text(actor.read_text(encoding="utf-8").replace("aliases:", "aliases:\n  - Wagner chief", 1),
+                         encoding="utf-8")
+    (warm / "index.html").write_text("changed by hand", encoding="utf-8")  # a touched output file is rewritten
+    result = Builder(desk, BuildOptions(out_dir=warm)).build()
+    assert not result.up_to_date and result.bodies.cached + result.bodies.reused > 0
+    Builder(desk, BuildOptions(out_dir=cold, cache=False)).build()
+    assert _tree(warm) == _tree(cold)
+
+
+def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies in a process pool and pages in forked workers produce exactly what one process does."""
+    assert threading.active_count() == 1, "another test left a thread running; workers would not be used"
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    monkeypatch.setattr(bodies, "cores", lambda: 1)
+    Builder(desk, BuildOptions(out_dir=serial, cache=False)).build()
+    monkeypatch.setattr(bodies, "cores", lambda: 2)
+    monkeypatch.setattr(bodies, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bodies, "CHUNK", 3)
+    monkeypatch.setattr(render, "PARALLEL_MIN", 2)
+    result = Builder(desk, BuildOptions(out_dir=parallel, cache=False)).build()
+    assert result.bodies.workers == 2
+    assert _tree(parallel) == _tree(serial)
