@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .actors import Matcher, build_registry
+from .assets import prepare_assets
 from .config import Config, load_config
 from .content import Model, load_content
 from .discover import Kind, classify, discover, walk_files
@@ -69,6 +70,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     out_dir: Path | None = None
+    fingerprint: bool | None = None  # None: as config says; the dev server turns it off
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -76,6 +78,8 @@ def load_site_config(root: Path, options: BuildOptions) -> Config:
     config = load_config(root)
     if options.base_url:
         config = config.with_overrides(base_url=options.base_url)
+    if options.fingerprint is not None:
+        config = config.with_overrides(fingerprint=options.fingerprint)
     if config.theme not in available_themes():
         raise ContentError([Diagnostic(SourceLocation("config.yaml"), f"unknown theme {config.theme!r}",
                                        did_you_mean(config.theme, available_themes()))])
@@ -158,6 +162,8 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     files: dict[str, bytes] = {}
     inputs: dict[str, tuple[Any, ...]] = {}
     diagnostics = Diagnostics()
+    # Hashed asset names are known before any page renders: url() maps them, so they are a page input.
+    assets = prepare_assets(static_files(config), config.fingerprint, diagnostics)
     seen: set[str] = set()
     skipped = 0
     out_dir = out_dir or config.root / config.output_dir
@@ -167,12 +173,12 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
             files[out] = spec.body.encode("utf-8")
             continue
         meta = page_meta(spec, config)
-        inputs[out] = (spec.template, spec.context, meta, site)
+        inputs[out] = (spec.template, spec.context, meta, site, assets.key)
         if (memo is not None and memo.pages.get(out) == inputs[out] and out in memo.files
                 and not templates.uses(spec.template, touched) and (out_dir / out).exists()):
             skipped += 1
             continue
-        link = url_function(spec.url, config.base_url, config.relative_urls)
+        link = url_function(spec.url, config.base_url, config.relative_urls, assets.names)
         context = {**spec.context, "site": site, "page": meta, "url": link}
         try:
             files[out] = templates.render(spec.template, context).encode("utf-8")
@@ -191,7 +197,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
         except TemplateFailure as exc:
             diagnostics.extend(exc.diagnostics)
     diagnostics.raise_if_any(TemplateFailure)
-    static = static_files(config)
+    static = assets.files
     all_files = frozenset(inputs) | frozenset(files) | frozenset(static)
     for rel in sorted(set(static) & (set(inputs) | set(files))):
         diagnostics.error(SourceLocation(f"static/{rel}"), f"static file would overwrite the generated page {rel}",
