@@ -184,7 +184,7 @@ def _report_cycle(path: str, text: str, refs: list[Reference], waiting: Mapping[
                   diagnostics: Diagnostics) -> None:
     """Report the references of `path` that lead back to it; a sheet merely downstream of a cycle is fine."""
     for ref in refs:
-        if ref.path not in waiting or not _reaches(ref.path, path, waiting):
+        if ref.path is None or not _reaches(ref.path, path, waiting):
             continue
         line = text.count("\n", 0, ref.start) + 1
         column = ref.start - (text.rfind("\n", 0, ref.start) + 1) + 1
