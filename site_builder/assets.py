@@ -128,19 +128,18 @@ def _rewrite(css_path: str, text: str, refs: Iterable[Reference], names: Mapping
         if ref.path is None or ref.path not in names:
             continue
         out.append(text[done:ref.start])
-        out.append(_renamed(css_path, ref, names[ref.path]))
+        out.append(_renamed(css_path, ref.written, ref.path, names[ref.path]))
         done = ref.end
     out.append(text[done:])
     return "".join(out)
 
 
-def _renamed(css_path: str, ref: Reference, hashed: str) -> str:
-    cut = _QUERY_OR_FRAGMENT.search(ref.written)
-    path, rest = (ref.written[:cut.start()], ref.written[cut.start():]) if cut else (ref.written, "")
-    assert ref.path is not None
-    suffix = posixpath.splitext(ref.path)[1]
+def _renamed(css_path: str, written: str, target: str, hashed: str) -> str:
+    cut = _QUERY_OR_FRAGMENT.search(written)
+    path, rest = (written[:cut.start()], written[cut.start():]) if cut else (written, "")
+    suffix = posixpath.splitext(target)[1]
     if suffix and path.endswith(suffix):
-        return path[:-len(suffix)] + hashed[len(ref.path) - len(suffix):] + rest
+        return path[:-len(suffix)] + hashed[len(target) - len(suffix):] + rest
     # Written in a form the digest cannot be slotted into (an escaped dot): a plain relative path.
     return quote(posixpath.relpath(hashed, posixpath.dirname(css_path) or "."), safe="/") + rest
 

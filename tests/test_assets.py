@@ -136,6 +136,13 @@ def test_rewrite_css_without_names_is_the_identity() -> None:
     assert rewrite_css("x.css", text, {}) == text
 
 
+def test_rewrite_css_keeps_the_written_form_or_falls_back_to_a_relative_path() -> None:
+    names = {"css/b.css": "css/b.0123456789.css", "css/my file.css": "css/my file.0123456789.css"}
+    text = "x { y: url(./b.css?v#f) } z { w: url(b%2Ecss) } v { u: url(my%20file.css) }"
+    assert rewrite_css("css/a.css", text, names) == ("x { y: url(./b.0123456789.css?v#f) } z { w: url(b.0123456789.css) }"
+                                                     " v { u: url(my%20file.0123456789.css) }")
+
+
 def test_referrer_is_hashed_after_rewriting() -> None:
     base = {"css/site.css": b'@import "parts/a.css";', "css/parts/a.css": b"a { color: red }",
             "css/other.css": b"o{}"}
