@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .actors import Matcher, build_registry
+from .assets import prepare_assets
 from .bodies import BodyReport, MemoEntry, cores, render_bodies
 from .cache import BuildCache, CacheStats, digest
 from .config import Config, load_config
@@ -78,6 +79,7 @@ class BuildOptions:
     base_url: str | None = None
     out_dir: Path | None = None
     cache: bool = True  # keep parsed files, rendered bodies and page digests in <site>/.cache between builds
+    fingerprint: bool | None = None  # None: as config says; the dev server turns it off
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -85,6 +87,8 @@ def load_site_config(root: Path, options: BuildOptions) -> Config:
     config = load_config(root)
     if options.base_url:
         config = config.with_overrides(base_url=options.base_url)
+    if options.fingerprint is not None:
+        config = config.with_overrides(fingerprint=options.fingerprint)
     if config.theme not in available_themes():
         raise ContentError([Diagnostic(SourceLocation("config.yaml"), f"unknown theme {config.theme!r}",
                                        did_you_mean(config.theme, available_themes()))])
@@ -185,7 +189,10 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     site = site_view(config, graph)
     specs = list(plan_pages(config, graph, when))
     out_dir = out_dir or config.root / config.output_dir
-    salt = digest(templates.source_key(), __version__)
+    diagnostics = Diagnostics()
+    # Hashed asset names are known before any page renders: url() maps them, so they salt every page digest.
+    assets = prepare_assets(static_files(config), config.fingerprint, diagnostics)
+    salt = digest(templates.source_key(), __version__, repr(assets.key))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
 
     def skip(out: str, spec: PageSpec, wanted: bytes) -> bool:
@@ -194,12 +201,11 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                     and not templates.uses(spec.template, touched) and (out_dir / out).exists())
         return _unchanged_on_disk(out_dir / out, stored.get(out), wanted)
 
-    renderer = PageRenderer(config, templates, site, salt, skip)
+    renderer = PageRenderer(config, templates, site, salt, skip, assets.names)
     step = progress.stage("pages", len(specs))
     pages = renderer.render_all(specs, step, cores() if memo is None else 1)
     step.done()
     files, digests, skipped = pages.files, pages.digests, pages.skipped
-    diagnostics = Diagnostics()
     diagnostics.extend({d.format(): d for d in pages.errors}.values())  # workers may each meet one error
     if not diagnostics:
         base = {"site": site, "url": lambda t: t}
@@ -211,7 +217,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
         except TemplateFailure as exc:
             diagnostics.extend(exc.diagnostics)
     diagnostics.raise_if_any(TemplateFailure)
-    static = static_files(config)
+    static = assets.files
     all_files = frozenset(digests) | frozenset(files) | frozenset(static)
     for rel in sorted(set(static) & (set(digests) | set(files))):
         diagnostics.error(SourceLocation(f"static/{rel}"), f"static file would overwrite the generated page {rel}",

@@ -80,6 +80,7 @@ class Config:
     output_dir: str = "public"
     theme: str = "briefing"
     relative_urls: bool = False
+    fingerprint: bool = True  # content-hashed names for CSS and JS, so hosts can cache them forever
     actor_types: tuple[ActorType, ...] = ()
     mentions: MentionsConfig = field(default_factory=MentionsConfig)
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
@@ -110,7 +111,7 @@ class Config:
 
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
-    "relative_urls", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "extra",
+    "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "extra",
 )
 
 
@@ -174,6 +175,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         output_dir=output_dir,
         theme=f.text("theme", "briefing"),
         relative_urls=f.boolean("relative_urls", False),
+        fingerprint=f.boolean("fingerprint", True),
         actor_types=_actor_types(_read_actor_types(types_node, diagnostics)),
         mentions=_mentions(f.mapping_of("mentions")),
         markdown=_markdown(f.mapping_of("markdown")),

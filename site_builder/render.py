@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -64,6 +64,7 @@ class PageRenderer:
     site: SiteView
     salt: bytes
     skip: Skip
+    assets: Mapping[str, str]  # fingerprinted asset names, for url()
 
     def render(self, specs: Sequence[PageSpec], step: Stage | None = None) -> RenderedPages:
         """Render the specs in order; template errors are collected once each, not once per page."""
@@ -81,7 +82,7 @@ class PageRenderer:
             if self.skip(rel, spec, wanted):
                 out.skipped += 1
                 continue
-            link = url_function(spec.url, self.config.base_url, self.config.relative_urls)
+            link = url_function(spec.url, self.config.base_url, self.config.relative_urls, self.assets)
             context = {**spec.context, "site": self.site, "page": meta, "url": link}
             try:
                 out.files[rel] = self.templates.render(spec.template, context).encode("utf-8")

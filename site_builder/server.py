@@ -8,6 +8,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -54,7 +55,9 @@ class DevServer:
                  port: int = 8000, poll: bool = False, builder: SiteBuilder | None = None,
                  quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5) -> None:
         self.root = root
-        self.options = options or BuildOptions()
+        # Plain asset names while previewing: a stylesheet save then swaps in place instead of
+        # renaming the sheet and so re-rendering every page that links it.
+        self.options = replace(options or BuildOptions(), fingerprint=False)
         self.builder: SiteBuilder = builder or Builder(root, self.options)
         out_dir, prefix, output_dir = site_settings(root, self.options)
         self.state = LiveState(out_dir, prefix)

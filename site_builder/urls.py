@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
@@ -122,13 +122,16 @@ def is_safe_href(url: str) -> bool:
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 
 
-def url_function(page_url: str, base_url: str, index_files: bool) -> Callable[[str], str]:
+def url_function(page_url: str, base_url: str, index_files: bool,
+                 assets: Mapping[str, str] | None = None) -> Callable[[str], str]:
     """The `url()` of one page's templates: relative links, except from 404.html, which hosts serve at any depth.
 
     Absolute URLs and fragments pass through unchanged; a leading slash means the site root, so
-    `image: /img/a.jpg` in an actor file works from every page.
+    `image: /img/a.jpg` in an actor file works from every page. `assets` maps a static file to its
+    content-hashed name, so templates keep writing `url('css/site.css')`.
     """
     root = urlsplit(base_url).path or "/"
 
@@ -136,6 +139,11 @@ def url_function(page_url: str, base_url: str, index_files: bool) -> Callable[[s
         if _SCHEME.match(target) or target.startswith("#"):
             return target
         target = target.lstrip("/")
+        if assets:
+            cut = _QUERY_OR_FRAGMENT.search(target)
+            path = target[:cut.start()] if cut else target
+            if path in assets:
+                target = assets[path] + target[len(path):]
         if page_url == "404.html":
             return root + (output_file(target) if index_files else target)
         return relative_url(page_url, target, index_files)
