@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shutil
 import statistics
 import sys
 import time
@@ -42,11 +43,11 @@ def summarise(value: Any) -> Any:
 
 
 def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> dict[str, Any]:
-    """Run `steps` with one Builder. `cold` and `warm` are full builds (`Builder.build()`); `noop` and
-    `edit` are what the dev server does after a save: `Builder.rebuild(changed paths)` with nothing
-    changed, or after appending a paragraph to one briefing. A builder without `rebuild` gets `build()`
-    for those too; the report names the call used. The edited file is restored before returning,
-    even when the build fails."""
+    """Run `steps` with one Builder. `cold` and `warm` are full builds (`Builder.build()`), `fresh` is
+    one into an emptied output folder with the cache kept; `noop` and `edit` are what the dev server
+    does after a save: `Builder.rebuild(changed paths)` with nothing changed, or after appending a
+    paragraph to one briefing. A builder without `rebuild` gets `build()` for those too; the report
+    names the call used. The edited file is restored before returning, even when the build fails."""
     started = time.perf_counter()
     from site_builder.build import Builder, BuildOptions
 
@@ -63,6 +64,10 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
                     raise SystemExit("--edit FILE is needed for an edit step")
                 edit.write_bytes(original + EDIT_NOTE.encode("utf-8"))
                 changed = [edit.resolve().relative_to(site.resolve()).as_posix()]
+            if step == "fresh":  # the cache is kept, the output folder is not (a CI job restoring .cache/)
+                shutil.rmtree(out, ignore_errors=True)
+                builder = Builder(site, BuildOptions(out_dir=out))
+                rebuild = getattr(builder, "rebuild", None)
             incremental = step in ("noop", "edit") and rebuild is not None
             began = time.perf_counter()
             result = rebuild(changed) if incremental and rebuild is not None else builder.build()

@@ -212,6 +212,7 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
     cap = _candidate_cap(total)
     idf = {a: math.log(total / len(ix)) for a, ix in by_actor.items()}
     stamps = [b.date.timestamp() for b in briefings]
+    slugs = [b.slug for b in briefings]
     result: dict[str, tuple[Related, ...]] = {}
     for index, b in enumerate(briefings):
         scores: dict[int, float] = defaultdict(float)
@@ -227,12 +228,11 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
                 for other in members:
                     scores[other] += TOPIC_WEIGHT
         scores.pop(index, None)
-        ranked = heapq.nsmallest(
-            limit,
-            ((round(score / (1.0 + abs(stamps[index] - stamps[other]) / 86400 / 90.0) ** 0.5, 9), other)
-             for other, score in scores.items()),
-            key=lambda pair: (-pair[0], briefings[pair[1]].slug),
-        )
+        here = stamps[index]
+        # (-score, slug, index) tuples sort as wanted without a key function: this runs for every candidate.
+        top = heapq.nsmallest(limit, ((-round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9),
+                                       slugs[other], other) for other, raw in scores.items()))
+        ranked = [(-negative, other) for negative, _, other in top]
         mine = set(briefing_actors[b.slug])
         result[b.slug] = tuple(
             Related(briefings[other].slug, score,

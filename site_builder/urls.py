@@ -160,8 +160,13 @@ def absolute_links(html: str, page_url: str) -> str:
     Our renderer always writes attributes in double quotes with escaped values, so a targeted
     pattern over href/src is exact here; the value is unescaped only for joining.
     """
+    joined: dict[str, str] = {}  # a body repeats the same few profile links many times
+
     def join(match: re.Match[str]) -> str:
-        target = html_lib.unescape(match.group(2))
-        return match.group(1) + html_lib.escape(urljoin(page_url, target), quote=True) + match.group(3)
+        value = match.group(2)
+        found = joined.get(value)
+        if found is None:
+            found = joined[value] = html_lib.escape(urljoin(page_url, html_lib.unescape(value)), quote=True)
+        return match.group(1) + found + match.group(3)
 
     return _LINK_ATTR.sub(join, html)
