@@ -128,18 +128,27 @@ def apply_sync(out_dir: Path, dest: Path, plan: SyncPlan) -> None:
         if target.is_symlink() or (target.exists() and not target.is_file()):
             _remove(dest, rel)  # a link, or a folder where the site now has a file: all of it is stale
         write_if_changed(target, (out_dir / rel).read_bytes())
+    # Links and files that stood where the site now has a file or folder were replaced above.
+    replaced = set(plan.files) | {str(parent) for rel in plan.files for parent in PurePosixPath(rel).parents}
     for rel in plan.delete:
-        _remove(dest, rel)  # may already be gone, removed above to make way for a copy
+        if rel not in replaced:
+            _remove(dest, rel)  # may already be gone, with a folder that made way for a file
     for rel in plan.folders:
-        with contextlib.suppress(FileNotFoundError):
-            _inside(dest, rel).rmdir()
+        if rel not in replaced:  # a folder where the site now has a file went with its contents above
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                _inside(dest, rel).rmdir()
 
 
 def _inside(dest: Path, rel: str) -> Path:
-    """The path of `rel` below the destination, refusing names that climb out."""
+    """The path of `rel` below the destination, refusing names that climb out and folders that became links."""
     parts = PurePosixPath(rel).parts
     if not parts or any(p in ("", ".", "..") for p in parts) or PurePosixPath(rel).is_absolute():
         raise DeployError(f"refusing the unsafe path {rel!r}")
+    folder = dest
+    for part in parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():  # only a change made while the deploy ran can put a link here
+            raise DeployError(f"{folder} became a link during the deploy; stopped", "deploy again")
     return dest.joinpath(*parts)
 
 
@@ -158,7 +167,9 @@ def _remove(dest: Path, rel: str) -> None:
     """Delete a file or link (never what a link points at), or a whole real folder tree, inside the destination."""
     path = _inside(dest, rel)
     if path.is_symlink() or not path.is_dir():
-        path.unlink(missing_ok=True)
+        # Already gone, or a folder on its way was replaced by a file the site has: nothing left to delete.
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
         return
     for entry in sorted(scan(path), key=lambda e: -e.rel.count("/")):
         child = path / entry.rel

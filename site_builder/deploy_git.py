@@ -149,7 +149,7 @@ def source_message(site: Path) -> str:
     head = run_git(["rev-parse", "--short", "HEAD"], cwd=site, env=env, check=False)
     if head.returncode != 0:
         return DEFAULT_MESSAGE
-    status = run_git(["status", "--porcelain", "--", "."], cwd=site, env=env, check=False)
+    status = run_git(["--no-optional-locks", "status", "--porcelain", "--", "."], cwd=site, env=env, check=False)
     dirty = " with uncommitted changes" if status.returncode == 0 and status.stdout.strip() else ""
     return f"{DEFAULT_MESSAGE} from {head.stdout.strip()}{dirty}"
 
