@@ -204,8 +204,10 @@ def deploy_to_branch(out_dir: Path, target: GitTarget) -> GitResult:
 
 def _same_commit_shape(repository: Repository, tip: str, tree: str, force: bool) -> bool:
     """True when the tip already is what this deploy would commit, so committing again would only add noise."""
-    fields = repository.run("show", "-s", "--format=%T %P", tip).stdout.split()
-    return fields[0] == tree and (not force or len(fields) == 1)
+    # Plumbing only: porcelain output such as `git show` follows user settings (signatures, formats).
+    tip_tree = repository.run("rev-parse", f"{tip}^{{tree}}").stdout.strip()
+    parents = repository.run("rev-list", "--parents", "-n", "1", tip).stdout.split()[1:]
+    return tip_tree == tree and (not force or not parents)
 
 
 def _commit(repository: Repository, tree: str, parent: str | None, message: str) -> str:

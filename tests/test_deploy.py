@@ -174,16 +174,22 @@ def test_fresh_clone_builds_on_the_remote_branch(make_site: SiteFactory, tmp_pat
 
 
 def test_deploy_with_repo_and_config_settings(make_site: SiteFactory, tmp_path: Path) -> None:
-    site = make_site(SITE, CONFIG + "deploy:\n  branch: pages\n  remote: mirror\n  message: Desk update\n")
+    site = make_site({**SITE, "static/notes.txt": b"written\r\non Windows\r\n"},
+                     CONFIG + "deploy:\n  branch: pages\n  remote: mirror\n  message: Desk update\n")
     repo = tmp_path / "pages-repo"
     git(tmp_path, "init", "-q", "-b", "main", str(repo))
     remote = tmp_path / "mirror.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     git(repo, "remote", "add", "mirror", str(remote))
+    # Settings that would change what `git add` stores must not change what is published.
+    git(repo, "config", "core.autocrlf", "true")
+    (repo / ".git/info/exclude").write_text("*.html\n*.txt\n")
 
     assert main(["deploy", str(site), "--repo", str(repo)]) == 0
     assert git(remote, "log", "-1", "--format=%s", "pages") == "Desk update"
-    assert "index.html" in branch_files(repo, "pages") and "CNAME" not in branch_files(repo, "pages")
+    published = branch_files(repo, "pages")
+    assert published == {**site_output(site), ".nojekyll": b""}
+    assert published["notes.txt"] == b"written\r\non Windows\r\n"
     assert main(["deploy", str(site), "--repo", str(repo), "--branch", "other", "--no-push", "--message", "M"]) == 0
     assert git(repo, "log", "-1", "--format=%s", "other") == "M"
 
