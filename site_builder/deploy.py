@@ -74,6 +74,8 @@ def choose_target(args: argparse.Namespace, config: Config) -> Plan:
     out_dir = site / config.output_dir
     if args.branch and args.to:
         raise UsageError("choose one target: --branch or --to, not both")
+    if args.no_build and args.base_url:
+        raise UsageError("--base-url needs a build: drop --no-build, or build with --base-url first")
     branch, folder = args.branch or "", Path(args.to) if args.to else None
     if not branch and folder is None:
         if config.deploy.branch and config.deploy.folder:

@@ -423,6 +423,7 @@ def test_no_build_needs_a_build_without_drafts(make_site: SiteFactory, tmp_path:
     (["--branch", "gh-pages", "--to", "x"], "choose one target: --branch or --to, not both"),
     ([], "nowhere to deploy: pass --branch BRANCH or --to DEST"),
     (["--branch", "gh-pages", "--dry-run"], "--dry-run only applies to a folder deploy"),
+    (["--to", "x", "--no-build", "--base-url", "https://x.org/"], "--base-url needs a build"),
     (["--to", "x", "--remote", "r", "--no-push"], "--remote, --no-push only applies to a git branch deploy"),
 ])
 def test_usage_errors_exit_2(make_site: SiteFactory, capsys: pytest.CaptureFixture[str], argv: list[str],
