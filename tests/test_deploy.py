@@ -397,9 +397,10 @@ def test_folder_through_a_linked_dest_and_config(make_site: SiteFactory, tmp_pat
     site = make_site(SITE, CONFIG + "deploy:\n  folder: ../served\n")
     (tmp_path / "real").mkdir()
     (tmp_path / "served").symlink_to(tmp_path / "real")  # e.g. /var/www/desk linked to a release folder
-    assert main(["deploy", str(site)]) == 0
+    assert main(["deploy", str(site), "--base-url", "https://mirror.example.net/news/"]) == 0
     assert published_tree(tmp_path / "real") == site_output(site)
     assert (tmp_path / "served").is_symlink()
+    assert b"https://mirror.example.net/news/briefings/first/" in (tmp_path / "real/sitemap.xml").read_bytes()
 
 
 def test_no_build_needs_a_build_without_drafts(make_site: SiteFactory, tmp_path: Path,
