@@ -60,6 +60,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--drafts", action="store_true", help="include drafts")
     serve.set_defaults(handler=_lazy("site_builder.server", "command"))
 
+    deploy = sub.add_parser("deploy", parents=[common], help="build without drafts, publish to a git branch or folder")
+    deploy.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
+    deploy.add_argument("--branch", help="commit the output as the whole tree of this git branch, e.g. gh-pages")
+    deploy.add_argument("--to", metavar="DEST", help="mirror the output into this folder")
+    deploy.add_argument("--base-url", help="override config's base_url for this build")
+    deploy.add_argument("--no-build", action="store_true", help="deploy the output folder as it is")
+    deploy.add_argument("--force", action="store_true", help="branch: replace its history (parentless commit, forced "
+                        "push); folder: take over a non-empty folder site-builder did not create")
+    deploy.add_argument("--remote", help="branch: remote to push to (default: deploy.remote, else origin)")
+    deploy.add_argument("--repo", help="branch: repository to commit in (default: the site's)")
+    deploy.add_argument("--message", help="branch: commit message (default: 'Publish site from <commit>')")
+    deploy.add_argument("--no-push", action="store_true", help="branch: commit on the local branch only")
+    deploy.add_argument("--dry-run", action="store_true", help="folder: print what would change; change nothing")
+    deploy.set_defaults(handler=_lazy("site_builder.deploy", "command"))
+
     ingest = sub.add_parser("ingest", parents=[common], help="clean raw articles (.txt, .html) into briefings")
     ingest.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER", help="raw articles or folders of them")
     ingest.add_argument("--site", default=".", help="site folder (default: current folder)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -15,6 +16,8 @@ from .textfile import read_text
 from .yamlfile import Node, YamlProblem, parse_yaml
 
 CONFIG_NAME = "config.yaml"
+_HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 BUILTIN_ACTOR_TYPES: dict[str, tuple[str, str]] = {
     "person": ("Person", "People"),
@@ -68,6 +71,17 @@ class FeedsConfig:
 
 
 @dataclass(frozen=True)
+class DeployConfig:
+    """Where `site-builder deploy` publishes when no flag says otherwise; empty text means unset."""
+
+    branch: str = ""
+    remote: str = "origin"
+    folder: str = ""
+    message: str = ""
+    cname: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """A site's validated configuration."""
 
@@ -86,6 +100,7 @@ class Config:
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     pagination: PaginationConfig = field(default_factory=PaginationConfig)
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
     extra: Any = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -111,7 +126,8 @@ class Config:
 
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
-    "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "extra",
+    "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "deploy",
+    "extra",
 )
 
 
@@ -181,6 +197,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         markdown=_markdown(f.mapping_of("markdown")),
         pagination=_pagination(f.mapping_of("pagination")),
         feeds=_feeds(f.mapping_of("feeds")),
+        deploy=_deploy(f.mapping_of("deploy")),
         extra=MappingProxyType(extra_node.plain() if extra_node and isinstance(extra_node.value, dict) else {}),
     )
     f.reject_unknown(_TOP_KEYS)
@@ -250,5 +267,18 @@ def _feeds(f: Fields | None) -> FeedsConfig:
     if f is None:
         return FeedsConfig()
     out = FeedsConfig(entries=f.integer("entries", 20, minimum=1), full_content=f.boolean("full_content", True))
+    f.reject_unknown(())
+    return out
+
+
+def _deploy(f: Fields | None) -> DeployConfig:
+    if f is None:
+        return DeployConfig()
+    out = DeployConfig(branch=f.text("branch"), remote=f.text("remote", "origin") or "origin",
+                       folder=f.text("folder"), message=f.text("message"), cname=f.text("cname"))
+    # GitHub Pages reads CNAME as a bare host name; a URL there silently breaks the custom domain.
+    if out.cname and not _HOST_NAME.fullmatch(out.cname):
+        f.error(f.get("cname"), f"'deploy.cname' must be a host name, not {out.cname!r}",
+                "write the bare domain, e.g. desk.example.org")
     f.reject_unknown(())
     return out

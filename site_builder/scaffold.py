@@ -8,6 +8,8 @@ from pathlib import Path
 from .discover import walk_files
 
 STARTER = Path(__file__).parent / "starter"
+# The build output and the build cache are made from the sources: keep them out of version control.
+GITIGNORE = "/public/\n/.cache/\n"
 
 
 def create_site(root: Path) -> list[Path]:
@@ -20,4 +22,6 @@ def create_site(root: Path) -> list[Path]:
         created.append(target)
     for folder in ("templates", "static"):  # empty, but where overrides go
         (root / folder).mkdir(parents=True, exist_ok=True)
+    (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    created.append(root / ".gitignore")
     return created
