@@ -16,6 +16,7 @@ from .bodies import BodyReport, MemoEntry, cores, render_bodies
 from .cache import BuildCache, CacheStats, digest
 from .config import Config, load_config
 from .content import Model, load_content
+from .derived import DerivedMemo
 from .discover import Kind, classify, discover, walk_files
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .graph import SiteGraph, build_graph, check_references, check_slugs
@@ -41,6 +42,7 @@ class BuildMemo:
     pages: dict[str, bytes] = field(default_factory=dict)  # output file -> digest of what it was rendered from
     files: frozenset[str] = frozenset()  # every output file of the build
     templates: Templates | None = None  # compiled templates, kept until a template file changes
+    derived: DerivedMemo | None = None  # quotes, feed HTML and sentence bounds of unchanged bodies
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,10 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     bodies, page_bodies, body_memo, report = render_bodies(
         config, content, matcher, previous.bodies if previous.matcher is matcher else {}, cache, step.advance)
     step.done()
+    derived = DerivedMemo(previous.derived)
     if memo is not None:
-        memo.models, memo.bodies, memo.matcher = models, body_memo, matcher
-    return content, build_graph(content, bodies, page_bodies), report
+        memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
+    return content, build_graph(content, bodies, page_bodies, derived), report
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     templates = (memo.templates if memo is not None and memo.templates is not None and not touched
                  else Templates(config.root, config.theme))
     site = site_view(config, graph)
-    specs = list(plan_pages(config, graph, when))
+    specs = list(plan_pages(config, graph, when, working.derived))
     out_dir = out_dir or config.root / config.output_dir
     diagnostics = Diagnostics()
     # Hashed asset names are known before any page renders: url() maps them, so they salt every page digest.

@@ -16,7 +16,7 @@ import hashlib
 import io
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -37,12 +37,21 @@ def _reduce_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, ...]:
     return (_read_only, (dict(proxy),))
 
 
+_DISPATCH: Mapping[type, Any] = MappingProxyType({**copyreg.dispatch_table, MappingProxyType: _reduce_proxy})
+
+
+class _Pickler(pickle.Pickler):
+    """A pickler that also takes the read-only mappings our models use (plain pickle refuses them)."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = _DISPATCH
+
+
 def dumps(value: Any) -> bytes:
-    """Pickle, with the read-only mappings our models use (plain pickle refuses them)."""
+    """Pickle a model, body or view; same value, same bytes, within one version of Python."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
-    pickler.dump(value)
+    _Pickler(buffer).dump(value)
     return buffer.getvalue()
 
 

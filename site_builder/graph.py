@@ -7,7 +7,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
+from .derived import DerivedMemo
 from .errors import Diagnostics, SourceLocation, did_you_mean
 from .markdown import RenderedBody
 from .models import Actor, Briefing, Content, Page, Topic
@@ -108,8 +110,11 @@ def topic_title(slug: str) -> str:
 
 
 def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
-                page_bodies: Mapping[str, RenderedBody]) -> SiteGraph:
-    """Link everything; content must already be free of reference and slug errors."""
+                page_bodies: Mapping[str, RenderedBody], derived: DerivedMemo | None = None) -> SiteGraph:
+    """Link everything; content must already be free of reference and slug errors.
+
+    `derived` carries per-body results (quotes) from the previous build for bodies that did not change.
+    """
     briefings = tuple(sorted(content.briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
     actors = {a.id: a for a in content.actors}
     topics = {t.slug: t for t in content.topics}
@@ -144,7 +149,8 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         by_slug={b.slug: b for b in briefings},
         incoming=_incoming(content.actors),
         co_mentions=_co_mentions(briefings, briefing_actors, actors),
-        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}),
+        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"},
+                       derived or DerivedMemo()),
         actor_topics=_actor_topics(briefings, briefing_actors, topics),
     )
 
@@ -164,11 +170,13 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
 
 
 def _quotes(briefings: tuple[Briefing, ...], bodies: Mapping[str, RenderedBody],
-            persons: set[str]) -> dict[str, tuple[tuple[str, Quote], ...]]:
+            persons: set[str], derived: DerivedMemo) -> dict[str, tuple[tuple[str, Quote], ...]]:
     found: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
+    people = frozenset(persons)
     for b in briefings:
         body = bodies[b.slug]
-        for quote in find_quotes(body.blocks, body.mentions, persons):
+        quotes = derived.get(("quotes", b.slug, people), body, partial(find_quotes, body.blocks, body.mentions, people))
+        for quote in quotes:
             found[quote.actor_id].append((b.slug, quote))
     return {k: tuple(v) for k, v in sorted(found.items())}
 

@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import Config
+from .derived import DerivedMemo
 from .graph import SiteGraph
 from .presentation import Presenter
 from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
@@ -70,9 +71,10 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
                     absolute_url(config.base_url, spec.url))
 
 
-def plan_pages(config: Config, graph: SiteGraph, build_time: datetime) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order."""
-    p = Presenter(config, graph)
+def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
+               derived: DerivedMemo | None = None) -> Iterator[PageSpec]:
+    """Every page of the site, in a fixed order; `derived` holds per-body results of the last build."""
+    p = Presenter(config, graph, derived or DerivedMemo())
     yield from _home(config, graph, p)
     yield from _briefings(config, graph, p)
     yield from _actors(config, graph, p, build_time)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from markupsafe import Markup
 
 from .config import Config
+from .derived import DerivedMemo
 from .excerpts import Excerpt, excerpt, sentence_bounds
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
@@ -66,16 +68,19 @@ class Presenter:
 
     config: Config
     graph: SiteGraph
+    derived: DerivedMemo = field(default_factory=DerivedMemo)  # per-body results from the last build
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
     _feed_html: dict[str, str] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
     _sentences: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     def feed_html(self, slug: str, page_url: str) -> str:
-        """A body with absolute links, made once however many feeds carry it."""
+        """A body with absolute links, made once however many feeds carry it (and kept across rebuilds)."""
         found = self._feed_html.get(slug)
         if found is None:
-            found = self._feed_html[slug] = absolute_links(self.graph.bodies[slug].html, page_url)
+            body = self.graph.bodies[slug]
+            found = self._feed_html[slug] = self.derived.get(("feed", slug, page_url), body,
+                                                             partial(absolute_links, body.html, page_url))
         return found
 
     def actor_ref(self, actor_id: str, role: str = "") -> ActorRef:
@@ -174,7 +179,8 @@ class Presenter:
                 continue
             bounds = self._sentences.get((slug, mention.block))
             if bounds is None:
-                bounds = self._sentences[(slug, mention.block)] = sentence_bounds(body.blocks[mention.block].text)
+                bounds = self._sentences[(slug, mention.block)] = self.derived.get(
+                    ("sentences", slug, mention.block), body, partial(sentence_bounds, body.blocks[mention.block].text))
             found = excerpt(body.blocks[mention.block].text, mention.start, mention.end, bounds)
             if found.text not in seen:
                 seen.add(found.text)

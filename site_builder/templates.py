@@ -149,8 +149,10 @@ class Templates:
 
     def uses(self, name: str, changed: Set[str]) -> bool:
         """Whether rendering `name` reads any of the changed template files."""
+        if not changed:
+            return False
         deps = self.dependencies(name)
-        return bool(changed) and (ANY_TEMPLATE in deps or not deps.isdisjoint(changed))
+        return ANY_TEMPLATE in deps or not deps.isdisjoint(changed)
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render one template; any template problem becomes a TemplateFailure naming file and line."""

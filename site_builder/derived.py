@@ -1,0 +1,31 @@
+"""Values derived from one rendered body (quotes, feed HTML, sentence bounds), kept across dev-server rebuilds.
+
+A rebuild re-links the whole graph and re-plans every page, but most bodies are the very objects
+the last build had (they come from the body memo). Work derived from a body alone is looked up by
+that object's identity: the same object means the same result, whatever else changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class DerivedMemo:
+    """One build's derived values; it reads the previous build's and keeps only what this build used."""
+
+    def __init__(self, previous: DerivedMemo | None = None) -> None:
+        self._old: dict[Hashable, tuple[object, Any]] = previous._items if previous is not None else {}
+        self._items: dict[Hashable, tuple[object, Any]] = {}
+
+    def get(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
+        """The value for key computed from `source`; computed again unless `source` is the same object."""
+        hit = self._items.get(key) or self._old.get(key)
+        if hit is not None and hit[0] is source:
+            value: T = hit[1]
+        else:
+            value = compute()
+        self._items[key] = (source, value)
+        return value
