@@ -26,7 +26,7 @@ from .progress import Progress
 from .render import PageRenderer
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
-from .writer import MANIFEST, WriteReport, write_site
+from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
 
 
 @dataclass
@@ -172,13 +172,17 @@ def _unchanged_on_disk(path: Path, stored: StoredPage | None, wanted: bytes) -> 
 
 def render_site(config: Config, drafts: bool = False, build_time: datetime | None = None,
                 memo: BuildMemo | None = None, changed: Iterable[str] = (), out_dir: Path | None = None,
-                cache: BuildCache | None = None, progress: Progress | None = None) -> RenderedSite:
+                cache: BuildCache | None = None, progress: Progress | None = None, sink: Sink | None = None
+                ) -> RenderedSite:
     """Render pages and gather static files in memory; raises SiteError with every problem found.
 
     With a memo from the previous good build, a page whose template inputs are equal to last time
     (and whose templates did not change) is not rendered again: its file already holds those bytes.
     The disk cache does the same across processes, as long as the file is as the last build left it.
+    Files go to `sink` (staging on disk for builds); without one they are kept in memory, in `files`.
     """
+    memory = MemorySink()
+    sink = sink or memory
     changed = set(changed)
     cache = cache or BuildCache.disabled()
     progress = progress or Progress.silent()
@@ -206,9 +210,10 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
 
     renderer = PageRenderer(config, templates, site, salt, skip, assets.names)
     step = progress.stage("pages", len(specs))
-    pages = renderer.render_all(specs, step, cores() if memo is None else 1)
+    pages = renderer.render_all(specs, sink, step, cores() if memo is None else 1)
     step.done()
-    files, digests, skipped = pages.files, pages.digests, pages.skipped
+    digests, skipped = pages.digests, pages.skipped
+    files: dict[str, bytes] = {}
     diagnostics.extend({d.format(): d for d in pages.errors}.values())  # workers may each meet one error
     if not diagnostics:
         base = {"site": site, "url": lambda t: t}
@@ -227,8 +232,10 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                           "rename or move the static file")
     diagnostics.raise_if_any()
     files.update(static)
+    for rel in sorted(files):
+        sink.add(rel, files[rel])
     working.pages, working.files, working.templates = digests, all_files, templates
-    return RenderedSite(files, all_files, len(specs), graph, working, skipped, body_report)
+    return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
 
 
 def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes]) -> None:
@@ -305,9 +312,15 @@ class Builder:
                 report = WriteReport((), len(state.outputs), ())
                 return BuildResult(out, state.pages, state.files, report, time.perf_counter() - started,
                                    state.pages, BodyReport(), cache.stats, up_to_date=True)
-            rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed,
-                                   out_dir=out, cache=cache, progress=self.progress)
-            report = write_site(out, rendered.files, keep=rendered.all_files, unchanged=rendered.skipped)
+            staging = Staging(out, unchanged=0)
+            try:
+                rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed,
+                                       out_dir=out, cache=cache, progress=self.progress, sink=staging)
+            except BaseException:
+                staging.abort()
+                raise
+            staging.unchanged += rendered.skipped
+            report = staging.commit(rendered.all_files)
             store_pages(cache, out, rendered.memo.pages)
             if inputs:
                 outputs = output_stats(out, sorted(rendered.all_files | {MANIFEST}))

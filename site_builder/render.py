@@ -25,6 +25,7 @@ from .progress import Stage
 from .templates import Templates
 from .urls import output_file, url_function
 from .views import SiteView
+from .writer import Sink
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +36,14 @@ Skip = Callable[[str, PageSpec, bytes], bool]  # (output file, spec, input diges
 
 @dataclass
 class RenderedPages:
-    """What rendering produced: new bytes, every page's input digest, skips and template errors."""
+    """What rendering produced besides the files (which went to the sink): digests, skips and template errors."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
     digests: dict[str, bytes] = field(default_factory=dict)
     skipped: int = 0
     errors: list[Diagnostic] = field(default_factory=list)
 
     def merge(self, other: RenderedPages) -> None:
         """Add a worker's share."""
-        self.files.update(other.files)
         self.digests.update(other.digests)
         self.skipped += other.skipped
         self.errors.extend(other.errors)
@@ -66,8 +65,8 @@ class PageRenderer:
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
 
-    def render(self, specs: Sequence[PageSpec], step: Stage | None = None) -> RenderedPages:
-        """Render the specs in order; template errors are collected once each, not once per page."""
+    def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:
+        """Render the specs in order into the sink; template errors are collected once each, not once per page."""
         out = RenderedPages()
         seen: set[str] = set()
         for spec in specs:
@@ -75,7 +74,9 @@ class PageRenderer:
                 step.advance(1)
             rel = output_file(spec.url)
             if spec.body is not None:
-                out.files[rel] = spec.body.encode("utf-8")
+                data = spec.body.encode("utf-8")
+                out.digests[rel] = digest(self.salt, data)  # listed with the pages, so it is kept and not pruned
+                sink.add(rel, data)
                 continue
             meta = page_meta(spec, self.config)
             wanted = out.digests[rel] = page_digest(self.salt, (spec.template, spec.context, meta, self.site))
@@ -85,7 +86,7 @@ class PageRenderer:
             link = url_function(spec.url, self.config.base_url, self.config.relative_urls, self.assets)
             context = {**spec.context, "site": self.site, "page": meta, "url": link}
             try:
-                out.files[rel] = self.templates.render(spec.template, context).encode("utf-8")
+                sink.add(rel, self.templates.render(spec.template, context).encode("utf-8"))
             except TemplateFailure as exc:
                 for d in exc.diagnostics:
                     if d.format() not in seen:  # one broken template would otherwise repeat per page
@@ -93,38 +94,45 @@ class PageRenderer:
                         out.errors.append(d)
         return out
 
-    def render_all(self, specs: Sequence[PageSpec], step: Stage, workers: int) -> RenderedPages:
+    def render_all(self, specs: Sequence[PageSpec], sink: Sink, step: Stage, workers: int) -> RenderedPages:
         """Render every spec, in forked workers when allowed and worth it; the result is the same either way."""
         if workers < 2 or len(specs) < PARALLEL_MIN or not _can_fork():
-            return self.render(specs, step)
+            return self.render(specs, sink, step)
         context = multiprocessing.get_context("fork")
-        parts = [specs[k::workers] for k in range(1, workers)]
         children = []
-        for part in parts:
+        for k in range(1, workers):
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=self._child, args=(part, send), daemon=True)
+            process = context.Process(target=self._child, args=(specs[k::workers], sink.fork(), send), daemon=True)
             process.start()
             send.close()
-            children.append((process, receive, len(part)))
-        result = self.render(specs[0::workers], step)  # this process takes the first share
+            children.append((process, receive, len(specs[k::workers])))
+        result = self.render(specs[0::workers], sink, step)  # this process takes the first share
         try:
             for process, receive, size in children:
-                result.merge(pickle.loads(receive.recv_bytes()))
+                pages, exported = pickle.loads(receive.recv_bytes())
+                result.merge(pages)
+                sink.absorb(exported)
                 step.advance(size)
                 process.join()
         except (EOFError, OSError) as exc:
             log.warning("rendering pages in one process: a worker failed (%s)", exc)
             for process, _, _ in children:
                 process.kill()
-            return self.render(specs, None)
+            return self.render(specs, sink, None)
         return result
 
-    def _child(self, specs: Sequence[PageSpec], send: Connection) -> None:
-        send.send_bytes(pickle.dumps(self.render(specs), protocol=pickle.HIGHEST_PROTOCOL))
+    def _child(self, specs: Sequence[PageSpec], sink: Sink, send: Connection) -> None:
+        try:
+            pages = self.render(specs, sink)
+        except BaseException:
+            abort = getattr(sink, "abort", None)
+            if abort is not None:
+                abort()  # staged files of a failed worker must not stay behind
+            raise
+        send.send_bytes(pickle.dumps((pages, sink.export()), protocol=pickle.HIGHEST_PROTOCOL))
         send.close()
 
 
 def _can_fork() -> bool:
     """Forking is safe only with no other thread running (the dev server has watcher threads)."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-

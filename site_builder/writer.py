@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 MANIFEST = ".site-builder-manifest"
+STAGED_PREFIX = ".tmp-site-builder-"  # hidden, so servers and the watcher skip files still being staged
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,140 @@ def read_manifest(out_dir: Path) -> set[str]:
     return {line for line in lines if line and not line.startswith("#")}
 
 
+class Sink(Protocol):
+    """Where rendered files go while a build runs: memory (check, tests) or staging on disk (builds)."""
+
+    def add(self, rel: str, data: bytes) -> None:
+        """Take one output file (site-relative POSIX path)."""
+
+    def fork(self) -> Sink:
+        """An empty sink of the same kind, for a worker process."""
+
+    def export(self) -> Any:
+        """What a worker sends back to the parent's sink (small for staging: names, not bytes)."""
+
+    def absorb(self, exported: Any) -> None:
+        """Take over what a worker's sink exported."""
+
+
+@dataclass
+class MemorySink:
+    """Files held in memory: `check` renders everything and writes nothing."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, rel: str, data: bytes) -> None:
+        """Keep the bytes."""
+        self.files[rel] = data
+
+    def fork(self) -> MemorySink:
+        """An empty sink for a worker."""
+        return MemorySink()
+
+    def export(self) -> dict[str, bytes]:
+        """The worker's files."""
+        return self.files
+
+    def absorb(self, exported: Any) -> None:
+        """Add a worker's files."""
+        self.files.update(exported)
+
+
+@dataclass
+class Staging:
+    """Changed files written beside their targets under hidden temporary names while the build runs.
+
+    Nothing visible changes until commit() renames every staged file into place; abort() deletes
+    them, so a failed build leaves the previous output as it was. Holding rendered pages on disk
+    rather than in memory keeps a large site's peak memory near the size of its graph.
+    """
+
+    out_dir: Path
+    staged: dict[str, str] = field(default_factory=dict)  # output file -> temporary file beside it
+    unchanged: int = 0
+    created: list[str] = field(default_factory=list)  # folders made for new files, removed again on abort
+
+    def _target(self, rel: str) -> Path:
+        target = self.out_dir / rel
+        if not target.resolve().is_relative_to(self.out_dir.resolve()):
+            raise ValueError(f"refusing to write outside the output folder: {rel}")
+        return target
+
+    def add(self, rel: str, data: bytes) -> None:
+        """Stage the file unless the output already holds exactly these bytes."""
+        target = self._target(rel)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                self.unchanged += 1
+                self.staged.pop(rel, None)
+                return
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+        if missing:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.created.extend(str(p) for p in missing)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=STAGED_PREFIX, suffix=target.suffix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        old = self.staged.pop(rel, None)
+        if old is not None:
+            Path(old).unlink(missing_ok=True)
+        self.staged[rel] = tmp
+
+    def fork(self) -> Staging:
+        """A sink for a worker process, staging into the same folder."""
+        return Staging(self.out_dir)
+
+    def export(self) -> tuple[dict[str, str], int, list[str]]:
+        """Staged names, the unchanged count and created folders: no file bytes cross processes."""
+        return self.staged, self.unchanged, self.created
+
+    def absorb(self, exported: Any) -> None:
+        """Take over a worker's staged files."""
+        staged, unchanged, created = exported
+        self.staged.update(staged)
+        self.unchanged += unchanged
+        self.created.extend(created)
+
+    def commit(self, keep: Set[str]) -> WriteReport:
+        """Put staged files in place, prune what the last build wrote but this one did not, write the manifest.
+
+        `keep` is every file the site now has, including pages that were not rendered again.
+        """
+        written = sorted(self.staged)
+        for rel in written:
+            os.replace(self.staged[rel], self.out_dir / rel)
+        self.staged.clear()
+        removed = []
+        root = self.out_dir.resolve()
+        for rel in sorted(read_manifest(self.out_dir) - set(keep)):
+            target = self.out_dir / rel
+            if target.resolve().is_relative_to(root) and target.is_file():
+                target.unlink()
+                removed.append(rel)
+                _remove_empty_parents(target.parent, self.out_dir)
+        manifest = "# files written by site-builder; stale ones are removed on the next build\n"
+        write_if_changed(self.out_dir / MANIFEST, (manifest + "\n".join(sorted(keep)) + "\n").encode("utf-8"))
+        return WriteReport(tuple(written), self.unchanged, tuple(removed))
+
+    def abort(self) -> None:
+        """Delete every staged file and the folders made for them; the output is as it was before."""
+        for tmp in self.staged.values():
+            Path(tmp).unlink(missing_ok=True)
+        self.staged.clear()
+        for folder in sorted(self.created, key=len, reverse=True):
+            try:
+                Path(folder).rmdir()
+            except OSError:
+                continue
+
+
 def write_site(out_dir: Path, files: Mapping[str, bytes], keep: Set[str] | None = None,
                unchanged: int = 0) -> WriteReport:
     """Write files (site-relative POSIX path → bytes) and remove what the last build wrote but this one did not.
@@ -56,28 +192,15 @@ def write_site(out_dir: Path, files: Mapping[str, bytes], keep: Set[str] | None 
     `keep` is every file the site now has; an incremental build passes only the files it rendered
     again, plus `keep` so the rest are neither rewritten nor pruned (`unchanged` counts them).
     """
-    current = set(files) if keep is None else set(keep) | set(files)
     out_dir.mkdir(parents=True, exist_ok=True)
-    root = out_dir.resolve()
-    written = []
-    for rel in sorted(files):
-        target = (out_dir / rel)
-        if not target.resolve().is_relative_to(root):
-            raise ValueError(f"refusing to write outside the output folder: {rel}")
-        if write_if_changed(target, files[rel]):
-            written.append(rel)
-        else:
-            unchanged += 1
-    removed = []
-    for rel in sorted(read_manifest(out_dir) - current):
-        target = out_dir / rel
-        if target.resolve().is_relative_to(root) and target.is_file():
-            target.unlink()
-            removed.append(rel)
-            _remove_empty_parents(target.parent, out_dir)
-    manifest = "# files written by site-builder; stale ones are removed on the next build\n"
-    write_if_changed(out_dir / MANIFEST, (manifest + "\n".join(sorted(current)) + "\n").encode("utf-8"))
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+    staging = Staging(out_dir, unchanged=unchanged)
+    try:
+        for rel in sorted(files):
+            staging.add(rel, files[rel])
+    except BaseException:
+        staging.abort()
+        raise
+    return staging.commit(set(files) if keep is None else set(keep) | set(files))
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
