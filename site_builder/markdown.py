@@ -21,7 +21,7 @@ from .urls import is_safe_href, slugify
 _OPAQUE_INLINE = {"code_inline", "image", "html_inline", "math_inline"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedMention:
     """A mention as found in a rendered body, placed in the plain text of its block."""
 
@@ -33,7 +33,7 @@ class RenderedMention:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextBlock:
     """The plain text of one paragraph, list item or table cell, for excerpts and quote attribution."""
 
@@ -41,7 +41,7 @@ class TextBlock:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutLink:
     """A link written in a body, kept for link checking."""
 
@@ -49,7 +49,7 @@ class OutLink:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     """A body as HTML plus what the graph needs from it."""
 

@@ -11,7 +11,7 @@ from typing import Any
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """One cited source of a briefing."""
 
@@ -21,7 +21,7 @@ class Source:
     date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """One briefing file: front matter plus the markdown body, not yet rendered."""
 
@@ -44,7 +44,7 @@ class Briefing:
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """A position an actor held, optionally in another actor (`of`)."""
 
@@ -55,7 +55,7 @@ class Role:
     end: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A typed edge to another actor, as written in the actor file."""
 
@@ -64,7 +64,7 @@ class Relation:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     """One actor file; the file name is the id."""
 
@@ -85,7 +85,7 @@ class Actor:
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A topic, from a file in content/topics or created by use in a briefing."""
 
@@ -95,7 +95,7 @@ class Topic:
     path: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A standalone page such as 'about' or 'methodology'."""
 
@@ -110,7 +110,7 @@ class Page:
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything loaded from a site folder, sorted for deterministic iteration."""
 
