@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.build import Builder, BuildOptions
+
+EXAMPLE = Path(__file__).resolve().parent.parent  # the example desk at the repository root
+
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
@@ -54,6 +58,18 @@ def serve_folder(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def served_example(host: Path) -> Iterator[str]:
+    """The example desk built into host/desk and served under /desk/, the sub-path of its base_url, as a host would.
+
+    Yields the desk's address. A `--no-cache` build, so tests never touch the repository's .cache/.
+    """
+    require_browser()
+    Builder(EXAMPLE, BuildOptions(out_dir=host / "desk", cache=False)).build()
+    with serve_folder(host) as url:
+        yield url + "desk/"
 
 
 @contextmanager

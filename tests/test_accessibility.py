@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, require_browser, serve_folder
-
-from site_builder.build import Builder, BuildOptions
+from browser import chromium, served_example
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
@@ -105,12 +103,8 @@ def axe() -> Axe:
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_browser()
-    # Served under /desk/, the sub-path of the example's base_url, as a host would.
-    root = tmp_path_factory.mktemp("host")
-    Builder(REPO, BuildOptions(out_dir=root / "desk")).build()
-    with serve_folder(root) as url:
-        yield url + "desk/"
+    with served_example(tmp_path_factory.mktemp("host")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

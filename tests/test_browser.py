@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, require_browser, serve_folder
+from browser import chromium, served_example
 
 from site_builder.build import Builder, BuildOptions
 
@@ -18,12 +18,8 @@ SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_browser()
-    # Served under /desk/, the sub-path of the example's base_url, as a host would.
-    root = tmp_path_factory.mktemp("host")
-    Builder(REPO, BuildOptions(out_dir=root / "desk")).build()
-    with serve_folder(root) as url:
-        yield url + "desk/"
+    with served_example(tmp_path_factory.mktemp("host")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
