@@ -81,6 +81,7 @@ class BuildOptions:
     base_url: str | None = None
     out_dir: Path | None = None
     cache: bool = True  # keep parsed files, rendered bodies and page digests in <site>/.cache between builds
+    incremental: bool = False  # rebuild() will follow (the dev server): never skip the first build as up to date
     fingerprint: bool | None = None  # None: as config says; the dev server turns it off
 
 
@@ -305,7 +306,7 @@ class Builder:
         cache = BuildCache.open(self.root) if self.options.cache else BuildCache.disabled()
         try:
             inputs = inputs_digest(config, self.options.drafts) if self._memo is None and cache.path else b""
-            state = cache.get(state_key(out)) if inputs else None
+            state = cache.get(state_key(out)) if inputs and not self.options.incremental else None
             if isinstance(state, SiteState) and is_current(state, inputs, out):
                 # A warm build of unchanged inputs into untouched output: the files are already right.
                 self._config, self._memo = config, None

@@ -32,6 +32,10 @@ class RenderedMention:
     start: int  # offsets into that block's text
     end: int
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Slotted dataclasses pickle through Python-level get/setstate; a big site caches 100,000s of these.
+        return (RenderedMention, (self.actor_id, self.text, self.line, self.block, self.start, self.end))
+
 
 @dataclass(frozen=True, slots=True)
 class TextBlock:
@@ -40,6 +44,9 @@ class TextBlock:
     text: str
     line: int
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TextBlock, (self.text, self.line))
+
 
 @dataclass(frozen=True, slots=True)
 class OutLink:
@@ -47,6 +54,9 @@ class OutLink:
 
     href: str
     line: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (OutLink, (self.href, self.line))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,9 @@ class RenderedBody:
     mentions: tuple[RenderedMention, ...]
     links: tuple[OutLink, ...]
     blocks: tuple[TextBlock, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RenderedBody, (self.html, self.mentions, self.links, self.blocks))
 
 
 @dataclass

@@ -57,7 +57,8 @@ class DevServer:
         self.root = root
         # Plain asset names while previewing: a stylesheet save then swaps in place instead of
         # renaming the sheet and so re-rendering every page that links it.
-        self.options = replace(options or BuildOptions(), fingerprint=False)
+        # And a full first build even when the output is up to date: rebuilds need what it leaves in memory.
+        self.options = replace(options or BuildOptions(), fingerprint=False, incremental=True)
         self.builder: SiteBuilder = builder or Builder(root, self.options)
         out_dir, prefix, output_dir = site_settings(root, self.options)
         self.state = LiveState(out_dir, prefix)

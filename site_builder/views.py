@@ -10,7 +10,7 @@ from markupsafe import Markup
 from .excerpts import Excerpt
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TopicRef:
     """A link to a topic page."""
 
@@ -19,7 +19,7 @@ class TopicRef:
     url: str  # site path, pass through url()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActorRef:
     """A link to an actor profile, with what a chip or card needs."""
 
@@ -31,7 +31,7 @@ class ActorRef:
     role: str = ""  # role held at the time of the briefing, when known
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceView:
     """A cited source."""
 
@@ -41,7 +41,7 @@ class SourceView:
     date: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BriefingCard:
     """A briefing as a row in a list."""
 
@@ -56,7 +56,7 @@ class BriefingCard:
     actors: tuple[ActorRef, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RelatedCard:
     """A related briefing with the reason it is related."""
 
@@ -64,7 +64,7 @@ class RelatedCard:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BriefingView:
     """Everything a briefing page shows."""
 
@@ -79,7 +79,7 @@ class BriefingView:
     related: tuple[RelatedCard, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoleView:
     """A role on a profile."""
 
@@ -89,7 +89,7 @@ class RoleView:
     end: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RelationView:
     """A relation on a profile, already phrased from this actor's side."""
 
@@ -97,7 +97,7 @@ class RelationView:
     actor: ActorRef
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LinkView:
     """An external link (Wikipedia, Wikidata, ...)."""
 
@@ -105,7 +105,7 @@ class LinkView:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActorCount:
     """An actor with how often it appears (briefings, mentions)."""
 
@@ -115,7 +115,7 @@ class ActorCount:
     aliases: tuple[str, ...] = ()  # for client-side filtering by any name
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TimelineEntry:
     """A briefing on an actor's timeline with the sentences that mention the actor."""
 
@@ -123,7 +123,7 @@ class TimelineEntry:
     excerpts: tuple[Excerpt, ...]  # before / match / after; empty when only listed in front matter
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QuoteView:
     """A quotation attributed to an actor, with the briefing it is from."""
 
@@ -131,7 +131,7 @@ class QuoteView:
     card: BriefingCard
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TopicCount:
     """A topic with how many of some briefings carry it."""
 
@@ -139,7 +139,7 @@ class TopicCount:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CoMention:
     """Another actor and how many briefings it shares with this one."""
 
@@ -147,7 +147,7 @@ class CoMention:
     count: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NetworkNode:
     """A node of a drawn network; coordinates are in the SVG's user units."""
 
@@ -163,7 +163,7 @@ class NetworkNode:
     label_angle: float  # degrees; labels on a ring run along the radius so neighbours never overlap
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NetworkEdge:
     """A line between two nodes; width grows with shared briefings."""
 
@@ -177,7 +177,7 @@ class NetworkEdge:
     width: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NetworkView:
     """A co-mention network ready to draw as inline SVG, plus its text alternative."""
 
@@ -190,7 +190,7 @@ class NetworkView:
     pairs: tuple[tuple[ActorRef, ActorRef, int], ...]  # the same data as a list, strongest first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActorView:
     """Everything an actor profile shows; `timeline` is this page's slice, `pagination` where it stands."""
 
@@ -213,7 +213,7 @@ class ActorView:
     feed_url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActorGroup:
     """Actors of one type on the actors index."""
 
@@ -222,7 +222,7 @@ class ActorGroup:
     actors: tuple[ActorCount, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TopicCard:
     """A topic with its size."""
 
@@ -233,7 +233,7 @@ class TopicCard:
     feed_url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Pagination:
     """Where a paginated list page stands."""
 
@@ -244,7 +244,7 @@ class Pagination:
     page_urls: tuple[str, ...]  # site path of every page, index 0 is page 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MonthGroup:
     """Briefings of one month in the archive."""
 
@@ -255,7 +255,7 @@ class MonthGroup:
     briefings: tuple[BriefingCard, ...]  # empty on the archive index of a large site
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class YearGroup:
     """One archive year."""
 
@@ -265,7 +265,7 @@ class YearGroup:
     months: tuple[MonthGroup, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PageView:
     """A standalone page (about, methodology)."""
 
@@ -274,7 +274,7 @@ class PageView:
     body_html: Markup
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NavItem:
     """One entry of the main navigation."""
 
@@ -283,7 +283,7 @@ class NavItem:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SiteView:
     """Site-wide values available on every page."""
 
@@ -296,7 +296,7 @@ class SiteView:
     pages: tuple[NavItem, ...]  # standalone pages (about, methodology) for the footer
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PageMeta:
     """Per-page values every template sees as `page`."""
 
@@ -307,7 +307,7 @@ class PageMeta:
     canonical: str  # absolute URL
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeedEntry:
     """One Atom entry."""
 
@@ -321,7 +321,7 @@ class FeedEntry:
     categories: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeedView:
     """An Atom feed."""
 
@@ -334,7 +334,7 @@ class FeedView:
     entries: tuple[FeedEntry, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SitemapEntry:
     """One sitemap URL."""
 
