@@ -19,6 +19,7 @@ from .graph import SiteGraph, build_graph, check_references, check_slugs
 from .markdown import RenderedBody, create_markdown, render_body
 from .models import Content
 from .pages import epoch_time, page_meta, plan_pages, site_view, sitemap_entries
+from .search import IndexReport, index_site
 from .templates import Templates, available_themes, theme_dir
 from .urls import actor_path, briefing_path, output_file, page_path, relative_url, url_function
 from .writer import MANIFEST, WriteReport, write_site
@@ -60,6 +61,7 @@ class BuildResult:
     files: int
     report: WriteReport
     seconds: float
+    search: IndexReport | None = None  # None when search is off or left to the caller (dev server)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     out_dir: Path | None = None
+    index_search: bool = True  # the dev server indexes off the request path instead (see server.py)
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -257,7 +260,11 @@ class Builder:
         report = write_site(out, rendered.files, keep=rendered.all_files, unchanged=rendered.skipped)
         self._config, self._memo = config, rendered.memo
         self._pending.clear()
-        return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started)
+        # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old index.
+        search = (index_site(out, keep_index_url=config.relative_urls)
+                  if config.search.enabled and self.options.index_search else None)
+        return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
+                           search)
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""

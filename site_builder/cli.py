@@ -13,6 +13,7 @@ from . import __version__
 from .build import Builder, BuildOptions
 from .errors import SiteError, UsageError
 from .scaffold import create_site
+from .search import SearchIndexError
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -98,7 +99,10 @@ def _report(error: SiteError) -> int:
     for diagnostic in error.diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     count = len(error.diagnostics)
-    print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+    # Pagefind reads the written pages, so when it fails they are already there; only the index is old.
+    outcome = ("the pages were written, the previous search index was kept" if isinstance(error, SearchIndexError)
+               else "nothing was written")
+    print(f"{count} error{'s' if count != 1 else ''}; {outcome}", file=sys.stderr)
     return EXIT_ERRORS
 
 
@@ -109,6 +113,9 @@ def _build(args: argparse.Namespace) -> int:
     log.info("built %d pages (%d files) into %s: %d written, %d unchanged, %d removed in %.2f s",
              result.pages, result.files, result.out_dir, len(result.report.written), result.report.unchanged,
              len(result.report.removed), result.seconds)
+    if result.search is not None:
+        log.info("search index: %d pages, %d files written, %d removed in %.2f s", result.search.pages,
+                 len(result.search.written), len(result.search.removed), result.search.seconds)
     return EXIT_OK
 
 

@@ -68,6 +68,13 @@ class FeedsConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """Full-text search; a desk that does not want the index (or the binary) turns it off."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """A site's validated configuration."""
 
@@ -85,6 +92,7 @@ class Config:
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
     pagination: PaginationConfig = field(default_factory=PaginationConfig)
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
     extra: Any = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -110,7 +118,8 @@ class Config:
 
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
-    "relative_urls", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "extra",
+    "relative_urls", "actor_types", "mentions", "markdown", "pagination", "feeds", "search", "ingest",
+    "extra",
 )
 
 
@@ -179,6 +188,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         markdown=_markdown(f.mapping_of("markdown")),
         pagination=_pagination(f.mapping_of("pagination")),
         feeds=_feeds(f.mapping_of("feeds")),
+        search=_search(f.mapping_of("search")),
         extra=MappingProxyType(extra_node.plain() if extra_node and isinstance(extra_node.value, dict) else {}),
     )
     f.reject_unknown(_TOP_KEYS)
@@ -248,5 +258,13 @@ def _feeds(f: Fields | None) -> FeedsConfig:
     if f is None:
         return FeedsConfig()
     out = FeedsConfig(entries=f.integer("entries", 20, minimum=1), full_content=f.boolean("full_content", True))
+    f.reject_unknown(())
+    return out
+
+
+def _search(f: Fields | None) -> SearchConfig:
+    if f is None:
+        return SearchConfig()
+    out = SearchConfig(enabled=f.boolean("enabled", True))
     f.reject_unknown(())
     return out
