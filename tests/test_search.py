@@ -187,7 +187,7 @@ def test_build_reports_indexing_failure_after_writing_pages(make_site: SiteFacto
 
 def test_static_files_may_not_claim_the_index_folder(make_site: SiteFactory) -> None:
     site = make_site({**SITE, "static/pagefind/custom.js": "// mine"})
-    with pytest.raises(SearchIndexError, match="the site writes pagefind/custom.js"):
+    with pytest.raises(SearchIndexError, match=r"the site writes pagefind/custom\.js"):
         Builder(site).build()
 
 
