@@ -108,7 +108,7 @@ class BackgroundIndexer:
                 assert self._job is not None
                 (out_dir, keep_index_url), self._job, self._busy = self._job, None, True
             try:
-                report = index_site(out_dir, keep_index_url=keep_index_url)
+                report = index_site(out_dir, keep_index_url=keep_index_url, background=True)
                 log.info("search index: %d pages, %d files written in %.2f s", report.pages, len(report.written),
                          report.seconds)
             except SiteError as exc:  # shown in the terminal; the old index keeps serving
