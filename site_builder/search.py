@@ -17,6 +17,7 @@ from .search_bundle import ENTRY_FILE, BundleFormatError, normalise_bundle
 from .writer import read_manifest
 
 BUNDLE_DIR = "pagefind"
+STAGING_PREFIX = ".pagefind-"
 TIMEOUT_SECONDS = 600.0
 # Searchable pages sit one or two folders deep (about/, briefings/<slug>/, actors/<id>/, topics/<slug>/,
 # see urls.py); the deeper paginated lists are never indexed, and not reading them saves a third of
@@ -74,7 +75,9 @@ def index_site(out_dir: Path, *, keep_index_url: bool = False, command: Sequence
     argv = [*(command or pagefind_command()), "--site", str(out_dir.resolve()), "--glob", PAGE_GLOB, "--silent"]
     if keep_index_url:
         argv.append("--keep-index-url")
-    staging = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=out_dir))
+    for leftover in out_dir.glob(f"{STAGING_PREFIX}*"):  # from a run that was killed: never publish it
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
     try:
         bundle = staging / BUNDLE_DIR
         _run([*argv, "--output-path", str(bundle.resolve())], cwd=staging, timeout=timeout, where=target,

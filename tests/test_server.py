@@ -570,7 +570,7 @@ def test_slow_indexing_does_not_hold_the_reload(serve: ServerFactory, monkeypatc
     release = threading.Event()
     started = threading.Event()
 
-    def slow_index(out_dir: Path, keep_index_url: bool = False) -> Any:
+    def slow_index(out_dir: Path, **options: Any) -> Any:
         started.set()
         release.wait(TIMEOUT)
         raise SiteError([])
