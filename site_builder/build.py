@@ -24,6 +24,7 @@ from .models import Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
+from .search import SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
@@ -71,6 +72,7 @@ class BuildResult:
     bodies: BodyReport = field(default_factory=BodyReport)
     cache: CacheStats = field(default_factory=CacheStats)
     up_to_date: bool = False  # inputs and output were as the last build left them: nothing was done
+    search: IndexReport | None = None  # None when search is off or left to the caller (dev server)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class BuildOptions:
     cache: bool = True  # keep parsed files, rendered bodies and page digests in <site>/.cache between builds
     incremental: bool = False  # rebuild() will follow (the dev server): never skip the first build as up to date
     fingerprint: bool | None = None  # None: as config says; the dev server turns it off
+    index_search: bool = True  # the dev server indexes off the request path instead (see server.py)
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -304,6 +307,7 @@ class Builder:
         config = self._config or load_site_config(self.root, self.options)
         out = self.out_dir(config)
         cache = BuildCache.open(self.root) if self.options.cache else BuildCache.disabled()
+        full = self._memo is None
         try:
             inputs = inputs_digest(config, self.options.drafts) if self._memo is None and cache.path else b""
             state = cache.get(state_key(out)) if inputs and not self.options.incremental else None
@@ -323,16 +327,20 @@ class Builder:
             staging.unchanged += rendered.skipped
             report = staging.commit(rendered.all_files)
             store_pages(cache, out, rendered.memo.pages)
+            self._config, self._memo = config, rendered.memo
+            self._pending.clear()
+            # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old
+            # index, and before the state below is saved, so the next build does not take itself as up to date.
+            search = (index_site(out, keep_index_url=config.relative_urls)
+                      if config.search.enabled and self.options.index_search else None)
             if inputs:
-                outputs = output_stats(out, sorted(rendered.all_files | {MANIFEST}))
+                outputs = output_stats(out, sorted(rendered.all_files | {MANIFEST, SEARCH_ENTRY}))
                 cache.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
-            cache.save(prune=self._memo is None)
+            cache.save(prune=full)
         finally:
             cache.close()
-        self._config, self._memo = config, rendered.memo
-        self._pending.clear()
         return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
-                           rendered.skipped, rendered.bodies, cache.stats)
+                           rendered.skipped, rendered.bodies, cache.stats, search=search)
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""

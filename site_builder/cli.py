@@ -14,6 +14,7 @@ from .build import Builder, BuildOptions, BuildResult
 from .errors import SiteError, UsageError
 from .progress import Progress
 from .scaffold import create_site
+from .search import SearchIndexError
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -115,7 +116,10 @@ def _report(error: SiteError) -> int:
     for diagnostic in error.diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     count = len(error.diagnostics)
-    print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+    # Pagefind reads the written pages, so when it fails they are already there; only the index is old.
+    outcome = ("the pages were written, the previous search index was kept" if isinstance(error, SearchIndexError)
+               else "nothing was written")
+    print(f"{count} error{'s' if count != 1 else ''}; {outcome}", file=sys.stderr)
     return EXIT_ERRORS
 
 
@@ -125,6 +129,9 @@ def _build(args: argparse.Namespace) -> int:
     progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
     result = Builder(site_folder(args.site), options, progress).build()
     log.info("%s", summary(result))
+    if result.search is not None:
+        log.info("search index: %d pages, %d files written, %d removed in %.2f s", result.search.pages,
+                 len(result.search.written), len(result.search.removed), result.search.seconds)
     return EXIT_OK
 
 

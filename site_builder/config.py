@@ -82,6 +82,13 @@ class DeployConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """Full-text search; a desk that does not want the index (or the binary) turns it off."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """A site's validated configuration."""
 
@@ -101,6 +108,7 @@ class Config:
     pagination: PaginationConfig = field(default_factory=PaginationConfig)
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
     extra: Any = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -126,7 +134,8 @@ class Config:
 
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
-    "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "ingest", "deploy",
+    "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "search", "ingest",
+    "deploy",
     "extra",
 )
 
@@ -198,6 +207,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         pagination=_pagination(f.mapping_of("pagination")),
         feeds=_feeds(f.mapping_of("feeds")),
         deploy=_deploy(f.mapping_of("deploy")),
+        search=_search(f.mapping_of("search")),
         extra=MappingProxyType(extra_node.plain() if extra_node and isinstance(extra_node.value, dict) else {}),
     )
     f.reject_unknown(_TOP_KEYS)
@@ -280,5 +290,13 @@ def _deploy(f: Fields | None) -> DeployConfig:
     if out.cname and not _HOST_NAME.fullmatch(out.cname):
         f.error(f.get("cname"), f"'deploy.cname' must be a host name, not {out.cname!r}",
                 "write the bare domain, e.g. desk.example.org")
+    f.reject_unknown(())
+    return out
+
+
+def _search(f: Fields | None) -> SearchConfig:
+    if f is None:
+        return SearchConfig()
+    out = SearchConfig(enabled=f.boolean("enabled", True))
     f.reject_unknown(())
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -47,7 +46,7 @@ class PageSpec:
     title: str
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict)
-    body: str | None = None  # for generated files that need no template (the search index)
+    body: str | None = None  # for generated files that need no template
     in_sitemap: bool = True
     lastmod: str = ""
 
@@ -59,7 +58,7 @@ def site_view(config: Config, graph: SiteGraph) -> SiteView:
         NavItem("actors", "Actors", "actors/"),
         NavItem("topics", "Topics", "topics/"),
         NavItem("archive", "Archive", "archive/"),
-        NavItem("search", "Search", "search/"),
+        *([NavItem("search", "Search", "search/")] if config.search.enabled else []),
     )
     pages = tuple(NavItem("pages", p.title, page_path(p.slug)) for p in graph.pages)
     return SiteView(config.title, config.description, config.language, config.base_url, nav, "feed.xml", pages)
@@ -84,8 +83,8 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
         body = Markup(graph.page_bodies[page.slug].html)
         yield PageSpec(page_path(page.slug), "page.html", "pages", page.title, page.summary,
                        {"content_page": PageView(page.title, page.summary, body)})
-    yield PageSpec("search/", "search.html", "search", "Search")
-    yield PageSpec("search-index.json", "", "search", "", body=search_index(graph, p), in_sitemap=False)
+    if config.search.enabled:
+        yield PageSpec("search/", "search.html", "search", "Search")
     yield PageSpec("404.html", "404.html", "error", "Page not found", in_sitemap=False)
     everything = tuple(b.slug for b in graph.briefings)
     yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
@@ -217,24 +216,6 @@ def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, 
     feed = FeedView(absolute_url(base, url), title, subtitle, absolute_url(base, url),
                     absolute_url(base, alternate), updated, tuple(entries))
     return PageSpec(url, "feed.xml", "feed", title, context={"feed": feed}, in_sitemap=False)
-
-
-def search_index(graph: SiteGraph, p: Presenter) -> str:
-    """A small JSON index for the theme's client-side search."""
-    items: list[dict[str, Any]] = []
-    for b in graph.briefings:
-        card = p.card(b.slug)
-        items.append({"kind": "briefing", "url": card.url, "title": b.title, "summary": b.summary,
-                      "date": b.date.date().isoformat(),
-                      "actors": [graph.actors[a].name for a in graph.briefing_actors[b.slug]],
-                      "topics": [t.title for t in card.topics]})
-    for actor in graph.actors.values():
-        items.append({"kind": "actor", "url": actor_path(actor.id), "title": actor.name, "summary": actor.summary,
-                      "date": "", "actors": list(actor.aliases), "topics": []})
-    for slug, topic in graph.topics.items():
-        items.append({"kind": "topic", "url": topic_path(slug), "title": topic.title, "summary": topic.summary,
-                      "date": "", "actors": [], "topics": []})
-    return json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def sitemap_entries(config: Config, specs: list[PageSpec]) -> tuple[SitemapEntry, ...]:

@@ -19,6 +19,7 @@ from .config import load_config
 from .errors import SiteError, UsageError
 from .handler import PreviewHTTPServer
 from .reload import BuildEvent, BuildProblem, LiveState, client_script
+from .search import index_site
 from .watch import ChangeSet, SiteWatcher
 
 log = logging.getLogger("site_builder")
@@ -47,6 +48,81 @@ def site_settings(root: Path, options: BuildOptions) -> tuple[Path, str, str]:
     return (options.out_dir or root / config.output_dir).resolve(), prefix, config.output_dir
 
 
+def search_settings(root: Path) -> tuple[bool, bool]:
+    """Whether the site wants a search index, and whether its result URLs keep `index.html`."""
+    try:
+        config = load_config(root)
+    except (SiteError, OSError):
+        return False, False
+    return config.search.enabled, config.relative_urls
+
+
+class BackgroundIndexer:
+    """Re-indexes the output folder for search on its own thread, after the build's reload has gone out.
+
+    Pagefind reads every page, which costs more than a small rebuild; doing it inside the build
+    would hold every request (and so the reload) until it finished. Requests made while a run is
+    under way are merged into one more run, so a burst of saves indexes at most twice. Pages are
+    written by atomic renames, so a run that overlaps the next build sees each page whole, and the
+    run that build asks for brings the index up to date.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._job: tuple[Path, bool] | None = None
+        self._busy = False
+        self._stopping = False
+        self.runs = 0  # finished runs, good or bad
+        self._thread = threading.Thread(target=self._loop, name="site-builder-search", daemon=True)
+
+    def start(self) -> None:
+        """Start the worker thread."""
+        self._thread.start()
+
+    def request(self, out_dir: Path, keep_index_url: bool) -> None:
+        """Ask for a run over `out_dir`; returns at once."""
+        with self._wake:
+            self._job = (out_dir, keep_index_url)
+            self._wake.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until nothing is asked for or running (tests); False on time-out."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._job is None and not self._busy, timeout)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the run under way, if any, and end the thread; pending requests are dropped."""
+        with self._wake:
+            self._stopping = True
+            self._job = None
+            self._wake.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._job is not None or self._stopping)
+                if self._stopping:
+                    return
+                assert self._job is not None
+                (out_dir, keep_index_url), self._job, self._busy = self._job, None, True
+            try:
+                report = index_site(out_dir, keep_index_url=keep_index_url, background=True)
+                log.info("search index: %d pages, %d files written in %.2f s", report.pages, len(report.written),
+                         report.seconds)
+            except SiteError as exc:  # shown in the terminal; the old index keeps serving
+                for diagnostic in exc.diagnostics:
+                    log.error("%s", diagnostic.format())
+            except Exception:  # a bug or an I/O failure must not end the thread silently
+                log.exception("search indexing failed unexpectedly")
+            finally:
+                with self._wake:
+                    self._busy = False
+                    self.runs += 1
+                    self._wake.notify_all()
+
+
 class DevServer:
     """One live preview: an HTTP server, a watcher and a builder sharing a LiveState. No global state,
     so tests and benchmarks run several side by side."""
@@ -56,10 +132,12 @@ class DevServer:
                  quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5) -> None:
         self.root = root
         # Plain asset names while previewing: a stylesheet save then swaps in place instead of
-        # renaming the sheet and so re-rendering every page that links it.
-        # And a full first build even when the output is up to date: rebuilds need what it leaves in memory.
+        # renaming the sheet and so re-rendering every page that links it. A full first build even when
+        # the output is up to date, since rebuilds need what it leaves in memory. No search indexing in
+        # the builder: the indexer below does it off the request path.
         self.options = replace(options or BuildOptions(), fingerprint=False, incremental=True)
-        self.builder: SiteBuilder = builder or Builder(root, self.options)
+        self.builder: SiteBuilder = builder or Builder(root, replace(self.options, index_search=False))
+        self.indexer = BackgroundIndexer()
         out_dir, prefix, output_dir = site_settings(root, self.options)
         self.state = LiveState(out_dir, prefix)
         self.httpd = PreviewHTTPServer(host, port, self.state, client_script())  # binds now: port errors early
@@ -88,11 +166,13 @@ class DevServer:
             raise UsageError(f"cannot watch {self.root}: {exc} (try --poll)") from exc
         self.state.begin_build()
         self._serving.start()
+        self.indexer.start()
         return self._build(None, gate_held=True)
 
     def stop(self) -> None:
         """Stop watching, end the event streams and close the socket."""
         self.watcher.stop()
+        self.indexer.stop()
         self.state.close()
         if self._serving.is_alive():
             self.httpd.shutdown()
@@ -145,6 +225,11 @@ class DevServer:
             problems = (BuildProblem.internal(exc),)
         finally:
             event = self.state.end_build(ok, changed, problems, out_dir, prefix)
+        # Only now, with the reload on its way: re-index when a page was written or removed.
+        if ok and out_dir is not None and (batch is None or any(p.endswith(".html") for p in changed)):
+            enabled, keep_index_url = search_settings(self.root)
+            if enabled:
+                self.indexer.request(out_dir, keep_index_url)
         return event
 
 

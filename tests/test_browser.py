@@ -115,17 +115,71 @@ def test_dark_mode_and_print_styles(browser: Any, site_url: str) -> None:
     assert hidden, "navigation is not printed"
 
 
-def test_search_finds_briefings_by_actor_alias(browser: Any, site_url: str) -> None:
+RESULT_LINKS = "return [...document.querySelectorAll('#search-results .row__title a')].map(a => a.href)"
+
+
+def search_for(browser: Any, site_url: str, query: str) -> list[str]:
+    """Type a query into the search page; the result links once they are shown."""
     browser.get(site_url + "search/index.html")
-    box = browser.find_element("css selector", "input[name=q]")
-    box.send_keys("Prigozhin")
-    wait_for(browser, "return document.querySelectorAll('#search-results a').length > 0")
-    titles = browser.execute_script("return [...document.querySelectorAll('#search-results a')].map(a => a.textContent)")
-    assert any("Prigozhin" in t or "Wagner" in t for t in titles)
-    first = browser.find_element("css selector", "#search-results a")
-    target = first.get_attribute("href")
-    browser.get(target)
-    assert browser.execute_script("return document.querySelectorAll('h1').length") == 1
+    wait_for(browser, "return !document.querySelector('form[role=search]').hidden", timeout=10)
+    browser.find_element("css selector", "input[name=q]").send_keys(query)
+    wait_for(browser, "return document.querySelectorAll('#search-results .row__title a').length > 0", timeout=10)
+    links: list[str] = browser.execute_script(RESULT_LINKS)
+    return links
+
+
+def test_search_finds_the_briefing_and_a_filter_narrows_the_results(browser: Any, site_url: str) -> None:
+    links = search_for(browser, site_url, "Prigozhin")
+    crash = site_url + "briefings/prigozhin-listed-among-dead-in-jet-crash/index.html"
+    assert crash in links and site_url + "actors/yevgeny-prigozhin/index.html" in links
+    assert all(link.startswith(site_url) for link in links)  # the /desk/ sub-path is kept
+    status = browser.find_element("css selector", "#search-status")
+    assert status.get_attribute("aria-live") == "polite" and status.text == f"{len(links)} results for “Prigozhin”."
+    marks = browser.execute_script("return [...document.querySelectorAll('#search-results mark')].map(m => m.textContent)")
+    assert marks and all("Prigozhin" in m for m in marks)
+    assert "?q=Prigozhin" in browser.current_url
+
+    before = len(links)
+    browser.find_element("css selector", "input[name=type][value='Armed group']").click()
+    wait_for(browser, f"return document.querySelectorAll('#search-results .row__title a').length < {before}")
+    narrowed = browser.execute_script(RESULT_LINKS)
+    assert crash in narrowed and site_url + "actors/yevgeny-prigozhin/index.html" not in narrowed
+    assert browser.current_url.endswith("?q=Prigozhin&type=Armed+group")
+    count = browser.execute_script(
+        "return document.querySelector('input[name=type][value=\"Armed group\"]').parentNode.textContent")
+    assert count.strip().endswith(f"({len(narrowed)})")  # counts follow the results
+
+    browser.get(browser.current_url)  # the address alone brings the same search back
+    wait_for(browser, "return document.querySelectorAll('#search-results .row__title a').length > 0", timeout=10)
+    assert browser.execute_script(RESULT_LINKS) == narrowed
+    assert browser.execute_script("return document.querySelector('input[name=type][value=\"Armed group\"]').checked")
+    browser.get(crash)
+    assert browser.find_element("css selector", "h1").text.startswith("Prigozhin listed among the dead")
+
+
+def test_search_by_topic_alone_lists_its_pages_newest_first(browser: Any, site_url: str) -> None:
+    browser.get(site_url + "search/index.html?topic=Wagner+Group&sort=date")
+    wait_for(browser, "return document.querySelectorAll('#search-results .row__title a').length > 0", timeout=10)
+    dates = browser.execute_script(
+        "return [...document.querySelectorAll('#search-results time')].map(t => t.getAttribute('datetime'))")
+    assert len(dates) >= 3 and dates == sorted(dates, reverse=True)
+    links = browser.execute_script(RESULT_LINKS)
+    assert all("/briefings/" in link for link in links)  # only briefings carry a date to sort by
+
+
+def test_search_finds_hangul_aliases(browser: Any, site_url: str) -> None:
+    links = search_for(browser, site_url, "김여정")
+    assert site_url + "actors/kim-yo-jong/index.html" in links
+
+
+def test_search_from_disk_explains_instead_of_showing_a_dead_box(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    Builder(REPO, BuildOptions(out_dir=out)).build()
+    browser.get((out / "search" / "index.html").as_uri())
+    wait_for(browser, "return !document.getElementById('search-unavailable').hidden")
+    assert browser.execute_script("return document.querySelector('form[role=search]').hidden")
+    notice = browser.find_element("css selector", "#search-unavailable").text
+    assert "opened from a file" in notice and "archive" in notice
 
 
 def test_actor_filter_narrows_the_list(browser: Any, site_url: str) -> None:

@@ -57,7 +57,7 @@ def build(site: Path, **options: object) -> Path:
 def test_every_page_kind_is_written(make_site: SiteFactory) -> None:
     out = build(desk(make_site))
     expected = [
-        "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "search/index.html", "search-index.json",
+        "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "search/index.html", "pagefind/pagefind-entry.json",
         "briefings/index.html", "briefings/statement/index.html", "briefings/denial/index.html",
         "actors/index.html", "actors/kim-jong-un/index.html", "actors/kim-jong-un/feed.xml",
         "topics/index.html", "topics/sanctions/index.html", "topics/war-in-ukraine/index.html",

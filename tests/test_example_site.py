@@ -29,8 +29,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def generated(tree: dict[str, bytes]) -> dict[str, bytes]:
-    """Everything except static assets copied verbatim from the theme and site."""
-    return {k: v for k, v in tree.items() if not k.startswith(("css/", "js/", "img/"))}
+    """Everything except static assets copied verbatim from the theme and site, and the search index.
+
+    The index is Pagefind's binary bundle (its own scripts and WebAssembly included); tests/test_search.py
+    checks what is in it and that it is reproducible.
+    """
+    return {k: v for k, v in tree.items() if not k.startswith(("css/", "js/", "img/", "pagefind/"))}
 
 
 def test_matches_golden_tree(built: Path) -> None:

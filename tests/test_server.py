@@ -20,6 +20,7 @@ import pytest
 from conftest import SiteFactory, briefing
 
 from site_builder.build import Builder, BuildResult
+from site_builder.errors import SiteError
 from site_builder.handler import host_allowed, resolve
 from site_builder.reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
 from site_builder.server import DevServer
@@ -535,3 +536,59 @@ def test_config_change_moves_the_site_and_reloads_every_page(serve: ServerFactor
     assert server.url.endswith("/other/")
     assert "Renamed Desk" in request(server, "/other/").text
     assert request(server, "/desk/").status == 404
+
+
+# -- search index ------------------------------------------------------------------------------------------------
+
+def indexed_text(server: DevServer) -> str:
+    """The text of every page in the served search index."""
+    import gzip
+
+    folder = server.state.snapshot().out_dir / "pagefind" / "fragment"
+    return "\n".join(gzip.decompress(p.read_bytes()).decode("utf-8") for p in sorted(folder.glob("*.pf_fragment")))
+
+
+def test_search_index_follows_page_edits_but_not_css(serve: ServerFactory) -> None:
+    server = serve()
+    assert server.indexer.wait_idle(TIMEOUT)
+    assert request(server, "/desk/pagefind/pagefind-entry.json").status == 200
+    assert "Alpha body text." in indexed_text(server)
+    runs = server.indexer.runs
+    version = server.state.snapshot().version
+    edit(server.root, ALPHA, briefing(title="Alpha", body="Alpha mentions a quokka now."))
+    wait_for_event(server, version, lambda e: ALPHA_PAGE in e.changed)
+    wait_until(lambda: server.indexer.runs > runs and server.indexer.wait_idle(TIMEOUT))
+    assert "quokka" in indexed_text(server) and "Alpha body text." not in indexed_text(server)
+    runs = server.indexer.runs
+    version = server.state.snapshot().version
+    edit(server.root, "static/css/extra.css", "body { margin: 0 }")
+    wait_for_event(server, version, lambda e: "css/extra.css" in e.changed)
+    assert server.indexer.wait_idle(TIMEOUT) and server.indexer.runs == runs  # no page changed: no re-index
+
+
+def test_slow_indexing_does_not_hold_the_reload(serve: ServerFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_index(out_dir: Path, **options: Any) -> Any:
+        started.set()
+        release.wait(TIMEOUT)
+        raise SiteError([])
+
+    monkeypatch.setattr("site_builder.server.index_site", slow_index)
+    server = serve()
+    try:
+        assert started.wait(TIMEOUT)  # the first build's index run is under way and stuck
+        version = server.state.snapshot().version
+        edit(server.root, ALPHA, briefing(title="Alpha", body="Served while the index is busy."))
+        wait_for_event(server, version, lambda e: ALPHA_PAGE in e.changed)
+        assert "Served while the index is busy." in request(server, f"/desk/{ALPHA_PAGE}").text
+        assert not release.is_set()
+    finally:
+        release.set()
+
+
+def test_search_off_in_config_means_no_indexing(serve: ServerFactory) -> None:
+    server = serve({**SITE, "config.yaml": "title: T\nbase_url: https://example.org/desk/\nsearch: {enabled: false}\n"})
+    assert server.indexer.wait_idle(TIMEOUT) and server.indexer.runs == 0
+    assert request(server, "/desk/pagefind/pagefind-entry.json").status == 404

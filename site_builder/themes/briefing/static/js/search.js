@@ -1,66 +1,30 @@
-/* Client-side search: loads search-index.json once and keeps entries whose title, summary,
-   actors or topics contain every word typed (case- and accent-insensitive). No dependencies. */
+/* Full-text search over the Pagefind index the build writes to pagefind/, through Pagefind's JS API.
+   Results are built with DOM methods: of Pagefind's excerpts only the <mark> highlights become
+   elements, everything else is text. Query, filters and order live in the address
+   (?q=…&topic=…&sort=date), so a search can be linked. Works at any base path: the site root is
+   taken from this page's own address. */
 (function () {
   "use strict";
 
-  var form = document.querySelector("form[data-root]");
-  var out = document.getElementById("search-results");
-  if (!form || !out) return;
-
-  var root = form.getAttribute("data-root") || "";
-  var indexUrl = form.getAttribute("data-index") || root + "search-index.json";
+  var app = document.getElementById("search-app");
+  if (!app) return;
+  var form = app.querySelector("form");
   var input = form.querySelector("input[name=q]");
+  var sortSelect = form.querySelector("select[name=sort]");
+  var filtersBox = document.getElementById("search-filters");
+  var status = document.getElementById("search-status");
+  var out = document.getElementById("search-results");
   var lang = document.documentElement.lang || undefined;
-  var LIMIT = 60;
-  var KIND_LABELS = { briefing: "Briefing", actor: "Actor", topic: "Topic" };
-  var loading = null;
+  var PAGE_SIZE = 20;
+  var FILTERS = [
+    { name: "type", label: "Actor type", open: true },
+    { name: "topic", label: "Topic", open: true },
+    { name: "actor", label: "Actor", open: false }
+  ];
+  var pagefind = null;
+  var totals = {};
+  var counter = 0; // the latest search; answers to older ones are dropped
   var timer = 0;
-
-  function fold(text) {
-    return String(text || "").toLowerCase().normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "").replace(/[\u2018\u2019]/g, "'").replace(/[\u2010\u2011]/g, "-");
-  }
-
-  function prepare(doc) {
-    return {
-      doc: doc,
-      title: fold(doc.title),
-      rest: fold([doc.summary, (doc.actors || []).join(" "), (doc.topics || []).join(" ")].join(" "))
-    };
-  }
-
-  function load() {
-    if (!loading) {
-      loading = fetch(indexUrl).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).then(function (data) { return data.map(prepare); }, function (error) {
-        loading = null; // let the next keystroke try again
-        throw error;
-      });
-    }
-    return loading;
-  }
-
-  function match(items, query, kind) {
-    var words = fold(query).split(/\s+/).filter(Boolean);
-    var hits = [];
-    if (!words.length) return hits;
-    items.forEach(function (item) {
-      if (kind && item.doc.kind !== kind) return;
-      var score = item.doc.kind === "briefing" ? 0 : 1; // a profile or topic first when equally good
-      for (var i = 0; i < words.length; i++) {
-        if (item.title.indexOf(words[i]) !== -1) score += 3;
-        else if (item.rest.indexOf(words[i]) !== -1) score += 1;
-        else return;
-      }
-      hits.push({ item: item, score: score });
-    });
-    hits.sort(function (a, b) {
-      return b.score - a.score || String(b.item.doc.date || "").localeCompare(String(a.item.doc.date || ""));
-    });
-    return hits;
-  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -69,95 +33,243 @@
     return node;
   }
 
+  function siteRoot() {
+    // This page is <root>/search/ (or <root>/search/index.html when links keep index.html).
+    var own = app.getAttribute("data-site-path") || "search/";
+    var path = location.pathname.replace(/index\.html$/, "");
+    if (path.slice(-own.length) === own) path = path.slice(0, path.length - own.length);
+    return path.charAt(path.length - 1) === "/" ? path : path + "/";
+  }
+
+  function unavailable(reason) {
+    form.hidden = true;
+    var notice = document.getElementById("search-unavailable");
+    document.getElementById("search-reason").textContent = reason;
+    notice.hidden = false;
+  }
+
+  function decodeEntities(text) {
+    var named = { lt: "<", gt: ">", amp: "&", quot: "\"", "#39": "'" };
+    return text.replace(/&(lt|gt|amp|quot|#39);/g, function (_, name) { return named[name]; });
+  }
+
+  function appendExcerpt(node, excerpt) {
+    var marked = false;
+    String(excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>" || part === "</mark>") {
+        marked = part === "<mark>";
+        return;
+      }
+      if (!part) return;
+      var text = document.createTextNode(decodeEntities(part));
+      if (marked) {
+        var mark = el("mark");
+        mark.appendChild(text);
+        node.appendChild(mark);
+      } else {
+        node.appendChild(text);
+      }
+    });
+  }
+
   function formatDate(iso) {
     var d = new Date(iso + "T00:00:00");
     if (isNaN(d.getTime())) return iso;
-    // Same shape as the pages' short dates ("29 Jan 2023"), month name in the page's language.
+    // The shape of the pages' short dates ("29 Jan 2023"), month name in the page's language.
     return d.getDate() + " " + d.toLocaleDateString(lang, { month: "short" }) + " " + d.getFullYear();
   }
 
-  function row(doc) {
+  function safeUrl(url) {
+    return /^(\/|https?:)/i.test(url || "") ? url : "";
+  }
+
+  function row(data) {
+    var meta = data.meta || {};
     var li = el("li");
-    var article = el("article", "row row--" + (doc.kind || "briefing"));
-    if (doc.date) {
-      var time = el("time", "row__date", formatDate(doc.date));
-      time.setAttribute("datetime", doc.date);
+    var article = el("article", "row row--search");
+    if (meta.date) {
+      var time = el("time", "row__date", formatDate(meta.date));
+      time.setAttribute("datetime", meta.date);
       article.appendChild(time);
     } else {
       article.appendChild(el("span", "row__date"));
     }
     var main = el("div", "row__main");
-    main.appendChild(el("p", "row__kicker", KIND_LABELS[doc.kind] || doc.kind || ""));
+    if (meta.kind) main.appendChild(el("p", "row__kicker", meta.kind));
     var title = el("h2", "row__title");
-    var link = el("a", "", doc.title);
-    link.href = root + (doc.url || "");
+    var link = el("a", "", meta.title || data.url);
+    link.href = safeUrl(data.url);
     title.appendChild(link);
     main.appendChild(title);
-    if (doc.summary) main.appendChild(el("p", "row__summary", doc.summary));
-    var names = (doc.actors || []).slice(0, 6);
-    if (names.length) main.appendChild(el("p", "row__people", names.join(" · ")));
+    var excerpt = el("p", "row__summary");
+    appendExcerpt(excerpt, data.excerpt);
+    main.appendChild(excerpt);
     article.appendChild(main);
     li.appendChild(article);
     return li;
   }
 
-  function render(query, hits) {
-    out.textContent = "";
-    if (!query.trim()) return;
-    var shown = hits.slice(0, LIMIT);
-    var status = hits.length === 0 ? "No results for “" + query + "”."
-      : hits.length + (hits.length === 1 ? " result" : " results") + " for “" + query + "”"
-        + (hits.length > LIMIT ? ", showing the best " + LIMIT + "." : ".");
-    out.appendChild(el("p", "search-results__status", status));
-    if (!shown.length) return;
-    var list = el("ol", "rows");
-    shown.forEach(function (hit) { list.appendChild(row(hit.item.doc)); });
-    out.appendChild(list);
+  function selected() {
+    var filters = {};
+    var any = false;
+    FILTERS.forEach(function (f) {
+      var values = [];
+      form.querySelectorAll("input[name=\"" + f.name + "\"]:checked").forEach(function (box) {
+        values.push(box.value);
+      });
+      if (values.length) {
+        filters[f.name] = values; // every ticked value must apply: each box narrows the results
+        any = true;
+      }
+    });
+    return any ? filters : null;
   }
 
-  function currentKind() {
-    var checked = form.querySelector("input[name=kind]:checked");
-    return checked ? checked.value : "";
+  function buildFilters(chosen) {
+    filtersBox.textContent = "";
+    FILTERS.forEach(function (f) {
+      var values = Object.keys(totals[f.name] || {}).sort(function (a, b) { return a.localeCompare(b, lang); });
+      if (!values.length) return;
+      var details = el("details", "search-filter");
+      var ticked = chosen[f.name] || [];
+      details.open = f.open || ticked.length > 0;
+      details.appendChild(el("summary", "search-filter__title", f.label));
+      var fieldset = el("fieldset", "search-filter__set");
+      fieldset.appendChild(el("legend", "visually-hidden", f.label));
+      var list = el("ul", "search-filter__list");
+      values.forEach(function (value) {
+        var label = el("label");
+        var box = el("input");
+        box.type = "checkbox";
+        box.name = f.name;
+        box.value = value;
+        box.checked = ticked.indexOf(value) !== -1;
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + value + " "));
+        label.appendChild(el("span", "count"));
+        var li = el("li");
+        li.appendChild(label);
+        list.appendChild(li);
+      });
+      fieldset.appendChild(list);
+      details.appendChild(fieldset);
+      filtersBox.appendChild(details);
+    });
   }
 
-  function run() {
-    var query = input.value;
-    var kind = currentKind();
+  function showCounts(counts) {
+    form.querySelectorAll("#search-filters input[type=checkbox]").forEach(function (box) {
+      var n = (counts[box.name] || {})[box.value] || 0;
+      box.parentNode.querySelector(".count").textContent = "(" + n + ")";
+    });
+  }
+
+  function keepInAddress(query, filters, sort) {
     var params = new URLSearchParams();
     if (query) params.set("q", query);
-    if (kind) params.set("kind", kind);
+    if (sort) params.set("sort", sort);
+    FILTERS.forEach(function (f) {
+      ((filters || {})[f.name] || []).forEach(function (value) { params.append(f.name, value); });
+    });
     var search = params.toString();
     try {
       history.replaceState(null, "", search ? "?" + search : location.pathname);
     } catch (error) {
-      // Some browsers refuse history changes on file:// pages; the search still works.
+      // Some browsers refuse history changes here; the search itself still works.
     }
-    load().then(function (items) {
-      render(query, match(items, query, kind));
-    }, function () {
+  }
+
+  function describe(count, query, filters) {
+    var what = count === 0 ? "No results" : count + (count === 1 ? " result" : " results");
+    if (query) what += " for “" + query + "”";
+    if (filters) what += count === 0 ? " with these filters" : " with the chosen filters";
+    return what + ".";
+  }
+
+  function showMore(results, start, list, button) {
+    var batch = results.slice(start, start + PAGE_SIZE);
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+      var first = null;
+      pages.forEach(function (data) {
+        var item = row(data);
+        first = first || item;
+        list.appendChild(item);
+      });
+      var next = start + batch.length;
+      button.hidden = next >= results.length;
+      button.onclick = function () {
+        showMore(results, next, list, button).then(function (added) {
+          if (added) added.querySelector("a").focus(); // keep the keyboard where the new results begin
+        });
+      };
+      return first;
+    });
+  }
+
+  function run() {
+    clearTimeout(timer);
+    var mine = ++counter;
+    var query = input.value.trim();
+    var filters = selected();
+    var sort = sortSelect.value;
+    keepInAddress(query, filters, sort);
+    if (!query && !filters && !sort) {
       out.textContent = "";
-      out.appendChild(el("p", "notice", "The search index could not be loaded. Try the archive instead."));
+      status.textContent = "";
+      showCounts(totals);
+      return;
+    }
+    var options = {};
+    if (filters) options.filters = filters;
+    if (sort === "date") options.sort = { date: "desc" };
+    pagefind.search(query || null, options).then(function (search) {
+      if (mine !== counter || !search) return;
+      showCounts(search.filters || {});
+      out.textContent = "";
+      status.textContent = describe(search.results.length, query, filters);
+      if (!search.results.length) return;
+      var list = el("ol", "rows");
+      var button = el("button", "search__more", "Show more results");
+      button.type = "button";
+      out.appendChild(list);
+      out.appendChild(button);
+      return showMore(search.results, 0, list, button);
+    }).catch(function () {
+      if (mine === counter) status.textContent = "The search failed. Try again, or browse the archive.";
     });
   }
 
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(run, 180);
+    timer = setTimeout(run, 200);
   }
 
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-  input.addEventListener("input", schedule);
-  form.addEventListener("change", function (event) { if (event.target.name === "kind") run(); });
+  function start(api) {
+    pagefind = api;
+    var params = new URLSearchParams(location.search);
+    var chosen = {};
+    FILTERS.forEach(function (f) { chosen[f.name] = params.getAll(f.name); });
+    input.value = params.get("q") || "";
+    sortSelect.value = params.get("sort") === "date" ? "date" : "";
+    return Promise.resolve(pagefind.filters()).then(function (all) {
+      totals = all || {};
+      buildFilters(chosen);
+      form.hidden = false;
+      form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+      input.addEventListener("input", schedule);
+      form.addEventListener("change", function (event) { if (event.target !== input) run(); });
+      run();
+    });
+  }
 
-  var initial = new URLSearchParams(location.search);
-  if (initial.get("kind")) {
-    var radio = form.querySelector("input[name=kind][value=\"" + initial.get("kind").replace(/[^a-z-]/g, "") + "\"]");
-    if (radio) radio.checked = true;
+  if (location.protocol === "file:") {
+    unavailable("browsers do not let a page opened from a file load the search index; it works once the site is served over HTTP");
+    return;
   }
-  if (initial.get("q")) {
-    input.value = initial.get("q");
-    run();
-  }
-  // Start fetching the index as soon as someone is about to type.
-  input.addEventListener("focus", function () { load().catch(function () {}); }, { once: true });
+  var root = siteRoot();
+  import(new URL(root + "pagefind/pagefind.js", location.href).href).then(function (api) {
+    return Promise.resolve(api.options({ baseUrl: root })).then(function () { return start(api); });
+  }).catch(function () {
+    unavailable("the search index could not be loaded");
+  });
 })();
