@@ -20,6 +20,20 @@ class DerivedMemo:
         self._old: dict[Hashable, tuple[object, Any]] = previous._items if previous is not None else {}
         self._items: dict[Hashable, tuple[object, Any]] = {}
 
+    def get_equal(self, key: Hashable, signature: object, compute: Callable[[], T]) -> T:
+        """The value for key, computed again only when `signature` (everything it is computed from) differs.
+
+        For site-wide results such as related briefings: a body edit that keeps every briefing's actors,
+        topics and date leaves them as they were.
+        """
+        hit = self._items.get(key) or self._old.get(key)
+        if hit is not None and (hit[0] is signature or hit[0] == signature):
+            value: T = hit[1]
+        else:
+            value = compute()
+        self._items[key] = (signature, value)
+        return value
+
     def get(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
         """The value for key computed from `source`; computed again unless `source` is the same object."""
         hit = self._items.get(key) or self._old.get(key)

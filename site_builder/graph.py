@@ -113,8 +113,10 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
                 page_bodies: Mapping[str, RenderedBody], derived: DerivedMemo | None = None) -> SiteGraph:
     """Link everything; content must already be free of reference and slug errors.
 
-    `derived` carries per-body results (quotes) from the previous build for bodies that did not change.
+    `derived` carries results of the previous build: quotes of bodies that did not change, and related
+    briefings and co-mentions when what they are computed from is unchanged.
     """
+    memo = derived or DerivedMemo()
     briefings = tuple(sorted(content.briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
     actors = {a.id: a for a in content.actors}
     topics = {t.slug: t for t in content.topics}
@@ -145,12 +147,15 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         mention_counts=mention_counts,
         actor_briefings={k: tuple(v) for k, v in sorted(actor_briefings.items())},
         topic_briefings={k: tuple(v) for k, v in sorted(topic_briefings.items())},
-        related=_related(briefings, briefing_actors, len(briefings)),
+        related=memo.get_equal("related", tuple((b.slug, b.date, briefing_actors[b.slug], b.topics)
+                                                 for b in briefings),
+                               partial(_related, briefings, briefing_actors, len(briefings))),
         by_slug={b.slug: b for b in briefings},
         incoming=_incoming(content.actors),
-        co_mentions=_co_mentions(briefings, briefing_actors, actors),
-        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"},
-                       derived or DerivedMemo()),
+        co_mentions=memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
+                                                    tuple((a.id, a.name) for a in content.actors)),
+                                   partial(_co_mentions, briefings, briefing_actors, actors)),
+        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}, memo),
         actor_topics=_actor_topics(briefings, briefing_actors, topics),
     )
 

@@ -146,3 +146,21 @@ def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, mon
     result = Builder(desk, BuildOptions(out_dir=parallel, cache=False)).build()
     assert result.bodies.workers == 2
     assert _tree(parallel) == _tree(serial)
+
+
+def test_up_to_date_needs_the_same_inputs_and_untouched_output(desk: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    Builder(desk, BuildOptions(out_dir=out)).build()
+    assert Builder(desk, BuildOptions(out_dir=out)).build().up_to_date
+    page = next(out.glob("briefings/*/index.html"))
+    page.unlink()  # a deleted output file
+    result = Builder(desk, BuildOptions(out_dir=out)).build()
+    assert not result.up_to_date and page.is_file() and result.report.written == (
+        page.relative_to(out).as_posix(),)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # another build time is another input
+    assert not Builder(desk, BuildOptions(out_dir=out)).build().up_to_date
+    assert Builder(desk, BuildOptions(out_dir=out)).build().up_to_date
+    assert not Builder(desk, BuildOptions(out_dir=out, drafts=True)).build().up_to_date
+    # The dev server's first build always runs: its rebuilds need what it leaves in memory.
+    assert not Builder(desk, BuildOptions(out_dir=out, drafts=True, incremental=True)).build().up_to_date

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.writer import MANIFEST, write_if_changed, write_site
+from site_builder.writer import MANIFEST, STAGED_PREFIX, MemorySink, Staging, write_if_changed, write_site
 
 
 def test_write_if_changed_skips_equal_bytes(tmp_path: Path) -> None:
@@ -48,3 +48,51 @@ def test_manifest_entries_outside_are_never_deleted(tmp_path: Path) -> None:
     (out / MANIFEST).write_text("../victim.txt\n")
     write_site(out, {"index.html": b"x"})
     assert victim.read_text() == "keep"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_staged_files_are_invisible_until_commit(tmp_path: Path) -> None:
+    write_site(tmp_path, {"index.html": b"old home", "keep/index.html": b"same"})
+    before = _files(tmp_path)
+    staging = Staging(tmp_path)
+    staging.add("index.html", b"new home")
+    staging.add("keep/index.html", b"same")  # equal bytes are not staged
+    staging.add("fresh/deep/index.html", b"new page")
+    assert staging.unchanged == 1 and sorted(staging.staged) == ["fresh/deep/index.html", "index.html"]
+    assert (tmp_path / "index.html").read_bytes() == b"old home"
+    assert all(Path(tmp).name.startswith(STAGED_PREFIX) for tmp in staging.staged.values())
+    report = staging.commit({"index.html", "keep/index.html", "fresh/deep/index.html"})
+    assert report.written == ("fresh/deep/index.html", "index.html") and report.unchanged == 1
+    assert _files(tmp_path)["fresh/deep/index.html"] == b"new page"
+    assert not [p for p in tmp_path.rglob(STAGED_PREFIX + "*")]
+    assert set(_files(tmp_path)) == set(before) | {"fresh/deep/index.html"}
+
+
+def test_abort_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    write_site(tmp_path, {"index.html": b"old home"})
+    before = _files(tmp_path)
+    staging = Staging(tmp_path)
+    staging.add("index.html", b"new home")
+    staging.add("fresh/deep/index.html", b"new page")
+    staging.abort()
+    assert _files(tmp_path) == before
+    assert not (tmp_path / "fresh").exists()  # folders made for staged files go too
+
+
+def test_a_worker_sink_hands_over_names_not_bytes(tmp_path: Path) -> None:
+    parent = Staging(tmp_path)
+    worker = parent.fork()
+    worker.add("a/index.html", b"from a worker")
+    exported = worker.export()
+    assert b"from a worker" not in repr(exported).encode()
+    parent.absorb(exported)
+    parent.commit({"a/index.html"})
+    assert (tmp_path / "a" / "index.html").read_bytes() == b"from a worker"
+    memory = MemorySink()
+    child = memory.fork()
+    child.add("x", b"1")
+    memory.absorb(child.export())
+    assert memory.files == {"x": b"1"}
