@@ -883,6 +883,8 @@ pagination:
 feeds:
   entries: 20
   full_content: true
+search:
+  enabled: {search}
 """
 PAGES = {
     "about": "---\ntitle: About this desk\nweight: 1\n---\n\nA synthetic desk for benchmarks.\n",
@@ -890,9 +892,12 @@ PAGES = {
 }
 
 
-def generate_corpus(root: Path, briefings: int = 5000, actors: int = 500, seed: int | str = 1, topics: int = 30
-                    ) -> CorpusStats:
+def generate_corpus(root: Path, briefings: int = 5000, actors: int = 500, seed: int | str = 1, topics: int = 30,
+                    search: bool = False) -> CorpusStats:
     """Write a complete site folder (config, actors, topics, pages, briefings) that passes `check`.
+
+    Search is off unless asked for: the generators we compare with build no search index, and
+    Pagefind's own indexing time is a figure of its own (`bench.run --search`).
 
     Refuses a folder that holds anything but an earlier corpus, so a typo never clobbers a real site.
     """
@@ -916,7 +921,7 @@ def generate_corpus(root: Path, briefings: int = 5000, actors: int = 500, seed: 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
 
-    write("config.yaml", CONFIG.format(seed=seed))
+    write("config.yaml", CONFIG.format(seed=seed, search="true" if search else "false"))
     for index, actor in enumerate(cast):
         write(f"content/actors/{actor.id}.yaml", yaml.dump(actor.file_data(index), Dumper=_DUMPER,
                                                              sort_keys=False, allow_unicode=True, width=100_000))
@@ -941,9 +946,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--actors", type=int, default=500)
     parser.add_argument("--topics", type=int, default=30, help="topics with a file (a few more exist by use only)")
     parser.add_argument("--seed", default="1")
+    parser.add_argument("--search", action="store_true", help="turn the Pagefind search index on")
     args = parser.parse_args(argv)
     try:
-        stats = generate_corpus(args.dir, args.briefings, args.actors, args.seed, args.topics)
+        stats = generate_corpus(args.dir, args.briefings, args.actors, args.seed, args.topics, args.search)
     except ValueError as exc:
         print(f"bench.corpus: error: {exc}", file=sys.stderr)
         return 2

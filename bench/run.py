@@ -336,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--aliases", type=int, default=10_000, help="aliases in the matcher benchmark")
     parser.add_argument("--matcher-articles", type=int, default=0, help="articles to time the matcher on (0: all)")
     parser.add_argument("--no-matcher", action="store_true", help="skip the matcher benchmark")
+    parser.add_argument("--search", action="store_true",
+                        help="build the Pagefind index too (off by default: the other generators build none)")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.compare else 1)
@@ -360,7 +362,7 @@ def _run(args: argparse.Namespace, runs: int, names: list[str], work: Path) -> i
     else:
         site = work / "site"
         try:
-            stats = generate_corpus(site, args.briefings, args.actors, args.seed, args.topics)
+            stats = generate_corpus(site, args.briefings, args.actors, args.seed, args.topics, args.search)
         except ValueError as exc:
             print(f"bench.run: error: {exc}", file=sys.stderr)
             return 2

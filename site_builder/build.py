@@ -24,7 +24,7 @@ from .models import Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
-from .search import SEARCH_ENTRY, IndexReport, index_site
+from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
@@ -202,7 +202,12 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     out_dir = out_dir or config.root / config.output_dir
     diagnostics = Diagnostics()
     # Hashed asset names are known before any page renders: url() maps them, so they salt every page digest.
-    assets = prepare_assets(static_files(config), config.fingerprint, diagnostics)
+    sources = static_files(config)
+    if config.search.enabled:  # the index replaces that folder whole: a file of the site's would be lost
+        for rel in sorted(r for r in sources if r.split("/", 1)[0] == BUNDLE_DIR):
+            diagnostics.error(SourceLocation(f"static/{rel}"), f"{BUNDLE_DIR}/ is reserved for the search index",
+                              f"move the file out of static/{BUNDLE_DIR}/, or turn search off")
+    assets = prepare_assets(sources, config.fingerprint, diagnostics)
     salt = digest(templates.source_key(), __version__, repr(assets.key))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
 

@@ -15,7 +15,7 @@ from conftest import SiteFactory, briefing, read_tree
 from site_builder import search
 from site_builder.build import Builder, BuildOptions, load_site_config, render_site
 from site_builder.cli import main
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, SiteError
 from site_builder.search import BUNDLE_DIR, SearchIndexError, index_site
 from site_builder.search_bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed
 
@@ -188,8 +188,12 @@ def test_build_reports_indexing_failure_after_writing_pages(make_site: SiteFacto
 
 def test_static_files_may_not_claim_the_index_folder(make_site: SiteFactory) -> None:
     site = make_site({**SITE, "static/pagefind/custom.js": "// mine"})
-    with pytest.raises(SearchIndexError, match=r"the site writes pagefind/custom\.js"):
+    with pytest.raises(SiteError) as caught:
         Builder(site).build()
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "static/pagefind/custom.js: error: pagefind/ is reserved for the search index "
+        "(move the file out of static/pagefind/, or turn search off)"]
+    assert not (site / "public").exists()  # found before anything was written
 
 
 def test_unexpected_bundle_layout_is_an_error(tmp_path: Path) -> None:
