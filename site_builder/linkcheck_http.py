@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPMessage
+from typing import IO
 
 from . import __version__
 
@@ -15,11 +17,27 @@ USER_AGENT = f"Mozilla/5.0 (compatible; site-builder/{__version__} link checker)
 _HEAD_REFUSED = frozenset({405, 501})
 
 
-def fetch_status(url: str, method: str, timeout: float) -> int:
+class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects with the method asked for: urllib turns a redirected HEAD into a GET of the whole page."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.method = req.get_method()
+        return new
+
+
+def opener() -> urllib.request.OpenerDirector:
+    """An opener for link checks (the environment's proxy settings apply, as for any client)."""
+    return urllib.request.build_opener(_SameMethodRedirects)
+
+
+def fetch_status(client: urllib.request.OpenerDirector, url: str, method: str, timeout: float) -> int:
     """The final HTTP status of a request (redirects followed); HTTP errors are returned, not raised."""
     request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with client.open(request, timeout=timeout) as response:
             status: int = response.status
             return status
     except urllib.error.HTTPError as exc:
@@ -27,12 +45,12 @@ def fetch_status(url: str, method: str, timeout: float) -> int:
         return exc.code
 
 
-def check_url(url: str, timeout: float) -> str | None:
+def check_url(client: urllib.request.OpenerDirector, url: str, timeout: float) -> str | None:
     """None when the URL answers with a success or redirect to one; else why not (`HTTP 404`, `timed out`)."""
     try:
-        status = fetch_status(url, "HEAD", timeout)
+        status = fetch_status(client, url, "HEAD", timeout)
         if status in _HEAD_REFUSED:
-            status = fetch_status(url, "GET", timeout)
+            status = fetch_status(client, url, "GET", timeout)
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError):
@@ -51,6 +69,7 @@ def check_urls(urls: Sequence[str], timeout: float = 10.0, workers: int = 8) -> 
     """URL → None (fine) or the reason it is broken; each URL once, several at a time (they wait on the network)."""
     if not urls:
         return {}
+    client = opener()
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls)))) as pool:
-        results = list(pool.map(lambda url: check_url(url, timeout), urls))
+        results = list(pool.map(lambda url: check_url(client, url, timeout), urls))
     return dict(zip(urls, results, strict=True))

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Which attribute of which element holds a URL (srcset holds several).
-_URL_ATTRS: dict[str, tuple[str, ...]] = {
+URL_ATTRS: dict[str, tuple[str, ...]] = {
     "a": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
     "iframe": ("src",), "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "form": ("action",),
 }
-_META_URLS = frozenset({"og:url", "og:image", "twitter:image"})
+META_URLS = frozenset({"og:url", "og:image", "twitter:image"})
 # Hints to open a connection early name an origin, not a document: nothing to resolve.
-_NOT_DOCUMENTS = frozenset({"preconnect", "dns-prefetch"})
+NOT_DOCUMENTS = frozenset({"preconnect", "dns-prefetch"})
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))\s*\)""", re.IGNORECASE)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _XML_URL_TEXT = frozenset({"loc", "icon", "logo"})  # sitemap <loc>, Atom <icon>/<logo>
+
 
 @dataclass(frozen=True)
 class Link:
@@ -46,7 +47,7 @@ _ATTRS = r"""((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>"""
 _TOKEN = re.compile(
     r"<(?:!--.*?(?:-->|\Z)"
     r"|(script|style)(?=[\s/>])" + _ATTRS + r"(.*?)(?:</\1\s*>|\Z)"
-    r"|(" + "|".join(sorted(_URL_ATTRS.keys() | {"meta"}, key=lambda t: (-len(t), t))) + r")(?=[\s/>])" + _ATTRS +
+    r"|(" + "|".join(sorted(URL_ATTRS.keys() | {"meta"}, key=lambda t: (-len(t), t))) + r")(?=[\s/>])" + _ATTRS +
     r"""|[a-zA-Z][^\s/>]*+(?=(?:[^>"']|"[^"]*+"|'[^']*+')*?\s(?:id|style)\s*=)""" + _ATTRS + ")",
     re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -87,11 +88,11 @@ def parse_html(text: str) -> Parsed:
             anchors.add(values["id"])
         line += text.count("\n", last, match.start())
         last = match.start()
-        names = _URL_ATTRS.get(tag)
+        names = URL_ATTRS.get(tag)
         if names is not None:
             if tag == "a" and "name" in values:
                 anchors.add(values["name"])
-            if tag == "link" and _NOT_DOCUMENTS & set(values.get("rel", "").lower().split()):
+            if tag == "link" and NOT_DOCUMENTS & set(values.get("rel", "").lower().split()):
                 names = ()
             for name in names:
                 value = values.get(name)
@@ -103,7 +104,7 @@ def parse_html(text: str) -> Parsed:
                     links.append(Link(line, value))
         elif tag == "meta":
             kind = (values.get("property") or values.get("name") or "").lower()
-            if kind in _META_URLS and "content" in values:
+            if kind in META_URLS and "content" in values:
                 links.append(Link(line, values["content"]))
         if "url(" in values.get("style", ""):
             links.extend(css_links(values["style"], line))
