@@ -18,6 +18,7 @@ META_URLS = frozenset({"og:url", "og:image", "twitter:image"})
 # Hints to open a connection early name an origin, not a document: nothing to resolve.
 NOT_DOCUMENTS = frozenset({"preconnect", "dns-prefetch"})
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s"']*))\s*\)""", re.IGNORECASE)
+_SRCSET = re.compile(r"[\s,]*(\S+)(?:(?<=,)|\s*[^,]*,?)")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _XML_URL_TEXT = frozenset({"loc", "icon", "logo"})  # sitemap <loc>, Atom <icon>/<logo>
 
@@ -114,8 +115,12 @@ def parse_html(text: str) -> Parsed:
 
 
 def srcset_urls(value: str) -> list[str]:
-    """The URLs of a srcset: comma-separated candidates of a URL and an optional width or density."""
-    return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+    """The URLs of a srcset, read as the HTML standard does.
+
+    A URL runs to white space, so it may hold commas (`data:` URLs do); trailing commas end a
+    candidate, else its descriptors run to the next comma.
+    """
+    return [m.group(1).rstrip(",") for m in _SRCSET.finditer(value) if m.group(1).rstrip(",")]
 
 
 def css_links(css: str, first_line: int = 1) -> list[Link]:

@@ -118,7 +118,7 @@ def test_every_kind_of_url_attribute(tmp_path: Path) -> None:
             '<script src="no.js"></script>\n<meta property="og:url" content="https://example.org/desk/no/">\n'
             '<meta property="og:image" content="no-og.png">\n<meta name="twitter:image" content="no-tw.png">\n'
             '<meta name="description" content="/not/a/url">\n')
-    body = ('<img src="no.png" srcset="ok.png 1x, no-2x.png 2x" alt="">\n'
+    body = ('<img src="no.png" srcset="ok.png 1x, no-2x.png 2x, data:image/png;base64,AAAA 3x" alt="">\n'
             '<picture><source srcset="no-a.webp 100w,ok.png 200w"><img src="ok.png" alt=""></picture>\n'
             '<iframe src="no-frame.html"></iframe>\n<video src="no.mp4" poster="no-poster.png">'
             '<source src="no-source.webm"><track src="no.vtt"></video>\n<audio src="no.mp3"></audio>\n'
