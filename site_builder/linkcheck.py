@@ -80,14 +80,36 @@ class Resolver:
         self.base_path = parts.path.rstrip("/") + "/"
         self.files = frozenset(files)
         self.folders = frozenset(f.rsplit("/", 1)[0] for f in self.files if "/" in f)
+        self._answers: dict[tuple[tuple[str, ...], str], tuple[str, str, str]] = {}
 
     def here(self, rel: str) -> Here:
         """The base of the links in output file `rel`, served at base_url + rel."""
         return Here(rel, tuple(rel.split("/")[:-1]), self.base_url + quote(rel))
 
     def resolve(self, here: Here, target: str) -> tuple[str, str, str]:
-        """('skip'|'external'|'problem'|'file', value, fragment): value is a URL, a reason or an output file."""
+        """('skip'|'external'|'problem'|'file', value, fragment): value is a URL, a reason or an output file.
+
+        Answers are remembered by what they depend on: the folder the link climbs to (`../../x/` from
+        any page two folders deep is the same link) and the rest of it; root-absolute and absolute
+        links depend on no folder. Most links of a site repeat, so most are looked up, not resolved.
+        """
         written = target.strip()
+        if written[:1] in ("", "#", "?"):  # this very page
+            return self._resolve(here, written)
+        ups = 0
+        while written.startswith("../", 3 * ups):
+            ups += 1
+        depth = len(here.folder)
+        if ups > depth:
+            return self._resolve(here, written)
+        independent = written[0] == "/" or ":" in written.split("/", 1)[0]
+        key = ((), written) if independent else (here.folder[:depth - ups], written[3 * ups:])
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._resolve(here, written)
+        return answer
+
+    def _resolve(self, here: Here, written: str) -> tuple[str, str, str]:
         path, _, fragment = written.partition("#")
         path = path.partition("?")[0]
         head = path.split("/", 1)[0]

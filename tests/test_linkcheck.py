@@ -146,9 +146,10 @@ def test_every_kind_of_url_attribute(tmp_path: Path) -> None:
 
 def test_comments_scripts_and_quoting(tmp_path: Path) -> None:
     body = ("<!-- <a href=\"commented-out/\">x</a> -->\n"
-            "<script>const s = '<a href=\"in-script/\">';</script>\n"
+            "<script>const s = '<a href=\"in-script/\">';</script><SCRIPT>'<a href=\"x/\">'</Script>\n"
             "<a title='a > b' href='single/'>q</a>\n<a href=bare/>u</a>\n<A HREF=\"upper/\">U</A>\n"
-            "<a\n  class=\"x\"\n  href=\"multi-line/\">m</a>\n<div id=\"x\" data-href=\"not-a-link/\"></div>")
+            "<a\n  class=\"x\"\n  href=\"multi-line/\">m</a>\n<div ID=\"x\" data-href=\"not-a-link/\"></div>\n"
+            "<a href=\"#x\">upper-case ID</a>")
     write_site(tmp_path, {"index.html": page(body)}, config=None)
     assert problems(tmp_path) == [
         "index.html:7: error: broken link to single/ (no such file)",
