@@ -41,15 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="override config's base_url for this build")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache in SITE/.cache")
 
-    check = sub.add_parser("check", parents=[common], help="validate content, config and templates without writing")
+    check = sub.add_parser("check", parents=[common],
+                           help="build into a temporary folder and check every link and anchor in it")
     check.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     check.add_argument("--drafts", action="store_true", help="include drafts in the check")
+    check.add_argument("--base-url", help="override config's base_url for this check")
+    check.add_argument("--external", action="store_true", help="also request every http(s) link outside the site")
 
     new = sub.add_parser("new", parents=[common], help="create a new site that builds at once")
     new.add_argument("site", help="folder to create (must not exist or be empty)")
 
     build.set_defaults(handler=_build)
-    check.set_defaults(handler=_check)
+    check.set_defaults(handler=_lazy("site_builder.linkcheck", "command"))
     new.set_defaults(handler=_new)
 
     serve = sub.add_parser("serve", parents=[common], help="build, serve and rebuild on change with live reload")
@@ -148,13 +151,6 @@ def summary(result: BuildResult) -> str:
             f"{len(result.report.written)} written, {result.report.unchanged} unchanged, "
             f"{len(result.report.removed)} removed; bodies {reused}/{total} from cache, "
             f"{bodies.rendered} rendered{workers}; {result.seconds:.2f} s")
-
-
-def _check(args: argparse.Namespace) -> int:
-    rendered = Builder(site_folder(args.site), BuildOptions(drafts=args.drafts)).check()
-    log.info("ok: %d pages, %d briefings, %d actors, %d topics", rendered.pages, len(rendered.graph.briefings),
-             len(rendered.graph.actors), len(rendered.graph.topics))
-    return EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:
