@@ -144,7 +144,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     bodies, page_bodies, body_memo, report = render_bodies(
         config, content, matcher, previous.bodies if previous.matcher is matcher else {}, cache, step.advance)
     step.done()
-    derived = DerivedMemo(previous.derived)
+    derived = DerivedMemo(previous.derived, cache)
     if memo is not None:
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
     return content, build_graph(content, bodies, page_bodies, derived), report

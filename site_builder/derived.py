@@ -10,25 +10,36 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from .cache import BuildCache, digest
+
 T = TypeVar("T")
 
 
 class DerivedMemo:
     """One build's derived values; it reads the previous build's and keeps only what this build used."""
 
-    def __init__(self, previous: DerivedMemo | None = None) -> None:
+    def __init__(self, previous: DerivedMemo | None = None, store: BuildCache | None = None) -> None:
         self._old: dict[Hashable, tuple[object, Any]] = previous._items if previous is not None else {}
         self._items: dict[Hashable, tuple[object, Any]] = {}
+        self._store = store  # the disk cache, for site-wide results a new process would otherwise redo
 
     def get_equal(self, key: Hashable, signature: object, compute: Callable[[], T]) -> T:
         """The value for key, computed again only when `signature` (everything it is computed from) differs.
 
         For site-wide results such as related briefings: a body edit that keeps every briefing's actors,
-        topics and date leaves them as they were.
+        topics and date leaves them as they were. With a disk cache the value is also kept there, under
+        a digest of the signature's repr (signatures are tuples of strings, numbers and dates).
         """
         hit = self._items.get(key) or self._old.get(key)
         if hit is not None and (hit[0] is signature or hit[0] == signature):
             value: T = hit[1]
+        elif self._store is not None and self._store.path is not None:
+            stored_key = digest("derived", repr(key), repr(signature))
+            found = self._store.get(stored_key)
+            if found is None:
+                found = compute()
+                self._store.put(stored_key, found)
+            value = found
         else:
             value = compute()
         self._items[key] = (signature, value)

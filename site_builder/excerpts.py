@@ -17,7 +17,7 @@ _ABBREVIATIONS = frozenset({
 MAX_EXCERPT = 320
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Excerpt:
     """A sentence split around one mention, so templates can highlight it without touching HTML."""
 

@@ -215,8 +215,10 @@ def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, 
     # An empty feed (an actor or topic with no briefing yet) still needs <updated>: the site's newest
     # content date keeps it off the build clock; only a site without any briefing falls back to
     # the build time stamp (SOURCE_DATE_EPOCH).
-    newest = max((b.updated or b.date for b in graph.briefings), default=build_time)
-    updated = max((e.updated for e in entries), default=newest)
+    if entries:
+        updated = max(e.updated for e in entries)
+    else:  # rare, and a walk over every briefing: not done for the hundreds of feeds that have entries
+        updated = max((b.updated or b.date for b in graph.briefings), default=build_time)
     feed = FeedView(absolute_url(base, url), title, subtitle, absolute_url(base, url),
                     absolute_url(base, alternate), updated, tuple(entries))
     return PageSpec(url, "feed.xml", "feed", title, context={"feed": feed}, in_sitemap=False)

@@ -23,7 +23,7 @@ _PRONOUN = re.compile(rf"^[,.]?\s*(?:he|she)\s+{_VERBS}\b", re.IGNORECASE)
 MIN_WORDS = 4  # shorter quoted phrases are mostly scare quotes ("transnational criminal organization")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Quote:
     """A quotation and who said it, with the line it is on."""
 
