@@ -13,6 +13,7 @@ from .config import Config
 from .derived import DerivedMemo
 from .excerpts import Excerpt, excerpt, sentence_bounds
 from .graph import SiteGraph
+from .markdown import RenderedBody
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
 from .urls import absolute_links, actor_path, briefing_path, topic_path
@@ -72,7 +73,6 @@ class Presenter:
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
     _feed_html: dict[str, str] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
-    _sentences: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
 
     def feed_html(self, slug: str, page_url: str) -> str:
         """A body with absolute links, made once however many feeds carry it (and kept across rebuilds)."""
@@ -170,17 +170,20 @@ class Presenter:
         )
 
     def excerpts(self, actor_id: str, slug: str, limit: int = 2) -> tuple[Excerpt, ...]:
-        """The first sentences of a briefing that mention an actor, each once."""
+        """The first sentences of a briefing that mention an actor, each once (kept across rebuilds per body)."""
         body = self.graph.bodies[slug]
+        return self.derived.get(("excerpts", slug, actor_id, limit), body,
+                                partial(self._excerpts, slug, body, actor_id, limit))
+
+    def _excerpts(self, slug: str, body: RenderedBody, actor_id: str, limit: int) -> tuple[Excerpt, ...]:
         out: list[Excerpt] = []
         seen: set[str] = set()
         for mention in body.mentions:
             if mention.actor_id != actor_id:
                 continue
-            bounds = self._sentences.get((slug, mention.block))
-            if bounds is None:
-                bounds = self._sentences[(slug, mention.block)] = self.derived.get(
-                    ("sentences", slug, mention.block), body, partial(sentence_bounds, body.blocks[mention.block].text))
+            # Sentence bounds of a block serve every actor mentioned in it.
+            bounds = self.derived.get(("sentences", slug, mention.block), body,
+                                      partial(sentence_bounds, body.blocks[mention.block].text))
             found = excerpt(body.blocks[mention.block].text, mention.start, mention.end, bounds)
             if found.text not in seen:
                 seen.add(found.text)
