@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,3 +53,12 @@ def briefing(title: str = "A briefing", date: str = "2023-01-29", body: str = "B
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file below a folder as relative path → bytes, for byte-for-byte comparisons."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example desk built and served under /desk/, for browser tests (skips without Chromium)."""
+    from browser import served_example
+
+    with served_example(tmp_path_factory.mktemp("host")) as url:
+        yield url

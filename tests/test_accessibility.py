@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, served_example
+from browser import chromium
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
@@ -99,12 +99,6 @@ def require_axe() -> Axe:
 @pytest.fixture(scope="module")
 def axe() -> Axe:
     return require_axe()
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served_example(tmp_path_factory.mktemp("host")) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

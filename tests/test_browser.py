@@ -7,19 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, served_example
+from browser import chromium
 
 from site_builder.build import Builder, BuildOptions
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served_example(tmp_path_factory.mktemp("host")) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
