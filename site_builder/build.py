@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -20,8 +20,8 @@ from .derived import DerivedMemo
 from .discover import Kind, classify, discover, walk_files
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .graph import SiteGraph, build_graph, check_references, check_slugs
-from .models import Content
-from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
+from .models import Briefing, Content
+from .pages import PageSpec, Scope, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
 from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
@@ -44,6 +44,8 @@ class BuildMemo:
     files: frozenset[str] = frozenset()  # every output file of the build
     templates: Templates | None = None  # compiled templates, kept until a template file changes
     derived: DerivedMemo | None = None  # quotes, feed HTML and sentence bounds of unchanged bodies
+    graph: SiteGraph | None = None  # the last build's graph and page salt, to tell a body-only edit
+    salt: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,6 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     templates = (memo.templates if memo is not None and memo.templates is not None and not touched
                  else Templates(config.root, config.theme))
     site = site_view(config, graph)
-    specs = list(plan_pages(config, graph, when, working.derived))
     out_dir = out_dir or config.root / config.output_dir
     diagnostics = Diagnostics()
     # Hashed asset names are known before any page renders: url() maps them, so they salt every page digest.
@@ -209,6 +210,9 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                               f"move the file out of static/{BUNDLE_DIR}/, or turn search off")
     assets = prepare_assets(sources, config.fingerprint, diagnostics)
     salt = digest(templates.source_key(), __version__, repr(assets.key))
+    scope = (body_only_scope(memo, working.models, graph, changed)
+             if memo is not None and memo.salt == salt and not touched else None)
+    specs = list(plan_pages(config, graph, when, working.derived, scope))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
 
     def skip(out: str, spec: PageSpec, wanted: bytes) -> bool:
@@ -224,7 +228,11 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     digests, skipped = pages.digests, pages.skipped
     files: dict[str, bytes] = {}
     diagnostics.extend({d.format(): d for d in pages.errors}.values())  # workers may each meet one error
-    if not diagnostics:
+    if scope is not None:  # the other pages, the sitemap and robots.txt stand as the last build left them
+        assert memo is not None
+        digests = {**memo.pages, **digests}
+        skipped += len(memo.pages) - len(pages.digests)
+    elif not diagnostics:
         base = {"site": site, "url": lambda t: t}
         try:
             files["sitemap.xml"] = templates.render("sitemap.xml", {**base, "entries": sitemap_entries(config, specs)}
@@ -236,6 +244,8 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     diagnostics.raise_if_any(TemplateFailure)
     static = assets.files
     all_files = frozenset(digests) | frozenset(files) | frozenset(static)
+    if scope is not None and memo is not None:
+        all_files |= memo.files
     for rel in sorted(set(static) & (set(digests) | set(files))):
         diagnostics.error(SourceLocation(f"static/{rel}"), f"static file would overwrite the generated page {rel}",
                           "rename or move the static file")
@@ -244,7 +254,35 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     for rel in sorted(files):
         sink.add(rel, files[rel])
     working.pages, working.files, working.templates = digests, all_files, templates
+    working.graph, working.salt = graph, salt
     return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
+
+
+def body_only_scope(memo: BuildMemo, models: Mapping[str, Model], graph: SiteGraph,
+                    changed: Iterable[str]) -> Scope | None:
+    """The pages to plan when every change is a briefing whose front matter and actor list stayed the same.
+
+    Typing in a briefing is the dev server's common case; planning and hashing every page of a large
+    site for it is most of a rebuild. None means "plan everything".
+    """
+    previous = memo.graph
+    changed = list(changed)
+    if previous is None or not changed:
+        return None
+    slugs: set[str] = set()
+    for rel in changed:
+        old, new = memo.models.get(rel), models.get(rel)
+        if not isinstance(old, Briefing) or not isinstance(new, Briefing):
+            return None
+        if replace(old, body=new.body, body_line=new.body_line) != new:
+            return None
+        if graph.briefing_actors.get(new.slug) != previous.briefing_actors.get(new.slug):
+            return None
+        if new.slug in graph.by_slug:
+            slugs.add(new.slug)
+    actors = {a for slug in slugs for a in graph.briefing_actors[slug]}
+    topics = {t for slug in slugs for t in graph.by_slug[slug].topics}
+    return Scope(frozenset(slugs), frozenset(actors), frozenset(topics))
 
 
 def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes]) -> None:

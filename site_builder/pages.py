@@ -12,6 +12,7 @@ from markupsafe import Markup
 from .config import Config
 from .derived import DerivedMemo
 from .graph import SiteGraph
+from .models import Briefing
 from .presentation import Presenter
 from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
 from .views import (
@@ -70,10 +71,31 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
                     absolute_url(config.base_url, spec.url))
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The pages a body-only edit can change, when the caller has shown that is all that changed.
+
+    A body shows on its briefing page, in feeds with full content, and, through excerpts, quotes and
+    mention counts, on the profiles of the actors it mentions, the pages of its topics, the home
+    page and the actors and topics indexes. Cards (titles, dates, actors, topics) are front matter
+    and the actor list, which a body-only edit leaves as they were, so every list page stays as it is.
+    """
+
+    briefings: frozenset[str]
+    actors: frozenset[str]
+    topics: frozenset[str]
+
+
 def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
-               derived: DerivedMemo | None = None) -> Iterator[PageSpec]:
-    """Every page of the site, in a fixed order; `derived` holds per-body results of the last build."""
+               derived: DerivedMemo | None = None, scope: Scope | None = None) -> Iterator[PageSpec]:
+    """Every page of the site in a fixed order, or with a scope only the pages in it.
+
+    `derived` holds per-body results of the last build.
+    """
     p = Presenter(config, graph, derived or DerivedMemo())
+    if scope is not None:
+        yield from _scoped(config, graph, p, build_time, scope)
+        return
     yield from _home(config, graph, p)
     yield from _briefings(config, graph, p)
     yield from _actors(config, graph, p, build_time)
@@ -115,11 +137,26 @@ def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
     }, lastmod=_lastmod(graph, slugs))
 
 
+def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
+            scope: Scope) -> Iterator[PageSpec]:
+    yield from _home(config, graph, p)
+    for index, b in enumerate(graph.briefings):
+        if b.slug in scope.briefings:
+            yield _briefing(b, index, p)
+    yield from _actors(config, graph, p, build_time, scope.actors)
+    yield from _topics(config, graph, p, build_time, scope.topics)
+    everything = tuple(b.slug for b in graph.briefings)
+    yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
+
+
+def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:
+    return PageSpec(briefing_path(b.slug), "briefing.html", "briefings", b.title, b.summary,
+                    {"briefing": p.briefing(b, index)}, lastmod=(b.updated or b.date).date().isoformat())
+
+
 def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
     for index, b in enumerate(graph.briefings):
-        yield PageSpec(briefing_path(b.slug), "briefing.html", "briefings", b.title, b.summary,
-                       {"briefing": p.briefing(b, index)},
-                       lastmod=(b.updated or b.date).date().isoformat())
+        yield _briefing(b, index, p)
     slugs = tuple(b.slug for b in graph.briefings)
     per = config.pagination.per_page
     for pagination in _paginate("briefings/", len(slugs), per):
@@ -130,7 +167,8 @@ def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageS
                         "total": len(slugs)}, lastmod=_lastmod(graph, slugs[start:start + per]))
 
 
-def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
+def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
+            only: frozenset[str] | None = None) -> Iterator[PageSpec]:
     counts = {c.actor.id: c for c in p.actor_counts()}
     groups = []
     for kind in config.actor_types:
@@ -143,6 +181,8 @@ def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
                    {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
     per = config.pagination.timeline
     for actor in graph.actors.values():
+        if only is not None and actor.id not in only:
+            continue
         slugs = graph.actor_briefings.get(actor.id, ())
         for pagination in _paginate(actor_path(actor.id), len(slugs), per):
             start = (pagination.number - 1) * per
@@ -159,11 +199,14 @@ def _zero(p: Presenter, actor_id: str) -> ActorCount:
     return ActorCount(p.actor_ref(actor_id), 0, 0, p.graph.actors[actor_id].aliases)
 
 
-def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
+def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
+            only: frozenset[str] | None = None) -> Iterator[PageSpec]:
     cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
     yield PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
     per = config.pagination.per_page
     for slug, topic in graph.topics.items():
+        if only is not None and slug not in only:
+            continue
         slugs = graph.topic_briefings.get(slug, ())
         card = p.topic_card(slug)
         actors = p.actor_counts(slugs, limit=12)

@@ -164,3 +164,37 @@ def test_up_to_date_needs_the_same_inputs_and_untouched_output(desk: Path, tmp_p
     assert not Builder(desk, BuildOptions(out_dir=out, drafts=True)).build().up_to_date
     # The dev server's first build always runs: its rebuilds need what it leaves in memory.
     assert not Builder(desk, BuildOptions(out_dir=out, drafts=True, incremental=True)).build().up_to_date
+
+
+def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body edit that keeps front matter and actors re-plans a few pages and still equals a clean build."""
+    from site_builder import build
+
+    out = tmp_path / "out"
+    builder = Builder(desk, BuildOptions(out_dir=out, incremental=True))
+    builder.build()
+    scopes: list[object] = []
+    plan = build.plan_pages
+
+    def spy(*args: object, **kwargs: object) -> object:
+        scopes.append(args[4] if len(args) > 4 else kwargs.get("scope"))
+        return plan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "plan_pages", spy)
+    path = desk / "content" / "briefings" / "2023-09-13-kim-jong-un-meets-putin-at-vostochny.md"
+    text = path.read_text(encoding="utf-8")
+    # New words, an excerpt and a quote for actors the briefing already names; no new actor.
+    path.write_text(text + '\n"We will stand together," Kim Jong Un said of Vladimir Putin.\n', encoding="utf-8")
+    result = builder.rebuild([path.relative_to(desk).as_posix()])
+    assert scopes and scopes[-1] is not None
+    assert "briefings/kim-putin-vostochny-summit/index.html" in result.report.written
+    Builder(desk, BuildOptions(out_dir=tmp_path / "clean", cache=False)).build()
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+    # A title edit changes cards on many pages: everything is planned again.
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+    builder.rebuild([path.relative_to(desk).as_posix()])
+    assert scopes[-1] is None
+    Builder(desk, BuildOptions(out_dir=tmp_path / "clean2", cache=False)).build()
+    assert _tree(out) == _tree(tmp_path / "clean2")
