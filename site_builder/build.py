@@ -266,8 +266,7 @@ def body_only_scope(memo: BuildMemo, models: Mapping[str, Model], graph: SiteGra
     site for it is most of a rebuild. None means "plan everything".
     """
     previous = memo.graph
-    changed = list(changed)
-    if previous is None or not changed:
+    if previous is None:
         return None
     slugs: set[str] = set()
     for rel in changed:
