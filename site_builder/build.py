@@ -284,15 +284,10 @@ def body_only_scope(memo: BuildMemo, models: Mapping[str, Model], graph: SiteGra
     return Scope(frozenset(slugs), frozenset(actors), frozenset(topics))
 
 
-def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes]) -> None:
+def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes],
+                stats: Mapping[str, tuple[int, int]]) -> None:
     """Remember each written page's input digest with its file's size and mtime, for the next process."""
-    stored: dict[str, StoredPage] = {}
-    for rel, wanted in digests.items():
-        try:
-            stat = (out_dir / rel).stat()
-        except OSError:
-            continue
-        stored[rel] = StoredPage(wanted, stat.st_size, stat.st_mtime_ns)
+    stored = {rel: StoredPage(wanted, *stats[rel]) for rel, wanted in digests.items() if rel in stats}
     cache.put(stored_pages_key(out_dir), stored)
 
 
@@ -368,7 +363,8 @@ class Builder:
                 raise
             staging.unchanged += rendered.skipped
             report = staging.commit(rendered.all_files)
-            store_pages(cache, out, rendered.memo.pages)
+            stats = output_stats(out, sorted(rendered.all_files | {MANIFEST}))  # one stat per file, for both
+            store_pages(cache, out, rendered.memo.pages, stats)
             self._config, self._memo = config, rendered.memo
             self._pending.clear()
             # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old
@@ -376,7 +372,7 @@ class Builder:
             search = (index_site(out, keep_index_url=config.relative_urls)
                       if config.search.enabled and self.options.index_search else None)
             if inputs:
-                outputs = output_stats(out, sorted(rendered.all_files | {MANIFEST, SEARCH_ENTRY}))
+                outputs = {**stats, **output_stats(out, [SEARCH_ENTRY])}
                 cache.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
             cache.save(prune=full)
         finally:

@@ -116,27 +116,7 @@ class BuildCache:
 
     def get(self, key: bytes) -> Any | None:
         """The value stored under key, or None; counts the hit or miss."""
-        self._used.add(key)
-        raw = self._pending.get(key)
-        if raw is None:
-            db = self._connect()
-            if db is not None:
-                try:
-                    row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
-                except sqlite3.DatabaseError:
-                    self._reset()
-                    row = None
-                raw = row[0] if row else None
-        if raw is None:
-            self.stats.misses += 1
-            return None
-        try:
-            value = pickle.loads(raw)
-        except Exception:  # an entry from an older layout of a class: treat it as absent
-            self.stats.misses += 1
-            return None
-        self.stats.hits += 1
-        return value
+        return self.get_many([key]).get(key)
 
     def get_many(self, keys: Iterable[bytes]) -> dict[bytes, Any]:
         """Values for the keys that are present (one query per batch, much faster than get() in a loop)."""

@@ -108,8 +108,12 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
     if config.search.enabled:
         yield PageSpec("search/", "search.html", "search", "Search")
     yield PageSpec("404.html", "404.html", "error", "Page not found", in_sitemap=False)
+    yield _site_feed(config, graph, p, build_time)
+
+
+def _site_feed(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> PageSpec:
     everything = tuple(b.slug for b in graph.briefings)
-    yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
+    return _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
 
 
 def _lastmod(graph: SiteGraph, slugs: tuple[str, ...]) -> str:
@@ -145,8 +149,7 @@ def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
             yield _briefing(b, index, p)
     yield from _actors(config, graph, p, build_time, scope.actors)
     yield from _topics(config, graph, p, build_time, scope.topics)
-    everything = tuple(b.slug for b in graph.briefings)
-    yield _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
+    yield _site_feed(config, graph, p, build_time)
 
 
 def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:

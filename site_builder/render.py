@@ -101,11 +101,12 @@ class PageRenderer:
         context = multiprocessing.get_context("fork")
         children = []
         for k in range(1, workers):
+            share = specs[k::workers]
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=self._child, args=(specs[k::workers], sink.fork(), send), daemon=True)
+            process = context.Process(target=self._child, args=(share, sink.fork(), send), daemon=True)
             process.start()
             send.close()
-            children.append((process, receive, len(specs[k::workers])))
+            children.append((process, receive, len(share)))
         result = self.render(specs[0::workers], sink, step)  # this process takes the first share
         try:
             for process, receive, size in children:
