@@ -20,6 +20,7 @@ from typing import Any
 from .cache import digest, dumps
 from .config import Config
 from .errors import Diagnostic, TemplateFailure
+from .fragments import FragmentCache
 from .pages import PageSpec, page_meta
 from .progress import Stage
 from .templates import Templates
@@ -64,6 +65,7 @@ class PageRenderer:
     salt: bytes
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
+    fragments: FragmentCache = field(default_factory=FragmentCache)  # `cached()` of this build's templates
 
     def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:
         """Render the specs in order into the sink; template errors are collected once each, not once per page."""
@@ -84,7 +86,7 @@ class PageRenderer:
                 out.skipped += 1
                 continue
             link = url_function(spec.url, self.config.base_url, self.config.relative_urls, self.assets)
-            context = {**spec.context, "site": self.site, "page": meta, "url": link}
+            context = {**spec.context, "site": self.site, "page": meta, "url": link, "cached": self.fragments}
             try:
                 sink.add(rel, self.templates.render(spec.template, context).encode("utf-8"))
             except TemplateFailure as exc:

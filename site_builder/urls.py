@@ -84,13 +84,21 @@ def relative_url(from_path: str, to_path: str, index_files: bool = False) -> str
     Site paths are already normal (no '.' or '..' segments), so this is a walk up to the common
     folder and down again; it runs for every link of every page, so it avoids os.path.
     """
+    return _relative(_folders(from_path), to_path, index_files)
+
+
+def _folders(from_path: str) -> list[str]:
+    """The folders a page's file sits in, the starting point of its relative links."""
+    return output_file(from_path).split("/")[:-1]
+
+
+def _relative(here: list[str], to_path: str, index_files: bool) -> str:
     fragment = ""
     if "#" in to_path:
         to_path, frag = to_path.split("#", 1)
         fragment = "#" + frag
     is_folder = to_path == "" or to_path.endswith("/")
     target = output_file(to_path) if index_files else to_path
-    here = output_file(from_path).split("/")[:-1]
     there = target.split("/")
     common = 0
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
@@ -134,8 +142,10 @@ def url_function(page_url: str, base_url: str, index_files: bool,
     content-hashed name, so templates keep writing `url('css/site.css')`.
     """
     root = urlsplit(base_url).path or "/"
+    here = _folders(page_url)
+    known: dict[str, str] = {}  # a page links the same profiles and topics many times
 
-    def url(target: str) -> str:
+    def link(target: str) -> str:
         if _SCHEME.match(target) or target.startswith("#"):
             return target
         target = target.lstrip("/")
@@ -146,7 +156,13 @@ def url_function(page_url: str, base_url: str, index_files: bool,
                 target = assets[path] + target[len(path):]
         if page_url == "404.html":
             return root + (output_file(target) if index_files else target)
-        return relative_url(page_url, target, index_files)
+        return _relative(here, target, index_files)
+
+    def url(target: str) -> str:
+        found = known.get(target)
+        if found is None:
+            found = known[target] = link(target)
+        return found
 
     return url
 

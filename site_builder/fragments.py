@@ -1,0 +1,87 @@
+"""List rows rendered once per build and re-linked for each page that shows them.
+
+A briefing appears as a row on its actors' profiles, its topics, the archive, the home page and
+other briefings' related lists: at 5,000 briefings the row macro runs about 50,000 times and was
+more than half of all template time. Its output depends only on the card, the level and the links
+`url()` gives from the page it sits on, so the macro runs once per card and level with a recording
+`url()`, and each page fills in its own links. Templates opt in with
+`{{ cached(briefing_row, card, url, 4) }}`, which gives the same bytes as `{{ briefing_row(card, url, 4) }}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+# Private-use characters mark where a link goes (a row whose text holds one is never cached); the
+# letters of both cases inside make a filter such as `|upper` or `|lower` on a link break its mark.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_SLOT = re.compile(f"{_OPEN}uL(\\d+){_CLOSE}")
+
+Url = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fragment:
+    """A rendered row cut at its links: literal, target, literal, target, ..., literal."""
+
+    pieces: tuple[str, ...]
+    # The macro and item, held so that their ids, which key the cache, are not reused while it lives.
+    keep: tuple[Any, ...]
+
+    def fill(self, url: Url) -> Markup:
+        pieces = self.pieces
+        out = [pieces[0]]
+        for i in range(1, len(pieces), 2):
+            out.append(escape(url(pieces[i])))  # what autoescape makes of `{{ url(target) }}`
+            out.append(pieces[i + 1])
+        return Markup("".join(out))
+
+
+def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> _Fragment | None:
+    """Render once with a `url()` that leaves numbered marks; None when the output cannot be re-linked."""
+    targets: list[str] = []
+
+    def mark(target: str) -> str:
+        targets.append(target)
+        return f"{_OPEN}uL{len(targets) - 1}{_CLOSE}"
+
+    html = str(macro(item, mark, *args))
+    parts = _SLOT.split(html)
+    literals, numbers = parts[0::2], parts[1::2]
+    if [int(n) for n in numbers] != list(range(len(targets))):
+        return None  # a link was dropped, repeated or transformed: the macro does more than print url()
+    if any(_OPEN in text or _CLOSE in text for text in literals):
+        return None
+    pieces: list[str] = [literals[0]]
+    for target, text in zip(targets, literals[1:], strict=True):
+        pieces += [target, text]
+    return _Fragment(tuple(pieces), (macro, item))
+
+
+class FragmentCache:
+    """The `cached(macro, item, url, *args)` of one build's templates; one per renderer, never shared.
+
+    Keys are the identities of the macro and item (cards are made once per build) and the extra
+    arguments; a cache lives for one build only, so an edited card is never served from it.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[tuple[int, int, tuple[Any, ...]], _Fragment | None] = {}
+
+    def __call__(self, macro: Callable[..., Any], item: Any, url: Url, *args: Any) -> Markup:
+        if not all(isinstance(a, Hashable) for a in args):
+            return Markup(macro(item, url, *args))
+        key = (id(macro), id(item), args)
+        if key in self._store:
+            found = self._store[key]
+            return found.fill(url) if found is not None else Markup(macro(item, url, *args))
+        found = _record(macro, item, args)
+        direct = Markup(macro(item, url, *args))
+        # First use: the real rendering must match, or the macro does more with its links than print them.
+        self._store[key] = found if found is not None and found.fill(url) == direct else None
+        return direct

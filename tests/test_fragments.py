@@ -1,0 +1,100 @@
+"""The fragment cache gives exactly what calling the macro gives, on every page, and knows when it cannot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+import pytest
+from markupsafe import Markup
+
+from site_builder.fragments import FragmentCache
+from site_builder.urls import url_function
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    url: str
+    actors: tuple[str, ...] = ()
+
+
+ROW = """{% macro row(card, url, level=3) -%}
+<h{{ level }}><a href="{{ url(card.url) }}">{{ card.title }}</a></h{{ level }}>
+{%- for a in card.actors %} <a href="{{ url('actors/' ~ a ~ '/') }}">{{ a }}</a>{% endfor %}
+{%- endmacro %}"""
+
+
+def _macro(source: str = ROW, name: str = "row") -> jinja2.runtime.Macro:
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return getattr(env.from_string(source).module, name)
+
+
+PAGES = ("", "briefings/a/", "actors/x/", "actors/x/page/2/", "topics/t/page/3/", "404.html")
+
+
+@pytest.mark.parametrize("index_files", [False, True])
+def test_same_bytes_as_the_macro_on_every_page(index_files: bool) -> None:
+    macro = _macro()
+    cards = [Card("One & <two>", "briefings/one/", ("x", "y")), Card("Q\"uote's", "briefings/b/?q=1&r=2#top")]
+    cache = FragmentCache()
+    for page in PAGES:
+        url = url_function(page, "https://example.org/desk/", index_files)
+        for card in cards:
+            for args in ((), (4,)):
+                assert cache(macro, card, url, *args) == Markup(macro(card, url, *args))
+
+
+def test_renders_the_macro_twice_per_card_and_level_whatever_the_pages() -> None:
+    """Once with marks, once with the first page's links to check the marks; never again."""
+    calls: list[str] = []
+    macro = _macro()
+
+    def counting(card: Card, url: object, *args: object) -> str:
+        calls.append(card.title)
+        return str(macro(card, url, *args))
+
+    cache = FragmentCache()
+    card = Card("A", "briefings/a/", ("x",))
+    for page in PAGES:
+        cache(counting, card, url_function(page, "https://e.org/", False))
+    cache(counting, card, url_function("", "https://e.org/", False), 2)
+    assert calls == ["A"] * 4
+
+
+def test_a_macro_that_transforms_its_links_is_rendered_every_time() -> None:
+    macro = _macro("{% macro row(card, url) %}<a href=\"{{ url(card.url)|upper }}\">{{ card.title }}</a>"
+                   "{% endmacro %}")
+    cache = FragmentCache()
+    card = Card("A", "briefings/a/")
+    for page in PAGES[:3]:
+        url = url_function(page, "https://e.org/", False)
+        assert cache(macro, card, url) == Markup(macro(card, url))
+
+
+def test_a_macro_that_links_conditionally_on_the_url_is_not_cached() -> None:
+    macro = _macro("{% macro row(card, url) %}{% if url(card.url) == '../' %}up{% else %}"
+                   "<a href=\"{{ url(card.url) }}\">x</a>{% endif %}{% endmacro %}")
+    cache = FragmentCache()
+    card = Card("A", "briefings/a/")
+    for page in ("briefings/a/b/", "", "actors/x/"):
+        url = url_function(page, "https://e.org/", False)
+        assert cache(macro, card, url) == Markup(macro(card, url))
+
+
+def test_text_that_looks_like_a_mark_is_never_cut() -> None:
+    macro = _macro()
+    card = Card("\ue0000\ue001 trick", "briefings/a/")
+    cache = FragmentCache()
+    for page in PAGES:
+        url = url_function(page, "https://e.org/", False)
+        assert cache(macro, card, url) == Markup(macro(card, url))
+
+
+def test_unhashable_arguments_fall_back_to_the_macro() -> None:
+    macro = _macro("{% macro row(card, url, extra) %}<a href=\"{{ url(card.url) }}\">{{ extra|length }}</a>"
+                   "{% endmacro %}")
+    cache = FragmentCache()
+    url = url_function("actors/x/", "https://e.org/", False)
+    card = Card("A", "briefings/a/")
+    assert cache(macro, card, url, [1, 2]) == Markup(macro(card, url, [1, 2]))
