@@ -26,7 +26,7 @@ from . import __version__
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "site-builder.sqlite"
-FORMAT = 3  # bump when what is cached changes shape without a version change
+FORMAT = 4  # bump when what is cached changes shape without a version change
 
 
 def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
