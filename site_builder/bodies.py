@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 
 from .actors import Matcher
-from .cache import BuildCache, digest
+from .cache import BuildCache, digest, dumps
 from .config import Config, MarkdownConfig
 from .markdown import RenderedBody, create_markdown, render_body
 from .models import Content
@@ -100,8 +101,9 @@ def _start_worker(settings: RenderSettings) -> None:
     _WORKER["renderer"] = BodyRenderer(settings)
 
 
-def _render_chunk(jobs: Sequence[BodyJob]) -> list[RenderedBody]:
-    return _WORKER["renderer"].render_many(jobs)
+def _render_chunk(jobs: Sequence[BodyJob]) -> list[bytes]:
+    """Bodies pickled one by one: the build process stores these bytes in the cache as they are."""
+    return [dumps(body) for body in _WORKER["renderer"].render_many(jobs)]
 
 
 def cores() -> int:
@@ -113,35 +115,47 @@ def cores() -> int:
 
 
 def worker_count(jobs: int) -> int:
-    """Processes to use: one per core the build may run on, none for small batches."""
+    """Processes to use, this one included: one per core the build may run on; none for small batches."""
     available = cores()
     if jobs < PARALLEL_MIN or available < 2:
         return 0
-    return min(available, max(1, jobs // CHUNK))
+    return min(available, max(2, jobs // CHUNK))
 
 
 def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: int,
-                     progress: Callable[[int], None]) -> list[RenderedBody]:
-    """Render in a pool of worker processes, in job order.
+                     progress: Callable[[int], None]) -> list[tuple[RenderedBody, bytes | None]]:
+    """Render in this process and `workers - 1` others, in job order; each body with its pickle if it has one.
 
-    Workers are forked when this process runs no other thread (the command line: no import cost),
-    and spawned otherwise (the dev server's watcher threads must not be copied mid-state). If the
-    pool cannot run, for instance from a script without a `__main__` guard, the bodies are rendered
-    here instead: same output, only slower.
+    The workers take chunks from the front while this process takes them from the back, cancelling
+    each before a worker starts it, so both finish together without a fixed split. Workers are
+    forked when this process runs no other thread (the command line: no import cost), and spawned
+    otherwise (the dev server's watcher threads must not be copied mid-state). If the pool cannot
+    run, for instance from a script without a `__main__` guard, the bodies are rendered here
+    instead: same output, only slower.
     """
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    out: list[RenderedBody] = []
+    done: list[list[tuple[RenderedBody, bytes | None]] | None] = [None] * len(chunks)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker,
-                                 initargs=(renderer.settings,)) as pool:
-            for bodies in pool.map(_render_chunk, chunks):
-                out.extend(bodies)
-                progress(len(bodies))
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method),
+                                 initializer=_start_worker, initargs=(renderer.settings,)) as pool:
+            futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+            for index in reversed(range(len(chunks))):
+                if not futures[index].cancel():
+                    break  # a worker has it; every chunk before it is taken too
+                done[index] = [(renderer.render(job), None) for job in chunks[index]]
+                progress(len(chunks[index]))
+            for index, future in enumerate(futures):
+                if done[index] is None:
+                    raw = future.result()
+                    done[index] = [(pickle.loads(data), data) for data in raw]
+                    progress(len(raw))
     except (BrokenProcessPool, OSError) as exc:
         log.warning("rendering in one process: the worker pool failed (%s)", exc)
-        out = out + renderer.render_many(jobs[len(out):])
-    return out
+        for index, chunk in enumerate(chunks):
+            if done[index] is None:
+                done[index] = [(renderer.render(job), None) for job in chunk]
+    return [pair for chunk_result in done if chunk_result is not None for pair in chunk_result]
 
 
 def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
@@ -178,11 +192,14 @@ def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapp
     else:
         rendered = []
         for job in todo:
-            rendered.append(renderer.render(job))
+            rendered.append((renderer.render(job), None))
             progress(1)
-    for (_, key), body in zip(missing, rendered, strict=True):
+    for (_, key), (body, data) in zip(missing, rendered, strict=True):
         found[key] = body
-        cache.put(key, body)
+        if data is None:
+            cache.put(key, body)
+        else:
+            cache.put_pickled(key, data)
 
     new_memo = {job.path: (key, found[key]) for job, key in zip(jobs, keys, strict=True)}
     n_briefings = len(content.briefings)

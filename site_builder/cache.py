@@ -150,6 +150,12 @@ class BuildCache:
             return
         self._pending[key] = dumps(value)
 
+    def put_pickled(self, key: bytes, data: bytes) -> None:
+        """Remember a value that a worker process has already pickled with dumps()."""
+        self._used.add(key)
+        if self.path is not None:
+            self._pending[key] = data
+
     def save(self, prune: bool = False) -> None:
         """Write buffered entries in one transaction; with prune, drop every entry this build did not use.
 
