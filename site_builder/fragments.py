@@ -70,8 +70,16 @@ class FragmentCache:
     arguments; a cache lives for one build only, so an edited card is never served from it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, trusted: tuple[str, ...] = ()) -> None:
         self._store: dict[tuple[int, int, tuple[Any, ...]], _Fragment | None] = {}
+        # Folders of templates known to print their links as they are (the built-in theme): their macros
+        # are not rendered a second time to check the marks.
+        self._trusted = trusted
+
+    def _checked(self, macro: Callable[..., Any]) -> bool:
+        func = getattr(macro, "_func", None)  # a Jinja macro's compiled code carries its template's path
+        filename = getattr(getattr(func, "__code__", None), "co_filename", "")
+        return not (filename and self._trusted and filename.startswith(self._trusted))
 
     def __call__(self, macro: Callable[..., Any], item: Any, url: Url, *args: Any) -> Markup:
         if not all(isinstance(a, Hashable) for a in args):
@@ -81,6 +89,9 @@ class FragmentCache:
             found = self._store[key]
             return found.fill(url) if found is not None else Markup(macro(item, url, *args))
         found = _record(macro, item, args)
+        if found is not None and not self._checked(macro):
+            self._store[key] = found
+            return found.fill(url)
         direct = Markup(macro(item, url, *args))
         # First use: the real rendering must match, or the macro does more with its links than print them.
         self._store[key] = found if found is not None and found.fill(url) == direct else None

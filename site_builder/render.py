@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import pickle
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +24,7 @@ from .errors import Diagnostic, TemplateFailure
 from .fragments import FragmentCache
 from .pages import PageSpec, page_meta
 from .progress import Stage
-from .templates import Templates
+from .templates import Templates, theme_dir
 from .urls import output_file, url_function
 from .views import SiteView
 from .writer import Sink
@@ -65,7 +66,11 @@ class PageRenderer:
     salt: bytes
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
-    fragments: FragmentCache = field(default_factory=FragmentCache)  # `cached()` of this build's templates
+    fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
+
+    def __post_init__(self) -> None:
+        trusted = (str(theme_dir(self.config.theme) / "templates") + os.sep,)
+        object.__setattr__(self, "fragments", FragmentCache(trusted))
 
     def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:
         """Render the specs in order into the sink; template errors are collected once each, not once per page."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -98,3 +99,28 @@ def test_unhashable_arguments_fall_back_to_the_macro() -> None:
     url = url_function("actors/x/", "https://e.org/", False)
     card = Card("A", "briefings/a/")
     assert cache(macro, card, url, [1, 2]) == Markup(macro(card, url, [1, 2]))
+
+
+def test_macros_of_trusted_folders_are_rendered_once(tmp_path: Path) -> None:
+    (tmp_path / "row.html").write_text(ROW)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True)
+    macro = env.get_template("row.html").module.row
+    calls: list[str] = []
+    card = Card("A", "briefings/a/", ("x",))
+
+    class Counting:
+        """Wraps the macro but keeps its compiled code, which names its template file."""
+
+        _func = macro._func
+
+        def __call__(self, *args: object) -> str:
+            calls.append("call")
+            return str(macro(*args))
+
+    counting = Counting()
+    trusting = FragmentCache(trusted=(str(tmp_path) + "/",))
+    checking = FragmentCache(trusted=("/elsewhere/",))
+    for page in PAGES:
+        url = url_function(page, "https://e.org/", False)
+        assert trusting(counting, card, url) == checking(counting, card, url) == Markup(macro(card, url))
+    assert len(calls) == 3  # once for the trusted folder, twice (marks, then the check) for the other
