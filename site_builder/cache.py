@@ -27,6 +27,9 @@ from . import __version__
 CACHE_DIR = ".cache"
 CACHE_FILE = "site-builder.sqlite"
 FORMAT = 4  # bump when what is cached changes shape without a version change
+# Buffered entries above this many bytes move to a scratch table on disk: a cold build of 10,000
+# briefings caches a few hundred megabytes, which would otherwise sit in memory until save().
+SPILL_BYTES = 32 * 2**20
 
 
 def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -86,6 +89,8 @@ class BuildCache:
     stats: CacheStats = field(default_factory=CacheStats)
     _db: sqlite3.Connection | None = None
     _pending: dict[bytes, bytes] = field(default_factory=dict)
+    _pending_bytes: int = 0
+    _spilled: bool = False  # some buffered entries are in the connection's temporary table `spill`
     _used: set[bytes] = field(default_factory=set)
 
     @classmethod
@@ -111,6 +116,7 @@ class BuildCache:
         if self._db is not None:
             self._db.close()
         self._db = None
+        self._spilled = False  # the temporary table went with the connection
         if self.path is not None:
             self.path.unlink(missing_ok=True)
 
@@ -125,12 +131,14 @@ class BuildCache:
         found: dict[bytes, bytes] = {k: self._pending[k] for k in wanted if k in self._pending}
         db = self._connect()
         if db is not None:
-            rest = [k for k in wanted if k not in found]
+            tables = ("temp.spill", "entries") if self._spilled else ("entries",)  # newest first
             try:
-                for start in range(0, len(rest), 500):
-                    batch = rest[start:start + 500]
-                    marks = ",".join("?" * len(batch))
-                    found.update(db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", batch))
+                for table in tables:
+                    rest = [k for k in wanted if k not in found]
+                    for start in range(0, len(rest), 500):
+                        batch = rest[start:start + 500]
+                        marks = ",".join("?" * len(batch))
+                        found.update(db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", batch))
             except sqlite3.DatabaseError:
                 self._reset()
         values: dict[bytes, Any] = {}
@@ -146,22 +154,46 @@ class BuildCache:
     def put(self, key: bytes, value: Any) -> None:
         """Remember a value; it is written by save()."""
         self._used.add(key)
-        if self.path is None:
-            return
-        self._pending[key] = dumps(value)
+        if self.path is not None:
+            self._buffer(key, dumps(value))
 
     def put_pickled(self, key: bytes, data: bytes) -> None:
         """Remember a value that a worker process has already pickled with dumps()."""
         self._used.add(key)
         if self.path is not None:
-            self._pending[key] = data
+            self._buffer(key, data)
+
+    def _buffer(self, key: bytes, data: bytes) -> None:
+        old = self._pending.get(key)
+        self._pending[key] = data
+        self._pending_bytes += len(data) - (len(old) if old is not None else 0)
+        if self._pending_bytes > SPILL_BYTES:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Move buffered entries to a temporary table; they still land only when save() runs."""
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._connect() or sqlite3.connect(self.path)
+            self._db = db
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS spill (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                db.executemany("INSERT OR REPLACE INTO temp.spill VALUES (?, ?)", self._pending.items())
+        except (sqlite3.DatabaseError, OSError):
+            self._reset()  # keep them in memory; only what had spilled before is lost
+            return
+        self._spilled = True
+        self._pending.clear()
+        self._pending_bytes = 0
 
     def save(self, prune: bool = False) -> None:
         """Write buffered entries in one transaction; with prune, drop every entry this build did not use.
 
         Pruning after full builds keeps the file the size of the site instead of its history.
         """
-        if self.path is None or (not self._pending and not prune):
+        if self.path is None or (not self._pending and not self._spilled and not prune):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,6 +201,9 @@ class BuildCache:
             self._db = db
             with db:
                 db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+                if self._spilled:
+                    db.execute("INSERT OR REPLACE INTO entries SELECT key, value FROM temp.spill")
+                    db.execute("DELETE FROM temp.spill")
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._pending.items())
                 if prune:
                     db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
@@ -178,6 +213,8 @@ class BuildCache:
         except (sqlite3.DatabaseError, OSError):
             self._reset()  # a cache that cannot be written is only a slower next build
         self._pending.clear()
+        self._pending_bytes = 0
+        self._spilled = False
         self._used.clear()
 
     def close(self) -> None:
