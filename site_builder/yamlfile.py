@@ -77,6 +77,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Node:
 
 
 _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_STR = "tag:yaml.org,2002:str"  # most scalars of front matter; they need no constructor
 
 
 class _Converter:
@@ -121,6 +122,8 @@ class _Converter:
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise YamlProblem(Diagnostic(self.location(node), "a mapping key must be a plain value"))
+        if node.tag == _STR:
+            return node.value  # what the constructor returns for a string, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:
