@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .config import Config
 from .derived import DerivedMemo
 from .graph import SiteGraph
-from .models import Briefing
+from .models import Actor, Briefing
 from .presentation import Presenter
 from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
 from .views import (
@@ -75,15 +75,52 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
 class Scope:
     """The pages a body-only edit can change, when the caller has shown that is all that changed.
 
-    A body shows on its briefing page, in feeds with full content, and, through excerpts, quotes and
-    mention counts, on the profiles of the actors it mentions, the pages of its topics, the home
-    page and the actors and topics indexes. Cards (titles, dates, actors, topics) are front matter
-    and the actor list, which a body-only edit leaves as they were, so every list page stays as it is.
+    A body shows on its briefing page, in feeds with full content, and on the profiles of the
+    actors it involves: the excerpts on the timeline page that lists it, the quotes on the first
+    page, the mention count on every page. Mention counts also show on the home page, the actors
+    index and the pages of the briefing's topics. Cards (titles, dates, actors, topics) come from
+    front matter and the actor list, which a body-only edit leaves as they were, so no other list changes.
     """
 
-    briefings: frozenset[str]
-    actors: frozenset[str]
-    topics: frozenset[str]
+    briefings: frozenset[str] = frozenset()
+    profiles: Mapping[str, frozenset[int] | None] = field(default_factory=dict)  # actor -> page numbers, None: all
+    actor_feeds: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()  # every page of these topics
+    topic_feeds: frozenset[str] = frozenset()
+    counts: bool = False  # mention counts changed: the home page and the actors index
+    site_feed: bool = False
+
+
+def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
+    """The pages to plan after the bodies of `slugs` changed and nothing else (see Scope)."""
+    profiles: dict[str, set[int] | None] = {}
+    actor_feeds: set[str] = set()
+    topics: set[str] = set()
+    topic_feeds: set[str] = set()
+    counts = site_feed = False
+    head = config.feeds.entries if config.feeds.full_content else 0
+    for slug in slugs:
+        old, new = before.mention_counts[slug], after.mention_counts[slug]
+        if old != new:
+            counts = True
+            topics.update(after.by_slug[slug].topics)
+        site_feed = site_feed or any(b.slug == slug for b in after.briefings[:head])
+        topic_feeds.update(t for t in after.by_slug[slug].topics if slug in after.topic_briefings[t][:head])
+        for actor_id in after.briefing_actors[slug]:
+            at = after.actor_briefings[actor_id].index(slug)
+            if at < head:
+                actor_feeds.add(actor_id)
+            if old[actor_id] != new[actor_id]:
+                profiles[actor_id] = None
+                continue
+            numbers = profiles.setdefault(actor_id, set())
+            if numbers is not None:
+                numbers.add(at // config.pagination.timeline + 1)
+                if before.quotes.get(actor_id) != after.quotes.get(actor_id):
+                    numbers.add(1)
+    return Scope(frozenset(before.by_slug.keys() & set(slugs)),
+                 {a: None if n is None else frozenset(n) for a, n in sorted(profiles.items())},
+                 frozenset(actor_feeds), frozenset(topics), frozenset(topic_feeds), counts, site_feed)
 
 
 def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
@@ -143,13 +180,22 @@ def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
 
 def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
             scope: Scope) -> Iterator[PageSpec]:
-    yield from _home(config, graph, p)
+    if scope.counts:
+        yield from _home(config, graph, p)
+        yield _actors_index(config, graph, p)
     for index, b in enumerate(graph.briefings):
         if b.slug in scope.briefings:
             yield _briefing(b, index, p)
-    yield from _actors(config, graph, p, build_time, scope.actors)
-    yield from _topics(config, graph, p, build_time, scope.topics)
-    yield _site_feed(config, graph, p, build_time)
+    for actor_id, numbers in scope.profiles.items():
+        yield from _profile(config, graph, p, graph.actors[actor_id], numbers)
+    for actor_id in sorted(scope.actor_feeds):
+        yield _actor_feed(config, graph, p, graph.actors[actor_id], build_time)
+    for slug in sorted(scope.topics):
+        yield from _topic_pages(config, graph, p, slug)
+    for slug in sorted(scope.topic_feeds):
+        yield _topic_feed(config, graph, p, slug, build_time)
+    if scope.site_feed:
+        yield _site_feed(config, graph, p, build_time)
 
 
 def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:
@@ -170,8 +216,14 @@ def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageS
                         "total": len(slugs)}, lastmod=_lastmod(graph, slugs[start:start + per]))
 
 
-def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
-            only: frozenset[str] | None = None) -> Iterator[PageSpec]:
+def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
+    yield _actors_index(config, graph, p)
+    for actor in graph.actors.values():
+        yield from _profile(config, graph, p, actor)
+        yield _actor_feed(config, graph, p, actor, build_time)
+
+
+def _actors_index(config: Config, graph: SiteGraph, p: Presenter) -> PageSpec:
     counts = {c.actor.id: c for c in p.actor_counts()}
     groups = []
     for kind in config.actor_types:
@@ -180,48 +232,62 @@ def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
             continue
         rows = tuple(counts.get(a.id) or _zero(p, a.id) for a in sorted(members, key=lambda a: a.name))
         groups.append(ActorGroup(kind.id, kind.plural, rows))
-    yield PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
-                   {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
+    return PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
+                    {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
+
+
+def _profile(config: Config, graph: SiteGraph, p: Presenter, actor: Actor,
+             numbers: frozenset[int] | None = None) -> Iterator[PageSpec]:
+    """The pages of an actor's profile, or only those numbered in `numbers`."""
     per = config.pagination.timeline
-    for actor in graph.actors.values():
-        if only is not None and actor.id not in only:
+    slugs = graph.actor_briefings.get(actor.id, ())
+    for pagination in _paginate(actor_path(actor.id), len(slugs), per):
+        if numbers is not None and pagination.number not in numbers:
             continue
-        slugs = graph.actor_briefings.get(actor.id, ())
-        for pagination in _paginate(actor_path(actor.id), len(slugs), per):
-            start = (pagination.number - 1) * per
-            page_slugs = slugs[start:start + per]
-            title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
-            yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
-                           actor.summary, {"actor": p.actor(actor, pagination, page_slugs)},
-                           lastmod=_lastmod(graph, page_slugs))
-        yield _feed(config, graph, p, actor_path(actor.id) + "feed.xml", f"{actor.name} · {config.title}",
-                    actor.summary, actor_path(actor.id), slugs, build_time)
+        start = (pagination.number - 1) * per
+        page_slugs = slugs[start:start + per]
+        title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
+        yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
+                       actor.summary, {"actor": p.actor(actor, pagination, page_slugs)},
+                       lastmod=_lastmod(graph, page_slugs))
+
+
+def _actor_feed(config: Config, graph: SiteGraph, p: Presenter, actor: Actor, build_time: datetime) -> PageSpec:
+    return _feed(config, graph, p, actor_path(actor.id) + "feed.xml", f"{actor.name} · {config.title}",
+                 actor.summary, actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time)
 
 
 def _zero(p: Presenter, actor_id: str) -> ActorCount:
     return ActorCount(p.actor_ref(actor_id), 0, 0, p.graph.actors[actor_id].aliases)
 
 
-def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
-            only: frozenset[str] | None = None) -> Iterator[PageSpec]:
+def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
     cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
     yield PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
+    for slug in graph.topics:
+        yield from _topic_pages(config, graph, p, slug)
+        yield _topic_feed(config, graph, p, slug, build_time)
+
+
+def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str) -> Iterator[PageSpec]:
+    topic = graph.topics[slug]
     per = config.pagination.per_page
-    for slug, topic in graph.topics.items():
-        if only is not None and slug not in only:
-            continue
-        slugs = graph.topic_briefings.get(slug, ())
-        card = p.topic_card(slug)
-        actors = p.actor_counts(slugs, limit=12)
-        for pagination in _paginate(topic_path(slug), len(slugs), per):
-            start = (pagination.number - 1) * per
-            title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
-            yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
-                           topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
-                                           "pagination": pagination, "actors": actors},
-                           lastmod=_lastmod(graph, slugs[start:start + per]))
-        yield _feed(config, graph, p, topic_path(slug) + "feed.xml", f"{topic.title} · {config.title}",
-                    topic.summary, topic_path(slug), slugs, build_time)
+    slugs = graph.topic_briefings.get(slug, ())
+    card = p.topic_card(slug)
+    actors = p.actor_counts(slugs, limit=12)
+    for pagination in _paginate(topic_path(slug), len(slugs), per):
+        start = (pagination.number - 1) * per
+        title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
+        yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
+                       topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
+                                       "pagination": pagination, "actors": actors},
+                       lastmod=_lastmod(graph, slugs[start:start + per]))
+
+
+def _topic_feed(config: Config, graph: SiteGraph, p: Presenter, slug: str, build_time: datetime) -> PageSpec:
+    topic = graph.topics[slug]
+    return _feed(config, graph, p, topic_path(slug) + "feed.xml", f"{topic.title} · {config.title}",
+                 topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time)
 
 
 def _archive(graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
