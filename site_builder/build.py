@@ -18,13 +18,14 @@ from .config import Config, load_config
 from .content import Model, load_content
 from .derived import DerivedMemo
 from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
-from .edits import body_edits, relinkable, render_changed_bodies
+from .edits import relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
 from .models import Content
-from .pages import PageSpec, edit_scope, epoch_time, plan_pages, site_view, sitemap_entries
+from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
+from .scope import edit_scope
 from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
@@ -48,7 +49,7 @@ class BuildMemo:
     graph: SiteGraph | None = None  # the last build's graph and page salt, to tell a body-only edit
     salt: bytes = b""
     files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
-    edited: frozenset[str] | None = None  # slugs whose body alone changed in this build; None: linked anew
+    edited: frozenset[str] | None = None  # slugs edited in body or card text only; None: linked anew
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # output file -> (size, mtime) after the build
 
 
@@ -126,7 +127,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
 
     With a memo, files not in `changed` are taken from it instead of being read again; other files
     come from the disk cache when their bytes are unchanged. The memo is updated in place only on
-    success; its `edited` tells whether the graph was patched for body-only edits.
+    success; its `edited` tells whether the graph was patched for text-only edits.
     """
     root = config.root
     previous = memo or BuildMemo()
@@ -153,7 +154,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     bodies, page_bodies, body_memo, report = render_changed_bodies(
         config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance)
     step.done()
-    edits = body_edits(previous.models, models, stale) if same_registry and previous.graph is not None else None
+    edits = text_edits(previous.models, models, stale) if same_registry and previous.graph is not None else None
     patch = relinkable(previous.graph, edits, bodies) if edits is not None and previous.graph is not None else None
     derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
     if patch is not None and previous.graph is not None:

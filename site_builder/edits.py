@@ -15,21 +15,29 @@ from .markdown import RenderedBody
 from .models import Briefing, Content, Page
 
 
-def body_edits(before: Mapping[str, Model], after: Mapping[str, Model],
+def text_edits(before: Mapping[str, Model], after: Mapping[str, Model],
                changed: Collection[str]) -> dict[str, Briefing] | None:
-    """The changed briefings by path, when every change kept a briefing's front matter; else None.
+    """The changed briefings by path, when every change kept what places a briefing in lists; else None.
 
-    A created, deleted or renamed file, or a change to anything but a briefing, returns None.
+    Body and text fields (title, summary, key points, sources, dateline, agency) may change; the
+    slug, dates, topics, actors and draft state may not. A created or deleted file, or a change to
+    anything but a briefing, returns None.
     """
     edited: dict[str, Briefing] = {}
     for rel in changed:
         old, new = before.get(rel), after.get(rel)
         if not isinstance(old, Briefing) or not isinstance(new, Briefing):
             return None
-        if replace(old, body=new.body, body_line=new.body_line) != new:
+        if _placing(old) != _placing(new):
             return None
         edited[rel] = new
     return edited
+
+
+def _placing(b: Briefing) -> Briefing:
+    """A briefing with its text fields blanked: what is left decides where it is listed and linked."""
+    return replace(b, body="", body_line=0, title="", summary="", key_points=(), sources=(), dateline="",
+                   agency="", actor_lines=(), extra={})
 
 
 def relinkable(graph: SiteGraph, edited: Mapping[str, Briefing],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +14,7 @@ from .derived import DerivedMemo
 from .graph import SiteGraph
 from .models import Actor, Briefing
 from .presentation import Presenter
+from .scope import Scope
 from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
 from .views import (
     ActorCount,
@@ -69,58 +70,6 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
     """The `page` value of a template."""
     return PageMeta(spec.url, spec.section, spec.title, spec.description or config.description,
                     absolute_url(config.base_url, spec.url))
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The pages a body-only edit can change, when the caller has shown that is all that changed.
-
-    A body shows on its briefing page, in feeds with full content, and on the profiles of the
-    actors it involves: the excerpts on the timeline page that lists it, the quotes on the first
-    page, the mention count on every page. Mention counts also show on the home page, the actors
-    index and the pages of the briefing's topics. Cards (titles, dates, actors, topics) come from
-    front matter and the actor list, which a body-only edit leaves as they were, so no other list changes.
-    """
-
-    briefings: frozenset[str] = frozenset()
-    profiles: Mapping[str, frozenset[int] | None] = field(default_factory=dict)  # actor -> page numbers, None: all
-    actor_feeds: frozenset[str] = frozenset()
-    topics: frozenset[str] = frozenset()  # every page of these topics
-    topic_feeds: frozenset[str] = frozenset()
-    counts: bool = False  # mention counts changed: the home page and the actors index
-    site_feed: bool = False
-
-
-def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
-    """The pages to plan after the bodies of `slugs` changed and nothing else (see Scope)."""
-    profiles: dict[str, set[int] | None] = {}
-    actor_feeds: set[str] = set()
-    topics: set[str] = set()
-    topic_feeds: set[str] = set()
-    counts = site_feed = False
-    head = config.feeds.entries if config.feeds.full_content else 0
-    for slug in slugs:
-        old, new = before.mention_counts[slug], after.mention_counts[slug]
-        if old != new:
-            counts = True
-            topics.update(after.by_slug[slug].topics)
-        site_feed = site_feed or any(b.slug == slug for b in after.briefings[:head])
-        topic_feeds.update(t for t in after.by_slug[slug].topics if slug in after.topic_briefings[t][:head])
-        for actor_id in after.briefing_actors[slug]:
-            at = after.actor_briefings[actor_id].index(slug)
-            if at < head:
-                actor_feeds.add(actor_id)
-            if old[actor_id] != new[actor_id]:
-                profiles[actor_id] = None
-                continue
-            numbers = profiles.setdefault(actor_id, set())
-            if numbers is not None:
-                numbers.add(at // config.pagination.timeline + 1)
-                if before.quotes.get(actor_id) != after.quotes.get(actor_id):
-                    numbers.add(1)
-    return Scope(frozenset(before.by_slug.keys() & set(slugs)),
-                 {a: None if n is None else frozenset(n) for a, n in sorted(profiles.items())},
-                 frozenset(actor_feeds), frozenset(topics), frozenset(topic_feeds), counts, site_feed)
 
 
 def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
@@ -180,20 +129,25 @@ def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
 
 def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
             scope: Scope) -> Iterator[PageSpec]:
-    if scope.counts:
+    if scope.home:
         yield from _home(config, graph, p)
-        yield _actors_index(config, graph, p)
     for index, b in enumerate(graph.briefings):
         if b.slug in scope.briefings:
             yield _briefing(b, index, p)
+    if scope.lists:
+        yield from _briefing_lists(config, graph, p, scope.lists)
+    if scope.actors_index:
+        yield _actors_index(config, graph, p)
     for actor_id, numbers in scope.profiles.items():
         yield from _profile(config, graph, p, graph.actors[actor_id], numbers)
     for actor_id in sorted(scope.actor_feeds):
         yield _actor_feed(config, graph, p, graph.actors[actor_id], build_time)
-    for slug in sorted(scope.topics):
-        yield from _topic_pages(config, graph, p, slug)
+    for slug, numbers in scope.topics.items():
+        yield from _topic_pages(config, graph, p, slug, numbers)
     for slug in sorted(scope.topic_feeds):
         yield _topic_feed(config, graph, p, slug, build_time)
+    if scope.years:
+        yield from _archive(graph, p, scope.years)
     if scope.site_feed:
         yield _site_feed(config, graph, p, build_time)
 
@@ -206,9 +160,16 @@ def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:
 def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
     for index, b in enumerate(graph.briefings):
         yield _briefing(b, index, p)
+    yield from _briefing_lists(config, graph, p)
+
+
+def _briefing_lists(config: Config, graph: SiteGraph, p: Presenter,
+                    numbers: frozenset[int] | None = None) -> Iterator[PageSpec]:
     slugs = tuple(b.slug for b in graph.briefings)
     per = config.pagination.per_page
     for pagination in _paginate("briefings/", len(slugs), per):
+        if numbers is not None and pagination.number not in numbers:
+            continue
         start = (pagination.number - 1) * per
         title = "Briefings" if pagination.number == 1 else f"Briefings, page {pagination.number}"
         yield PageSpec(pagination.page_urls[pagination.number - 1], "briefings.html", "briefings", title, "",
@@ -269,13 +230,17 @@ def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
         yield _topic_feed(config, graph, p, slug, build_time)
 
 
-def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str) -> Iterator[PageSpec]:
+def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
+                 numbers: frozenset[int] | None = None) -> Iterator[PageSpec]:
+    """The pages of a topic, or only those numbered in `numbers`."""
     topic = graph.topics[slug]
     per = config.pagination.per_page
     slugs = graph.topic_briefings.get(slug, ())
     card = p.topic_card(slug)
     actors = p.actor_counts(slugs, limit=12)
     for pagination in _paginate(topic_path(slug), len(slugs), per):
+        if numbers is not None and pagination.number not in numbers:
+            continue
         start = (pagination.number - 1) * per
         title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
         yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
@@ -290,7 +255,8 @@ def _topic_feed(config: Config, graph: SiteGraph, p: Presenter, slug: str, build
                  topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time)
 
 
-def _archive(graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None) -> Iterator[PageSpec]:
+    """The archive index and year pages; with `only`, those years and the index if it lists briefings."""
     by_year: dict[int, dict[int, list[str]]] = {}
     for b in graph.briefings:
         by_year.setdefault(b.date.year, {}).setdefault(b.date.month, []).append(b.slug)
@@ -306,10 +272,11 @@ def _archive(graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
         return YearGroup(year, archive_year_path(year), sum(m.count for m in months), months)
 
     years = sorted(by_year, reverse=True)
-    yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
-                   {"years": tuple(year_group(y, full_index) for y in years), "year": None})
+    if only is None or full_index:
+        yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
+                       {"years": tuple(year_group(y, full_index) for y in years), "year": None})
     summary = tuple(year_group(y, False) for y in years)
-    for year in years:
+    for year in years if only is None else sorted(only, reverse=True):
         yield PageSpec(archive_year_path(year), "archive.html", "archive", f"Archive {year}", "",
                        {"years": summary, "year": year_group(year, True)})
 

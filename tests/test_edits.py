@@ -15,7 +15,8 @@ from site_builder import build
 from site_builder.build import Builder, BuildOptions, BuildResult
 
 # Small pages and feeds, so an edit lands on one page of several and in or out of a feed.
-CONFIG = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 2, home: 2}\nfeeds: {entries: 2}\n"
+PAGES = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 2, home: 2}\n"
+CONFIG = PAGES + "feeds: {entries: 2}\n"
 ACTORS = {
     "kim": "name: Kim Jong Un\ntype: person\n",
     "kyj": "name: Kim Yo Jong\ntype: person\n",
@@ -128,6 +129,44 @@ def test_a_quote_without_a_new_mention_shows_on_the_first_profile_page(tmp_path:
     assert_clean(site, site / "public", tmp_path / "clean")
 
 
+@pytest.mark.parametrize("n", [0, 3, 6])
+def test_a_title_edit_replans_the_pages_that_list_the_briefing(tmp_path: Path, linked: list[int], n: int) -> None:
+    site, builder = started(tmp_path)
+    path = site / path_of(n)
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+    before = len(linked)
+    result = builder.rebuild([path_of(n)])
+    assert len(linked) == before
+    assert f"briefings/b{n}/index.html" in result.report.written
+    assert_clean(site, site / "public", tmp_path / "clean")
+
+
+def test_a_title_shows_on_neighbours_and_in_feeds_without_full_content(tmp_path: Path) -> None:
+    files = {f"content/briefings/2023-06-0{n}-u{n}.md": briefing(f"Unrelated {n}", f"2023-06-0{n}", "No names.",
+                                                                 topics=f"[t{n}]") for n in range(1, 4)}
+    site = write_site(tmp_path / "site", files, PAGES + "feeds: {entries: 2, full_content: false}\n")
+    builder = Builder(site, BuildOptions(incremental=True))
+    builder.build()
+    rel = "content/briefings/2023-06-02-u2.md"
+    (site / rel).write_text((site / rel).read_text(encoding="utf-8").replace("Unrelated 2", "Renamed"))
+    result = builder.rebuild([rel])
+    assert {"briefings/u1/index.html", "briefings/u3/index.html", "feed.xml"} <= set(result.report.written)
+    assert_clean(site, site / "public", tmp_path / "clean")
+
+
+def test_summary_key_points_and_sources_edits_equal_a_clean_build(tmp_path: Path) -> None:
+    site, builder = started(tmp_path)
+    path = site / path_of(5)
+    extra = ("summary: The bottom line.\nkey_points: [One point]\ndateline: Seoul\nagency: AFP\n"
+             "sources: [{title: Report, url: 'https://example.org/r'}]\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("topics: ", extra + "topics: ", 1), encoding="utf-8")
+    builder.rebuild([path_of(5)])  # new fields: a different number of front matter lines too
+    assert_clean(site, site / "public", tmp_path / "clean")
+    path.write_text(path.read_text(encoding="utf-8").replace("One point", "Another point"), encoding="utf-8")
+    builder.rebuild([path_of(5)])
+    assert_clean(site, site / "public", tmp_path / "clean")
+
+
 def test_a_new_actor_in_a_body_links_the_graph_again(tmp_path: Path, linked: list[int]) -> None:
     site, builder = started(tmp_path)
     before = len(linked)
@@ -216,7 +255,7 @@ def test_a_failed_rebuild_keeps_the_patched_state(tmp_path: Path) -> None:
     assert_clean(site, site / "public", tmp_path / "clean")
 
 
-EDITS = st.tuples(st.sampled_from(["append", "insert", "trim", "nothing"]), st.integers(0, 6),
+EDITS = st.tuples(st.sampled_from(["append", "insert", "trim", "title", "nothing"]), st.integers(0, 6),
                   st.sampled_from(SNIPPETS))
 
 
@@ -230,6 +269,8 @@ def apply(site: Path, op: tuple[str, int, str]) -> list[str]:
         return append(site, n, snippet)
     if kind == "insert":  # after the first paragraph, so the first mention stays first
         text = text.replace(f"{FIRST}\n\n", f"{FIRST}\n\n{snippet}\n\n", 1)
+    elif kind == "title":
+        text = text.replace("title: ", f"title: {snippet.split()[0]} ", 1)
     else:
         head, _, _ = text.rstrip("\n").rpartition("\n\n")
         text = head + "\n" if FIRST in head else text
