@@ -154,7 +154,9 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     bodies, page_bodies, body_memo, report = render_changed_bodies(
         config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance)
     step.done()
-    edits = text_edits(previous.models, models, stale) if same_registry and previous.graph is not None else None
+    content_changes = {rel for rel in stale if classify(rel, config.output_dir) not in (Kind.TEMPLATE, Kind.STATIC)}
+    edits = (text_edits(previous.models, models, content_changes)
+             if same_registry and previous.graph is not None else None)
     patch = relinkable(previous.graph, edits, bodies) if edits is not None and previous.graph is not None else None
     derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
     if patch is not None and previous.graph is not None:

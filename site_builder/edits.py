@@ -21,8 +21,11 @@ def text_edits(before: Mapping[str, Model], after: Mapping[str, Model],
 
     Body and text fields (title, summary, key points, sources, dateline, agency) may change; the
     slug, dates, topics, actors and draft state may not. A created or deleted file, or a change to
-    anything but a briefing, returns None.
+    anything but a briefing, returns None. The caller leaves out templates and static files: they
+    are no content.
     """
+    if before.keys() != after.keys():  # a file came or went, whatever `changed` says
+        return None
     edited: dict[str, Briefing] = {}
     for rel in changed:
         old, new = before.get(rel), after.get(rel)

@@ -53,9 +53,9 @@ def append(site: Path, n: int, text: str) -> list[str]:
     return [path_of(n)]
 
 
-def assert_clean(site: Path, out: Path, scratch: Path) -> None:
+def assert_clean(site: Path, out: Path, scratch: Path, fingerprint: bool | None = None) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
-    Builder(site, BuildOptions(out_dir=scratch, cache=False)).build()
+    Builder(site, BuildOptions(out_dir=scratch, cache=False, fingerprint=fingerprint)).build()
     assert read_tree(out) == read_tree(scratch)
 
 
@@ -165,6 +165,28 @@ def test_summary_key_points_and_sources_edits_equal_a_clean_build(tmp_path: Path
     path.write_text(path.read_text(encoding="utf-8").replace("One point", "Another point"), encoding="utf-8")
     builder.rebuild([path_of(5)])
     assert_clean(site, site / "public", tmp_path / "clean")
+
+
+@pytest.mark.parametrize("fingerprint", [False, True])
+def test_static_and_template_edits_keep_the_graph(tmp_path: Path, linked: list[int], fingerprint: bool) -> None:
+    files: dict[str, str] = {**site_files(), "static/css/extra.css": "body { margin: 0 }\n"}
+    site = write_site(tmp_path / "site", files, CONFIG)
+    builder = Builder(site, BuildOptions(incremental=True, fingerprint=fingerprint))
+    builder.build()
+    before = len(linked)
+    (site / "static/css/extra.css").write_text("body { margin: 1px }\n", encoding="utf-8")
+    result = builder.rebuild(["static/css/extra.css", *append(site, 2, SNIPPETS[0])])
+    assert len(linked) == before
+    if not fingerprint:  # no hashed names: the pages do not change with the sheet
+        assert set(result.report.written) <= {"css/extra.css", "briefings/b2/index.html", "actors/kim/page/3/index.html",
+                                              "actors/nk/page/3/index.html"}
+    assert_clean(site, site / "public", tmp_path / "clean", fingerprint)
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/footer.html").write_text("<footer>Other footer</footer>\n", encoding="utf-8")
+    before = len(linked)
+    builder.rebuild(["templates/partials/footer.html"])
+    assert len(linked) == before
+    assert_clean(site, site / "public", tmp_path / "clean", fingerprint)
 
 
 def test_a_new_actor_in_a_body_links_the_graph_again(tmp_path: Path, linked: list[int]) -> None:
