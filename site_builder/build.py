@@ -50,7 +50,6 @@ class BuildMemo:
     salt: bytes = b""
     files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
     edited: frozenset[str] | None = None  # slugs edited in body or card text only; None: linked anew
-    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # output file -> (size, mtime) after the build
 
 
 @dataclass(frozen=True)
@@ -283,19 +282,6 @@ def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes],
     cache.put(stored_pages_key(out_dir), stored)
 
 
-def _stats_after(out: Path, files: frozenset[str], report: WriteReport,
-                 previous: BuildMemo | None) -> dict[str, tuple[int, int]]:
-    """Size and mtime of every output file: the last build's, with only what this build wrote or removed looked at.
-
-    A rebuild writes a handful of files; a stat of every one of thousands costs more than that.
-    """
-    if previous is None or not previous.stats:
-        return output_stats(out, sorted(files | {MANIFEST}))  # one stat per file, for the page digests and the state
-    stats = {rel: stat for rel, stat in previous.stats.items() if rel in files or rel == MANIFEST}
-    stats.update(output_stats(out, [*report.written, MANIFEST]))
-    return stats
-
-
 def static_files(config: Config) -> dict[str, bytes]:
     """Theme assets, then the site's own static/ over them file by file."""
     out: dict[str, bytes] = {}
@@ -368,8 +354,13 @@ class Builder:
                 raise
             staging.unchanged += rendered.skipped
             report = staging.commit(rendered.all_files)
-            stats = rendered.memo.stats = _stats_after(out, rendered.all_files, report, self._memo)
-            store_pages(cache, out, rendered.memo.pages, stats)
+            # Thousands of stats and digests cost more than a rebuild's own work, so only full builds store
+            # them. Left as the full build stored them, the entry of a file a rebuild rewrote no longer
+            # matches its size and mtime: the next process renders that page again and skips the rest.
+            stats: dict[str, tuple[int, int]] = {}
+            if full:
+                stats = output_stats(out, sorted(rendered.all_files | {MANIFEST}))  # one stat per file, for both
+                store_pages(cache, out, rendered.memo.pages, stats)
             self._config, self._memo = config, rendered.memo
             self._pending.clear()
             # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old

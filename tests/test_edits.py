@@ -308,3 +308,16 @@ def test_body_edit_sequences_equal_a_clean_build(ops: list[tuple[str, int, str]]
         for op in ops:
             builder.rebuild(apply(site, op))
             assert_clean(site, site / "public", Path(tmp) / "clean")
+
+
+def test_a_new_process_after_rebuilds_equals_a_clean_build(tmp_path: Path) -> None:
+    """Rebuilds leave the page digests as the full build stored them; a later build must not trust stale ones."""
+    site, builder = started(tmp_path)
+    builder.rebuild(append(site, 5, QUOTE))
+    path = site / path_of(6)
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+    builder.rebuild([path_of(6)])
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Revised ", "title: ", 1), encoding="utf-8")
+    result = Builder(site).build()  # another process: the disk cache, not the memo
+    assert result.skipped > 0
+    assert_clean(site, site / "public", tmp_path / "clean")
