@@ -5,25 +5,27 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .actors import Matcher, build_registry
 from .assets import prepare_assets
-from .bodies import BodyReport, MemoEntry, cores, render_bodies
+from .bodies import BodyReport, MemoEntry, cores
 from .cache import BuildCache, CacheStats, digest
 from .config import Config, load_config
 from .content import Model, load_content
 from .derived import DerivedMemo
-from .discover import Kind, classify, discover, walk_files
+from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
+from .edits import relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
-from .graph import SiteGraph, build_graph, check_references, check_slugs
-from .models import Briefing, Content
-from .pages import PageSpec, Scope, epoch_time, plan_pages, site_view, sitemap_entries
+from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
+from .models import Content
+from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
+from .scope import edit_scope
 from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
@@ -46,6 +48,8 @@ class BuildMemo:
     derived: DerivedMemo | None = None  # quotes, feed HTML and sentence bounds of unchanged bodies
     graph: SiteGraph | None = None  # the last build's graph and page salt, to tell a body-only edit
     salt: bytes = b""
+    files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
+    edited: frozenset[str] | None = None  # slugs edited in body or card text only; None: linked anew
 
 
 @dataclass(frozen=True)
@@ -121,14 +125,16 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     """Load, validate and link all content; raises ContentError listing every problem found.
 
     With a memo, files not in `changed` are taken from it instead of being read again; other files
-    come from the disk cache when their bytes are unchanged. The memo is updated in place only on success.
+    come from the disk cache when their bytes are unchanged. The memo is updated in place only on
+    success; its `edited` tells whether the graph was patched for text-only edits.
     """
     root = config.root
     previous = memo or BuildMemo()
     cache = cache or BuildCache.disabled()
     stale = set(changed)
     diagnostics = Diagnostics()
-    files = discover(root, config.output_dir)
+    files = (refresh(previous.files_found, root, stale, config.output_dir) if previous.files_found else None
+             ) or discover(root, config.output_dir)
     reuse = {rel: m for rel, m in previous.models.items() if rel not in stale}
     keys = _model_keys(config, (rel for group in (files.briefings, files.actors, files.topics, files.pages)
                                 for rel in group if rel not in reuse))
@@ -142,14 +148,24 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
     matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
     diagnostics.raise_if_any()
+    same_registry = previous.matcher is matcher
     step = (progress or Progress.silent()).stage("bodies", len(content.briefings) + len(content.pages))
-    bodies, page_bodies, body_memo, report = render_bodies(
-        config, content, matcher, previous.bodies if previous.matcher is matcher else {}, cache, step.advance)
+    bodies, page_bodies, body_memo, report = render_changed_bodies(
+        config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance)
     step.done()
-    derived = DerivedMemo(previous.derived, cache)
+    content_changes = {rel for rel in stale if classify(rel, config.output_dir) not in (Kind.TEMPLATE, Kind.STATIC)}
+    edits = (text_edits(previous.models, models, content_changes)
+             if same_registry and previous.graph is not None else None)
+    patch = relinkable(previous.graph, edits, bodies) if edits is not None and previous.graph is not None else None
+    derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
+    if patch is not None and previous.graph is not None:
+        graph = relink_bodies(previous.graph, patch, derived)
+    else:
+        graph = build_graph(content, bodies, page_bodies, derived)
     if memo is not None:
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
-    return content, build_graph(content, bodies, page_bodies, derived), report
+        memo.files_found, memo.edited = files, None if patch is None else frozenset(patch)
+    return content, graph, report
 
 
 @dataclass(frozen=True)
@@ -210,8 +226,9 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                               f"move the file out of static/{BUNDLE_DIR}/, or turn search off")
     assets = prepare_assets(sources, config.fingerprint, diagnostics)
     salt = digest(templates.source_key(), __version__, repr(assets.key))
-    scope = (body_only_scope(memo, working.models, graph, changed)
-             if memo is not None and memo.salt == salt and not touched else None)
+    scope = (edit_scope(config, memo.graph, graph, working.edited)
+             if memo is not None and memo.graph is not None and working.edited is not None
+             and memo.salt == salt and not touched else None)
     specs = list(plan_pages(config, graph, when, working.derived, scope))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
 
@@ -256,32 +273,6 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     working.pages, working.files, working.templates = digests, all_files, templates
     working.graph, working.salt = graph, salt
     return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
-
-
-def body_only_scope(memo: BuildMemo, models: Mapping[str, Model], graph: SiteGraph,
-                    changed: Iterable[str]) -> Scope | None:
-    """The pages to plan when every change is a briefing whose front matter and actor list stayed the same.
-
-    Typing in a briefing is the dev server's common case; planning and hashing every page of a large
-    site for it is most of a rebuild. None means "plan everything".
-    """
-    previous = memo.graph
-    if previous is None:
-        return None
-    slugs: set[str] = set()
-    for rel in changed:
-        old, new = memo.models.get(rel), models.get(rel)
-        if not isinstance(old, Briefing) or not isinstance(new, Briefing):
-            return None
-        if replace(old, body=new.body, body_line=new.body_line) != new:
-            return None
-        if graph.briefing_actors.get(new.slug) != previous.briefing_actors.get(new.slug):
-            return None
-        if new.slug in graph.by_slug:
-            slugs.add(new.slug)
-    actors = {a for slug in slugs for a in graph.briefing_actors[slug]}
-    topics = {t for slug in slugs for t in graph.by_slug[slug].topics}
-    return Scope(frozenset(slugs), frozenset(actors), frozenset(topics))
 
 
 def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes],
@@ -363,8 +354,13 @@ class Builder:
                 raise
             staging.unchanged += rendered.skipped
             report = staging.commit(rendered.all_files)
-            stats = output_stats(out, sorted(rendered.all_files | {MANIFEST}))  # one stat per file, for both
-            store_pages(cache, out, rendered.memo.pages, stats)
+            # Thousands of stats and digests cost more than a rebuild's own work, so only full builds store
+            # them. Left as the full build stored them, the entry of a file a rebuild rewrote no longer
+            # matches its size and mtime: the next process renders that page again and skips the rest.
+            stats: dict[str, tuple[int, int]] = {}
+            if full:
+                stats = output_stats(out, sorted(rendered.all_files | {MANIFEST}))  # one stat per file, for both
+                store_pages(cache, out, rendered.memo.pages, stats)
             self._config, self._memo = config, rendered.memo
             self._pending.clear()
             # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old

@@ -1,8 +1,8 @@
 """Values derived from one rendered body (quotes, feed HTML, sentence bounds), kept across dev-server rebuilds.
 
-A rebuild re-links the whole graph and re-plans every page, but most bodies are the very objects
-the last build had (they come from the body memo). Work derived from a body alone is looked up by
-that object's identity: the same object means the same result, whatever else changed.
+Most bodies of a rebuild are the very objects the last build had (they come from the body memo).
+Work derived from a body alone is looked up by that object's identity: the same object means the
+same result, whatever else changed.
 """
 
 from __future__ import annotations
@@ -18,9 +18,15 @@ T = TypeVar("T")
 class DerivedMemo:
     """One build's derived values; it reads the previous build's and keeps only what this build used."""
 
-    def __init__(self, previous: DerivedMemo | None = None, store: BuildCache | None = None) -> None:
+    def __init__(self, previous: DerivedMemo | None = None, store: BuildCache | None = None,
+                 carry: bool = False) -> None:
+        """With `carry`, every previous value is kept even if this build does not use it.
+
+        A rebuild that plans only a few pages uses few values; without carrying the rest, the next
+        edit would compute them all again. A full build (carry off) drops what no page uses any more.
+        """
         self._old: dict[Hashable, tuple[object, Any]] = previous._items if previous is not None else {}
-        self._items: dict[Hashable, tuple[object, Any]] = {}
+        self._items: dict[Hashable, tuple[object, Any]] = dict(self._old) if carry else {}
         self._store = store  # the disk cache, for site-wide results a new process would otherwise redo
 
     def get_equal(self, key: Hashable, signature: object, compute: Callable[[], T]) -> T:

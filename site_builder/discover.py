@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -89,6 +90,9 @@ def walk_files(folder: Path) -> list[str]:
     return sorted(out)
 
 
+_SECTIONS = {Kind.BRIEFING: "briefings", Kind.ACTOR: "actors", Kind.TOPIC: "topics", Kind.PAGE: "pages"}
+
+
 def discover(root: Path, output_dir: str = "public") -> SiteFiles:
     """Find every content file of a site."""
     found: dict[Kind, list[str]] = {k: [] for k in Kind}
@@ -101,3 +105,37 @@ def discover(root: Path, output_dir: str = "public") -> SiteFiles:
         topics=tuple(found[Kind.TOPIC]),
         pages=tuple(found[Kind.PAGE]),
     )
+
+
+def refresh(files: SiteFiles, root: Path, changed: Iterable[str], output_dir: str = "public") -> SiteFiles | None:
+    """The file list after `changed` were created, edited or deleted, without walking the whole tree.
+
+    Walking thousands of files costs more than a one-file rebuild. Each changed path is looked at
+    as it is now. None when a path may stand for a folder (a folder made, moved or deleted hides
+    which files it held): then only discover() can tell.
+    """
+    lists = {kind: set(getattr(files, section)) for kind, section in _SECTIONS.items()}
+    for rel in changed:
+        kind = classify(rel, output_dir)
+        if kind not in lists:
+            if _may_be_content_folder(rel):
+                return None
+            continue
+        path = root / rel
+        if path.is_dir():
+            return None
+        if _walked(rel) and os.path.lexists(path):
+            lists[kind].add(rel)
+        else:
+            lists[kind].discard(rel)
+    return SiteFiles(**{section: tuple(sorted(lists[kind])) for kind, section in _SECTIONS.items()})
+
+
+def _walked(rel: str) -> bool:
+    """Whether walk_files would list this content path: it skips tool folders at any depth."""
+    return not any(part in _SKIPPED_DIRS for part in PurePosixPath(rel).parts[1:-1])
+
+
+def _may_be_content_folder(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    return len(parts) >= 2 and parts[0] == "content" and not any(is_editor_noise(p) for p in parts)

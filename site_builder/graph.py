@@ -5,8 +5,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import partial
 
 from .derived import DerivedMemo
@@ -51,10 +51,11 @@ class SiteGraph:
     co_mentions: Mapping[str, tuple[tuple[str, int], ...]]  # actor id -> (other id, shared briefings), top first
     quotes: Mapping[str, tuple[tuple[str, Quote], ...]]  # actor id -> (briefing slug, quote), newest first
     actor_topics: Mapping[str, tuple[tuple[str, int], ...]]  # actor id -> (topic slug, briefings), top first
+    actor_mentions: Mapping[str, int]  # actor id -> mentions in all bodies
 
     def total_mentions(self, actor_id: str) -> int:
         """How often an actor is mentioned in all bodies."""
-        return sum(self.mention_counts[slug][actor_id] for slug in self.actor_briefings.get(actor_id, ()))
+        return self.actor_mentions.get(actor_id, 0)
 
 
 def check_references(content: Content, diagnostics: Diagnostics, known: set[str]) -> None:
@@ -157,7 +158,64 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
                                    partial(_co_mentions, briefings, briefing_actors, actors)),
         quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}, memo),
         actor_topics=_actor_topics(briefings, briefing_actors, topics),
+        actor_mentions=_actor_mentions(mention_counts.values()),
     )
+
+
+def _actor_mentions(counts: Iterable[Counter[str]]) -> dict[str, int]:
+    total: Counter[str] = Counter()
+    for c in counts:
+        total.update(c)
+    return dict(total)
+
+
+def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, RenderedBody]],
+                  derived: DerivedMemo) -> SiteGraph:
+    """The previous graph with new bodies for briefings whose front matter and actor list are unchanged.
+
+    Everything linked from front matter and the actor list (related briefings, co-mentions, topics,
+    who is in which briefing) stays; only mentions counts and quotes follow a body. Re-linking the
+    whole graph for that costs more than the rest of a one-briefing rebuild. `edited` maps slugs to
+    the new briefing and body; the caller has checked that the rest of each briefing is unchanged.
+    """
+    if not edited:
+        return previous
+    persons = frozenset(a.id for a in previous.actors.values() if a.type == "person")
+    by_slug = {**previous.by_slug, **{slug: b for slug, (b, _) in edited.items()}}
+    mention_counts = dict(previous.mention_counts)
+    actor_mentions = Counter(previous.actor_mentions)
+    quotes = dict(previous.quotes)
+    order = {b.slug: i for i, b in enumerate(previous.briefings)}
+    for slug, (_, body) in edited.items():
+        counts = Counter(m.actor_id for m in body.mentions)
+        actor_mentions.update(counts)
+        actor_mentions.subtract(mention_counts[slug])
+        mention_counts[slug] = counts
+        found = derived.get(("quotes", slug, persons), body, partial(find_quotes, body.blocks, body.mentions, persons))
+        _replace_quotes(quotes, slug, found, previous.briefing_actors[slug], order)
+    return replace(
+        previous,
+        briefings=tuple(by_slug[b.slug] for b in previous.briefings),
+        bodies={**previous.bodies, **{slug: body for slug, (_, body) in edited.items()}},
+        mention_counts=mention_counts,
+        by_slug=by_slug,
+        quotes={k: v for k, v in sorted(quotes.items()) if v},
+        actor_mentions={k: v for k, v in actor_mentions.items() if v},
+    )
+
+
+def _replace_quotes(quotes: dict[str, tuple[tuple[str, Quote], ...]], slug: str, found: list[Quote],
+                    involved: tuple[str, ...], order: Mapping[str, int]) -> None:
+    """Swap one briefing's quotes in each speaker's newest-first list, in the place a full link puts them.
+
+    Speakers are always actors mentioned in the body, so only the briefing's own actors can lose a quote.
+    """
+    speakers = {a for a in involved if a in quotes} | {q.actor_id for q in found}
+    for actor_id in speakers:
+        kept = [entry for entry in quotes.get(actor_id, ()) if entry[0] != slug]
+        at = next((i for i, (s, _) in enumerate(kept) if order[s] > order[slug]), len(kept))
+        kept[at:at] = [(slug, q) for q in found if q.actor_id == actor_id]
+        quotes[actor_id] = tuple(kept)
 
 
 def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],

@@ -12,8 +12,9 @@ from markupsafe import Markup
 from .config import Config
 from .derived import DerivedMemo
 from .graph import SiteGraph
-from .models import Briefing
+from .models import Actor, Briefing
 from .presentation import Presenter
+from .scope import Scope
 from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
 from .views import (
     ActorCount,
@@ -69,21 +70,6 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
     """The `page` value of a template."""
     return PageMeta(spec.url, spec.section, spec.title, spec.description or config.description,
                     absolute_url(config.base_url, spec.url))
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The pages a body-only edit can change, when the caller has shown that is all that changed.
-
-    A body shows on its briefing page, in feeds with full content, and, through excerpts, quotes and
-    mention counts, on the profiles of the actors it mentions, the pages of its topics, the home
-    page and the actors and topics indexes. Cards (titles, dates, actors, topics) are front matter
-    and the actor list, which a body-only edit leaves as they were, so every list page stays as it is.
-    """
-
-    briefings: frozenset[str]
-    actors: frozenset[str]
-    topics: frozenset[str]
 
 
 def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
@@ -143,13 +129,27 @@ def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
 
 def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
             scope: Scope) -> Iterator[PageSpec]:
-    yield from _home(config, graph, p)
+    if scope.home:
+        yield from _home(config, graph, p)
     for index, b in enumerate(graph.briefings):
         if b.slug in scope.briefings:
             yield _briefing(b, index, p)
-    yield from _actors(config, graph, p, build_time, scope.actors)
-    yield from _topics(config, graph, p, build_time, scope.topics)
-    yield _site_feed(config, graph, p, build_time)
+    if scope.lists:
+        yield from _briefing_lists(config, graph, p, scope.lists)
+    if scope.actors_index:
+        yield _actors_index(config, graph, p)
+    for actor_id, numbers in scope.profiles.items():
+        yield from _profile(config, graph, p, graph.actors[actor_id], numbers)
+    for actor_id in sorted(scope.actor_feeds):
+        yield _actor_feed(config, graph, p, graph.actors[actor_id], build_time)
+    for slug, numbers in scope.topics.items():
+        yield from _topic_pages(config, graph, p, slug, numbers)
+    for slug in sorted(scope.topic_feeds):
+        yield _topic_feed(config, graph, p, slug, build_time)
+    if scope.years:
+        yield from _archive(graph, p, scope.years)
+    if scope.site_feed:
+        yield _site_feed(config, graph, p, build_time)
 
 
 def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:
@@ -160,9 +160,16 @@ def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:
 def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
     for index, b in enumerate(graph.briefings):
         yield _briefing(b, index, p)
+    yield from _briefing_lists(config, graph, p)
+
+
+def _briefing_lists(config: Config, graph: SiteGraph, p: Presenter,
+                    numbers: frozenset[int] | None = None) -> Iterator[PageSpec]:
     slugs = tuple(b.slug for b in graph.briefings)
     per = config.pagination.per_page
     for pagination in _paginate("briefings/", len(slugs), per):
+        if numbers is not None and pagination.number not in numbers:
+            continue
         start = (pagination.number - 1) * per
         title = "Briefings" if pagination.number == 1 else f"Briefings, page {pagination.number}"
         yield PageSpec(pagination.page_urls[pagination.number - 1], "briefings.html", "briefings", title, "",
@@ -170,8 +177,14 @@ def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageS
                         "total": len(slugs)}, lastmod=_lastmod(graph, slugs[start:start + per]))
 
 
-def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
-            only: frozenset[str] | None = None) -> Iterator[PageSpec]:
+def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
+    yield _actors_index(config, graph, p)
+    for actor in graph.actors.values():
+        yield from _profile(config, graph, p, actor)
+        yield _actor_feed(config, graph, p, actor, build_time)
+
+
+def _actors_index(config: Config, graph: SiteGraph, p: Presenter) -> PageSpec:
     counts = {c.actor.id: c for c in p.actor_counts()}
     groups = []
     for kind in config.actor_types:
@@ -180,51 +193,70 @@ def _actors(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
             continue
         rows = tuple(counts.get(a.id) or _zero(p, a.id) for a in sorted(members, key=lambda a: a.name))
         groups.append(ActorGroup(kind.id, kind.plural, rows))
-    yield PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
-                   {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
+    return PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
+                    {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
+
+
+def _profile(config: Config, graph: SiteGraph, p: Presenter, actor: Actor,
+             numbers: frozenset[int] | None = None) -> Iterator[PageSpec]:
+    """The pages of an actor's profile, or only those numbered in `numbers`."""
     per = config.pagination.timeline
-    for actor in graph.actors.values():
-        if only is not None and actor.id not in only:
+    slugs = graph.actor_briefings.get(actor.id, ())
+    for pagination in _paginate(actor_path(actor.id), len(slugs), per):
+        if numbers is not None and pagination.number not in numbers:
             continue
-        slugs = graph.actor_briefings.get(actor.id, ())
-        for pagination in _paginate(actor_path(actor.id), len(slugs), per):
-            start = (pagination.number - 1) * per
-            page_slugs = slugs[start:start + per]
-            title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
-            yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
-                           actor.summary, {"actor": p.actor(actor, pagination, page_slugs)},
-                           lastmod=_lastmod(graph, page_slugs))
-        yield _feed(config, graph, p, actor_path(actor.id) + "feed.xml", f"{actor.name} · {config.title}",
-                    actor.summary, actor_path(actor.id), slugs, build_time)
+        start = (pagination.number - 1) * per
+        page_slugs = slugs[start:start + per]
+        title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
+        yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
+                       actor.summary, {"actor": p.actor(actor, pagination, page_slugs)},
+                       lastmod=_lastmod(graph, page_slugs))
+
+
+def _actor_feed(config: Config, graph: SiteGraph, p: Presenter, actor: Actor, build_time: datetime) -> PageSpec:
+    return _feed(config, graph, p, actor_path(actor.id) + "feed.xml", f"{actor.name} · {config.title}",
+                 actor.summary, actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time)
 
 
 def _zero(p: Presenter, actor_id: str) -> ActorCount:
     return ActorCount(p.actor_ref(actor_id), 0, 0, p.graph.actors[actor_id].aliases)
 
 
-def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime,
-            only: frozenset[str] | None = None) -> Iterator[PageSpec]:
+def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
     cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
     yield PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
+    for slug in graph.topics:
+        yield from _topic_pages(config, graph, p, slug)
+        yield _topic_feed(config, graph, p, slug, build_time)
+
+
+def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
+                 numbers: frozenset[int] | None = None) -> Iterator[PageSpec]:
+    """The pages of a topic, or only those numbered in `numbers`."""
+    topic = graph.topics[slug]
     per = config.pagination.per_page
-    for slug, topic in graph.topics.items():
-        if only is not None and slug not in only:
+    slugs = graph.topic_briefings.get(slug, ())
+    card = p.topic_card(slug)
+    actors = p.actor_counts(slugs, limit=12)
+    for pagination in _paginate(topic_path(slug), len(slugs), per):
+        if numbers is not None and pagination.number not in numbers:
             continue
-        slugs = graph.topic_briefings.get(slug, ())
-        card = p.topic_card(slug)
-        actors = p.actor_counts(slugs, limit=12)
-        for pagination in _paginate(topic_path(slug), len(slugs), per):
-            start = (pagination.number - 1) * per
-            title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
-            yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
-                           topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
-                                           "pagination": pagination, "actors": actors},
-                           lastmod=_lastmod(graph, slugs[start:start + per]))
-        yield _feed(config, graph, p, topic_path(slug) + "feed.xml", f"{topic.title} · {config.title}",
-                    topic.summary, topic_path(slug), slugs, build_time)
+        start = (pagination.number - 1) * per
+        title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
+        yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
+                       topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
+                                       "pagination": pagination, "actors": actors},
+                       lastmod=_lastmod(graph, slugs[start:start + per]))
 
 
-def _archive(graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+def _topic_feed(config: Config, graph: SiteGraph, p: Presenter, slug: str, build_time: datetime) -> PageSpec:
+    topic = graph.topics[slug]
+    return _feed(config, graph, p, topic_path(slug) + "feed.xml", f"{topic.title} · {config.title}",
+                 topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time)
+
+
+def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None) -> Iterator[PageSpec]:
+    """The archive index and year pages; with `only`, those years and the index if it lists briefings."""
     by_year: dict[int, dict[int, list[str]]] = {}
     for b in graph.briefings:
         by_year.setdefault(b.date.year, {}).setdefault(b.date.month, []).append(b.slug)
@@ -240,10 +272,11 @@ def _archive(graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
         return YearGroup(year, archive_year_path(year), sum(m.count for m in months), months)
 
     years = sorted(by_year, reverse=True)
-    yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
-                   {"years": tuple(year_group(y, full_index) for y in years), "year": None})
+    if only is None or full_index:
+        yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
+                       {"years": tuple(year_group(y, full_index) for y in years), "year": None})
     summary = tuple(year_group(y, False) for y in years)
-    for year in years:
+    for year in years if only is None else sorted(only, reverse=True):
         yield PageSpec(archive_year_path(year), "archive.html", "archive", f"Archive {year}", "",
                        {"years": summary, "year": year_group(year, True)})
 

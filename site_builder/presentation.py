@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -211,14 +212,20 @@ class Presenter:
     def actor_counts(self, slugs: tuple[str, ...] | None = None, limit: int | None = None) -> tuple[ActorCount, ...]:
         """Actors ranked by briefings then mentions, over some briefings (all when None)."""
         graph = self.graph
-        chosen = graph.briefings if slugs is None else tuple(graph.by_slug[s] for s in slugs)
-        in_briefings: Counter[str] = Counter()
-        mentions: Counter[str] = Counter()
-        for b in chosen:
-            in_briefings.update(graph.briefing_actors[b.slug])
-            mentions.update(graph.mention_counts[b.slug])
-        ranked = sorted(in_briefings, key=lambda a: (-in_briefings[a], -mentions[a], graph.actors[a].name))
-        return tuple(ActorCount(self.actor_ref(a), in_briefings[a], mentions[a], graph.actors[a].aliases)
+        in_briefings: Mapping[str, int]
+        mentions: Mapping[str, int]
+        if slugs is None:  # the graph has the totals: no walk over every briefing
+            in_briefings = {a: len(s) for a, s in graph.actor_briefings.items()}
+            mentions = graph.actor_mentions
+        else:
+            involved: Counter[str] = Counter()
+            counted: Counter[str] = Counter()
+            for slug in slugs:
+                involved.update(graph.briefing_actors[slug])
+                counted.update(graph.mention_counts[slug])
+            in_briefings, mentions = involved, counted
+        ranked = sorted(in_briefings, key=lambda a: (-in_briefings[a], -mentions.get(a, 0), graph.actors[a].name, a))
+        return tuple(ActorCount(self.actor_ref(a), in_briefings[a], mentions.get(a, 0), graph.actors[a].aliases)
                      for a in ranked[:limit])
 
     def topic_card(self, slug: str) -> TopicCard:

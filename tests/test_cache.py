@@ -192,9 +192,17 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean")
 
-    # A title edit changes cards on many pages: everything is planned again.
+    # A title edit changes the card on the pages that list the briefing: those are planned again.
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
     builder.rebuild([path.relative_to(desk).as_posix()])
-    assert scopes[-1] is None
+    assert scopes[-1] is not None
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean2", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean2")
+
+    # A date edit moves the briefing in every list: everything is planned again.
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-09-13", "date: 2023-09-12", 1),
+                    encoding="utf-8")
+    builder.rebuild([path.relative_to(desk).as_posix()])
+    assert scopes[-1] is None
+    Builder(desk, BuildOptions(out_dir=tmp_path / "clean3", cache=False)).build()
+    assert _tree(out) == _tree(tmp_path / "clean3")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SiteFactory
 
-from site_builder.discover import Kind, classify, discover
+from site_builder.discover import Kind, classify, discover, refresh
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,24 @@ def test_discover_sorted_and_skips_noise(make_site: SiteFactory) -> None:
     assert files.briefings == ("content/briefings/a.md", "content/briefings/b.md")
     assert files.actors == ("content/actors/k.yaml",)
     assert files.topics == ("content/topics/t.yaml",) and files.pages == ("content/pages/p.md",)
+
+
+def test_refresh_follows_created_and_deleted_files(make_site: SiteFactory) -> None:
+    site = make_site({"content/briefings/b.md": "x", "content/actors/k.yaml": "x"})
+    files = discover(site)
+    (site / "content/briefings/a.md").write_text("x")
+    (site / "content/briefings/node_modules").mkdir()
+    (site / "content/briefings/node_modules/c.md").write_text("x")
+    (site / "content/actors/k.yaml").unlink()
+    changed = ["content/briefings/a.md", "content/briefings/node_modules/c.md", "content/actors/k.yaml",
+               "content/briefings/.a.md.swp", "templates/base.html"]
+    assert refresh(files, site, changed) == discover(site)
+
+
+def test_refresh_gives_up_on_folders(make_site: SiteFactory) -> None:
+    site = make_site({"content/briefings/b.md": "x"})
+    files = discover(site)
+    (site / "content/briefings/2024").mkdir()
+    assert refresh(files, site, ["content/briefings/2024"]) is None  # made: its files are not listed
+    assert refresh(files, site, ["content/briefings/gone"]) is None  # deleted: it may have held files
+    assert refresh(files, site, ["content/briefings/b.md"]) == files

@@ -1,0 +1,92 @@
+"""What a rebuild can take from the last good build: bodies of unchanged files, and the graph after body-only edits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
+
+from .actors import Matcher
+from .bodies import BodyReport, MemoEntry, render_bodies
+from .cache import BuildCache
+from .config import Config
+from .content import Model
+from .graph import SiteGraph
+from .markdown import RenderedBody
+from .models import Briefing, Content, Page
+
+
+def text_edits(before: Mapping[str, Model], after: Mapping[str, Model],
+               changed: Collection[str]) -> dict[str, Briefing] | None:
+    """The changed briefings by path, when every change kept what places a briefing in lists; else None.
+
+    Body and text fields (title, summary, key points, sources, dateline, agency) may change; the
+    slug, dates, topics, actors and draft state may not. A created or deleted file, or a change to
+    anything but a briefing, returns None. The caller leaves out templates and static files: they
+    are no content.
+    """
+    if before.keys() != after.keys():  # a file came or went, whatever `changed` says
+        return None
+    edited: dict[str, Briefing] = {}
+    for rel in changed:
+        old, new = before.get(rel), after.get(rel)
+        if not isinstance(old, Briefing) or not isinstance(new, Briefing):
+            return None
+        if _placing(old) != _placing(new):
+            return None
+        edited[rel] = new
+    return edited
+
+
+def _placing(b: Briefing) -> Briefing:
+    """A briefing with its text fields blanked: what is left decides where it is listed and linked."""
+    return replace(b, body="", body_line=0, title="", summary="", key_points=(), sources=(), dateline="",
+                   agency="", actor_lines=(), extra={})
+
+
+def relinkable(graph: SiteGraph, edited: Mapping[str, Briefing],
+               bodies: Mapping[str, RenderedBody]) -> dict[str, tuple[Briefing, RenderedBody]] | None:
+    """Edited briefings of the graph with their new bodies, when each body keeps its actors in order.
+
+    The actor list (mentions by first appearance, then front matter) decides cards, profiles,
+    co-mentions and related briefings; with it unchanged the graph can be patched instead of linked.
+    Drafts left out of the site are not in the graph and need nothing.
+    """
+    out: dict[str, tuple[Briefing, RenderedBody]] = {}
+    for b in edited.values():
+        if b.slug not in bodies:
+            if b.slug in graph.by_slug:
+                return None
+            continue
+        body = bodies[b.slug]
+        ordered = tuple(dict.fromkeys([m.actor_id for m in body.mentions] + list(b.actors)))
+        if graph.briefing_actors.get(b.slug) != ordered:
+            return None
+        out[b.slug] = (b, body)
+    return out
+
+
+Bodies = tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]
+
+
+def render_changed_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
+                          changed: Collection[str], cache: BuildCache, progress: Callable[[int], None]) -> Bodies:
+    """Like render_bodies, but the body of a file that did not change is taken from the memo as it is.
+
+    The memo must come from a build with the same config and alias registry: then an unchanged file
+    has the same text, line and page, hence the same body, and hashing thousands of bodies to find
+    that out is most of a small rebuild.
+    """
+    def kept(item: Briefing | Page) -> bool:
+        return item.path not in changed and item.path in memo
+
+    rest = replace(content, briefings=tuple(b for b in content.briefings if not kept(b)),
+                   pages=tuple(p for p in content.pages if not kept(p)))
+    bodies, page_bodies, new_memo, report = render_bodies(config, rest, matcher, memo, cache, progress)
+    same_briefings = [b for b in content.briefings if kept(b)]
+    same_pages = [p for p in content.pages if kept(p)]
+    bodies.update((b.slug, memo[b.path][1]) for b in same_briefings)
+    page_bodies.update((p.slug, memo[p.path][1]) for p in same_pages)
+    new_memo.update((b.path, memo[b.path]) for b in same_briefings)
+    new_memo.update((p.path, memo[p.path]) for p in same_pages)
+    progress(len(same_briefings) + len(same_pages))
+    return bodies, page_bodies, new_memo, replace(report, reused=report.reused + len(same_briefings) + len(same_pages))
