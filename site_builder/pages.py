@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
@@ -40,7 +41,12 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One output file: rendered from `template` with `context`, or written from `body` as is."""
+    """One output file: rendered from `template` with `context`, or written from `body` as is.
+
+    The views of a briefing, profile or feed page are made by `make` when the page is rendered, not
+    when it is planned: so the worker processes that render pages each make their own share, and
+    a build never holds the views of every page at once.
+    """
 
     url: str  # site path
     template: str
@@ -51,6 +57,11 @@ class PageSpec:
     body: str | None = None  # for generated files that need no template
     in_sitemap: bool = True
     lastmod: str = ""
+    make: Callable[[], dict[str, Any]] | None = None  # the context, made on demand
+
+    def values(self) -> dict[str, Any]:
+        """The template context of this page."""
+        return self.make() if self.make is not None else self.context
 
 
 def site_view(config: Config, graph: SiteGraph) -> SiteView:
@@ -154,7 +165,11 @@ def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
 
 def _briefing(b: Briefing, index: int, p: Presenter) -> PageSpec:
     return PageSpec(briefing_path(b.slug), "briefing.html", "briefings", b.title, b.summary,
-                    {"briefing": p.briefing(b, index)}, lastmod=(b.updated or b.date).date().isoformat())
+                    lastmod=(b.updated or b.date).date().isoformat(), make=partial(_briefing_context, p, b, index))
+
+
+def _briefing_context(p: Presenter, b: Briefing, index: int) -> dict[str, Any]:
+    return {"briefing": p.briefing(b, index)}
 
 
 def _briefings(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
@@ -209,8 +224,12 @@ def _profile(config: Config, graph: SiteGraph, p: Presenter, actor: Actor,
         page_slugs = slugs[start:start + per]
         title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
         yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
-                       actor.summary, {"actor": p.actor(actor, pagination, page_slugs)},
-                       lastmod=_lastmod(graph, page_slugs))
+                       actor.summary, lastmod=_lastmod(graph, page_slugs),
+                       make=partial(_profile_context, p, actor, pagination, page_slugs))
+
+
+def _profile_context(p: Presenter, actor: Actor, pagination: Pagination, slugs: tuple[str, ...]) -> dict[str, Any]:
+    return {"actor": p.actor(actor, pagination, slugs)}
 
 
 def _actor_feed(config: Config, graph: SiteGraph, p: Presenter, actor: Actor, build_time: datetime) -> PageSpec:
@@ -283,6 +302,12 @@ def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None)
 
 def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, subtitle: str,
           alternate: str, slugs: tuple[str, ...], build_time: datetime) -> PageSpec:
+    make = partial(_feed_context, config, graph, p, url, title, subtitle, alternate, slugs, build_time)
+    return PageSpec(url, "feed.xml", "feed", title, in_sitemap=False, make=make)
+
+
+def _feed_context(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, subtitle: str,
+                  alternate: str, slugs: tuple[str, ...], build_time: datetime) -> dict[str, Any]:
     base = config.base_url
     entries = []
     for slug in slugs[: config.feeds.entries]:
@@ -300,7 +325,7 @@ def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, 
         updated = max((b.updated or b.date for b in graph.briefings), default=build_time)
     feed = FeedView(absolute_url(base, url), title, subtitle, absolute_url(base, url),
                     absolute_url(base, alternate), updated, tuple(entries))
-    return PageSpec(url, "feed.xml", "feed", title, context={"feed": feed}, in_sitemap=False)
+    return {"feed": feed}
 
 
 def sitemap_entries(config: Config, specs: list[PageSpec]) -> tuple[SitemapEntry, ...]:

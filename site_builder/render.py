@@ -86,12 +86,13 @@ class PageRenderer:
                 sink.add(rel, data)
                 continue
             meta = page_meta(spec, self.config)
-            wanted = out.digests[rel] = page_digest(self.salt, (spec.template, spec.context, meta, self.site))
+            values = spec.values()
+            wanted = out.digests[rel] = page_digest(self.salt, (spec.template, values, meta, self.site))
             if self.skip(rel, spec, wanted):
                 out.skipped += 1
                 continue
             link = url_function(spec.url, self.config.base_url, self.config.relative_urls, self.assets)
-            context = {**spec.context, "site": self.site, "page": meta, "url": link, "cached": self.fragments}
+            context = {**values, "site": self.site, "page": meta, "url": link, "cached": self.fragments}
             try:
                 sink.add(rel, self.templates.render(spec.template, context).encode("utf-8"))
             except TemplateFailure as exc:
