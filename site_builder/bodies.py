@@ -13,10 +13,12 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -122,40 +124,95 @@ def worker_count(jobs: int) -> int:
     return min(available, max(2, jobs // CHUNK))
 
 
-def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: int,
-                     progress: Callable[[int], None]) -> list[tuple[RenderedBody, bytes | None]]:
-    """Render in this process and `workers - 1` others, in job order; each body with its pickle if it has one.
+Rendered = list[tuple[RenderedBody, bytes | None]]  # bodies of one chunk, each with its pickle if it has one
 
-    The workers take chunks from the front while this process takes them from the back, cancelling
-    each before a worker starts it, so both finish together without a fixed split. Workers are
-    forked when this process runs no other thread (the command line: no import cost), and spawned
-    otherwise (the dev server's watcher threads must not be copied mid-state). If the pool cannot
-    run, for instance from a script without a `__main__` guard, the bodies are rendered here
-    instead: same output, only slower.
+
+def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: int,
+                     progress: Callable[[int], None]) -> Rendered:
+    """Render in this process and `workers - 1` others, in job order.
+
+    Workers are forked when this process runs no other thread (the command line: no import cost),
+    and spawned otherwise (the dev server's watcher threads must not be copied mid-state). Either
+    way every process takes chunks as it goes, so all finish together without a fixed split. If
+    the workers cannot run, for instance from a script without a `__main__` guard, the bodies are
+    rendered here instead: same output, only slower.
     """
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    done: list[list[tuple[RenderedBody, bytes | None]] | None] = [None] * len(chunks)
+    done: list[Rendered | None] = [None] * len(chunks)
     try:
-        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method),
-                                 initializer=_start_worker, initargs=(renderer.settings,)) as pool:
-            futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
-            for index in reversed(range(len(chunks))):
-                if not futures[index].cancel():
-                    break  # a worker has it; every chunk before it is taken too
-                done[index] = [(renderer.render(job), None) for job in chunks[index]]
-                progress(len(chunks[index]))
-            for index, future in enumerate(futures):
-                if done[index] is None:
-                    raw = future.result()
-                    done[index] = [(pickle.loads(data), data) for data in raw]
-                    progress(len(raw))
-    except (BrokenProcessPool, OSError) as exc:
-        log.warning("rendering in one process: the worker pool failed (%s)", exc)
-        for index, chunk in enumerate(chunks):
-            if done[index] is None:
-                done[index] = [(renderer.render(job), None) for job in chunk]
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            _forked(renderer, chunks, workers, done, progress)
+        else:
+            _pooled(renderer, chunks, workers, done, progress)
+    except (BrokenProcessPool, OSError, EOFError) as exc:
+        log.warning("rendering in one process: a worker failed (%s)", exc)
+    for index, chunk in enumerate(chunks):
+        if done[index] is None:
+            done[index] = [(renderer.render(job), None) for job in chunk]
     return [pair for chunk_result in done if chunk_result is not None for pair in chunk_result]
+
+
+def _claims(counter: Any, total: int) -> Iterator[int]:
+    """Chunk numbers for one process, from a counter every process shares."""
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value = index + 1
+        if index >= total:
+            return
+        yield index
+
+
+def _forked(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: int, done: list[Rendered | None],
+            progress: Callable[[int], None]) -> None:
+    """Forked workers and this process take chunks from one shared counter; workers send theirs at the end.
+
+    No thread is involved: a pool's feeder threads compete with this process's rendering for the
+    interpreter lock and left its worker idle for a third of the time.
+    """
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    children = []
+    for _ in range(workers - 1):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_take_chunks, args=(renderer, chunks, counter, send), daemon=True)
+        process.start()
+        send.close()
+        children.append((process, receive))
+    for index in _claims(counter, len(chunks)):
+        done[index] = [(renderer.render(job), None) for job in chunks[index]]
+        progress(len(chunks[index]))
+    for process, receive in children:
+        for index, raw in pickle.loads(receive.recv_bytes()):
+            done[index] = [(pickle.loads(data), data) for data in raw]
+            progress(len(raw))
+        process.join()
+
+
+def _take_chunks(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], counter: Any, send: Connection) -> None:
+    out = [(index, [dumps(body) for body in renderer.render_many(chunks[index])])
+           for index in _claims(counter, len(chunks))]
+    send.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    send.close()
+
+
+def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: int, done: list[Rendered | None],
+            progress: Callable[[int], None]) -> None:
+    """Spawned workers take chunks from the front while this process takes them from the back,
+    cancelling each before a worker starts it."""
+    with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_start_worker, initargs=(renderer.settings,)) as pool:
+        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+        for index in reversed(range(len(chunks))):
+            if not futures[index].cancel():
+                break  # a worker has it; every chunk before it is taken too
+            done[index] = [(renderer.render(job), None) for job in chunks[index]]
+            progress(len(chunks[index]))
+        for index, future in enumerate(futures):
+            if done[index] is None:
+                raw = future.result()
+                done[index] = [(pickle.loads(data), data) for data in raw]
+                progress(len(raw))
 
 
 def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
