@@ -158,10 +158,22 @@ def url_function(page_url: str, base_url: str, index_files: bool,
             return root + (output_file(target) if index_files else target)
         return _relative(here, target, index_files)
 
+    # The common case, a site path into another section than this page's, is a walk up to the root and
+    # down again; it needs no folder-by-folder comparison. A page makes hundreds of these links.
+    up = "../" * len(here)
+    section = here[0] + "/" if here else ""
+    plain = not index_files and page_url != "404.html"
+
     def url(target: str) -> str:
         found = known.get(target)
         if found is None:
-            found = known[target] = link(target)
+            if (plain and target and not (section and target.startswith(section)) and target[0] != "/"
+                    and ":" not in target and "#" not in target and "?" not in target
+                    and not (assets and target in assets)):
+                found = up + target
+            else:
+                found = link(target)
+            known[target] = found
         return found
 
     return url

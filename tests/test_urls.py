@@ -11,9 +11,11 @@ from site_builder.urls import (
     destination,
     is_safe_href,
     is_valid_slug,
+    output_file,
     relative_url,
     slug_from_filename,
     slugify,
+    url_function,
 )
 
 
@@ -73,3 +75,35 @@ def test_destination_confined(tmp_path: Path) -> None:
 
 def test_absolute_url_keeps_sub_path() -> None:
     assert absolute_url("https://example.org/desk/", "actors/x/") == "https://example.org/desk/actors/x/"
+
+
+_PAGES = ("", "briefings/", "briefings/a/", "briefings/page/2/", "actors/", "actors/x/", "actors/x/page/3/",
+          "topics/t/", "topics/t/page/2/", "archive/2024/", "about/", "404.html", "feed.xml", "actors/x/feed.xml")
+_TARGETS = ("", "briefings/", "briefings/a/", "briefings/b/", "actors/", "actors/x/", "actors/y/",
+            "actors/x/page/2/", "actors/x/feed.xml", "topics/t/", "archive/", "archive/2024/#2024-05",
+            "css/site.css", "css/site.css?v=1", "/img/a.jpg", "favicon.svg", "feed.xml", "#top",
+            "https://example.org/x", "mailto:desk@example.org", "about/", "actors", "briefings/a/#section")
+
+
+@pytest.mark.parametrize("index_files", [False, True])
+@pytest.mark.parametrize("assets", [None, {"css/site.css": "css/site.0123abcd.css"}])
+def test_url_function_agrees_with_the_general_rule(index_files: bool, assets: dict[str, str] | None) -> None:
+    """Its short cut for links into another section gives what the folder-by-folder walk gives."""
+    for page in _PAGES:
+        url = url_function(page, "https://example.org/desk/", index_files, assets)
+        for target in _TARGETS:
+            expected = _expected(page, target, index_files, assets)
+            assert url(target) == expected, (page, target)
+            assert url(target) == expected  # and again, from its memory
+
+
+def _expected(page: str, target: str, index_files: bool, assets: dict[str, str] | None) -> str:
+    if target.startswith(("#", "https:", "mailto:")):
+        return target
+    target = target.lstrip("/")
+    path = target.split("?")[0].split("#")[0]
+    if assets and path in assets:
+        target = assets[path] + target[len(path):]
+    if page == "404.html":
+        return "/desk/" + (output_file(target) if index_files else target)
+    return relative_url(page, target, index_files)
