@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
@@ -103,32 +104,39 @@ class Staging:
     staged: dict[str, str] = field(default_factory=dict)  # output file -> temporary file beside it
     unchanged: int = 0
     created: list[str] = field(default_factory=list)  # folders made for new files, removed again on abort
-
-    def _target(self, rel: str) -> Path:
-        target = self.out_dir / rel
-        if not target.resolve().is_relative_to(self.out_dir.resolve()):
-            raise ValueError(f"refusing to write outside the output folder: {rel}")
-        return target
+    # Folders known to exist inside the output: each is checked once, not once per file (a cold build of a
+    # large site writes thousands of files, each in a folder of its own, and resolving every path was most
+    # of the cost of writing them).
+    ready: set[str] = field(default_factory=set)
 
     def add(self, rel: str, data: bytes) -> None:
         """Stage the file unless the output already holds exactly these bytes."""
-        target = self._target(rel)
+        parts = rel.split("/")
+        if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"refusing to write outside the output folder: {rel}")
+        root = os.path.normpath(self.out_dir)
+        target = os.path.join(root, *parts)
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                self.unchanged += 1
-                self.staged.pop(rel, None)
-                return
+            status = os.lstat(target)  # a link is replaced by the file, never followed
+            if stat.S_ISREG(status.st_mode) and status.st_size == len(data):
+                with open(target, "rb") as handle:
+                    if handle.read() == data:
+                        self.unchanged += 1
+                        self.staged.pop(rel, None)
+                        return
         except (FileNotFoundError, NotADirectoryError):
             pass
-        missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-        if missing:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.created.extend(str(p) for p in missing)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=STAGED_PREFIX, suffix=target.suffix)
+        folder = os.path.dirname(target)
+        self._prepare(folder, root)
+        tmp = os.path.join(folder, f"{STAGED_PREFIX}{os.getpid()}-{os.path.basename(target)}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:  # staged twice in one build, or left by a crash: take a fresh name
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=STAGED_PREFIX, suffix=os.path.splitext(target)[1])
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.chmod(tmp, 0o644)
+                os.fchmod(handle.fileno(), 0o644)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -137,9 +145,37 @@ class Staging:
             Path(old).unlink(missing_ok=True)
         self.staged[rel] = tmp
 
+    def _prepare(self, folder: str, root: str) -> None:
+        """Make sure a folder exists inside the output, creating it and its parents; refuse one outside.
+
+        `folder` is the output folder or below it, as a normal path; an existing folder is checked
+        for links that lead out, a new one is made inside a checked one.
+        """
+        if folder in self.ready:
+            return
+        if os.path.isdir(folder):
+            real, real_root = os.path.realpath(folder), os.path.realpath(root)
+            if real != real_root and not real.startswith(real_root + os.sep):
+                raise ValueError(f"refusing to write outside the output folder: {folder}")
+        elif folder == root:  # the output folder itself, and any parent it lacks
+            missing = [folder]
+            while not os.path.isdir(os.path.dirname(missing[-1])):
+                missing.append(os.path.dirname(missing[-1]))
+            os.makedirs(folder, exist_ok=True)
+            self.created.extend(missing)
+        else:
+            self._prepare(os.path.dirname(folder), root)
+            try:
+                os.mkdir(folder)  # inside a checked folder, so inside the output
+                self.created.append(folder)
+            except FileExistsError:
+                if not os.path.isdir(folder):
+                    raise
+        self.ready.add(folder)
+
     def fork(self) -> Staging:
         """A sink for a worker process, staging into the same folder."""
-        return Staging(self.out_dir)
+        return Staging(self.out_dir, ready=set(self.ready))
 
     def export(self) -> tuple[dict[str, str], int, list[str]]:
         """Staged names, the unchanged count and created folders: no file bytes cross processes."""

@@ -96,3 +96,48 @@ def test_a_worker_sink_hands_over_names_not_bytes(tmp_path: Path) -> None:
     child.add("x", b"1")
     memory.absorb(child.export())
     assert memory.files == {"x": b"1"}
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/abs.html", "a/../../escape.html", "a//b.html", "./x.html",
+                                 "a\\..\\x.html"])
+def test_staging_refuses_paths_that_are_not_plain(tmp_path: Path, rel: str) -> None:
+    staging = Staging(tmp_path / "out")
+    with pytest.raises(ValueError):
+        staging.add(rel, b"x")
+    staging.abort()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == []
+
+
+def test_staging_never_writes_through_a_folder_link_that_leads_out(tmp_path: Path) -> None:
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (out / "linked").symlink_to(outside)
+    staging = Staging(out)
+    with pytest.raises(ValueError):
+        staging.add("linked/index.html", b"x")
+    staging.abort()
+    assert list(outside.iterdir()) == []
+
+
+def test_a_file_link_is_replaced_not_followed(tmp_path: Path) -> None:
+    out, secret = tmp_path / "out", tmp_path / "secret.txt"
+    out.mkdir()
+    secret.write_bytes(b"same bytes")
+    (out / "page.html").symlink_to(secret)
+    staging = Staging(out)
+    staging.add("page.html", b"same bytes")
+    staging.commit({"page.html"})
+    assert not (out / "page.html").is_symlink() and (out / "page.html").read_bytes() == b"same bytes"
+    assert secret.read_bytes() == b"same bytes"
+
+
+def test_a_new_output_folder_and_its_parents_go_again_on_abort(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "out"
+    staging = Staging(out)
+    staging.add("x/y/index.html", b"1")
+    staging.add("x/z/index.html", b"2")
+    staging.add("x/y/index.html", b"3")  # staged twice: the first staged file goes
+    assert len(list((out / "x" / "y").iterdir())) == 1
+    staging.abort()
+    assert list(tmp_path.iterdir()) == []
