@@ -114,7 +114,7 @@ class Staging:
         parts = rel.split("/")
         if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
             raise ValueError(f"refusing to write outside the output folder: {rel}")
-        root = os.path.normpath(self.out_dir)
+        root = os.path.abspath(self.out_dir)  # absolute and normal: every folder's parent is a real one
         target = os.path.join(root, *parts)
         try:
             status = os.lstat(target)  # a link is replaced by the file, never followed
@@ -159,7 +159,7 @@ class Staging:
                 raise ValueError(f"refusing to write outside the output folder: {folder}")
         elif folder == root:  # the output folder itself, and any parent it lacks
             missing = [folder]
-            while not os.path.isdir(os.path.dirname(missing[-1])):
+            while not os.path.isdir(os.path.dirname(missing[-1])) and os.path.dirname(missing[-1]) != missing[-1]:
                 missing.append(os.path.dirname(missing[-1]))
             os.makedirs(folder, exist_ok=True)
             self.created.extend(missing)

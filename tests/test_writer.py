@@ -141,3 +141,11 @@ def test_a_new_output_folder_and_its_parents_go_again_on_abort(tmp_path: Path) -
     assert len(list((out / "x" / "y").iterdir())) == 1
     staging.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_relative_output_folder_is_made_where_it_should_be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    staging = Staging(Path("public"))
+    staging.add("a/index.html", b"1")
+    staging.commit({"a/index.html"})
+    assert (tmp_path / "public" / "a" / "index.html").read_bytes() == b"1"
