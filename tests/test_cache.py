@@ -148,6 +148,28 @@ def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, mon
     assert _tree(parallel) == _tree(serial)
 
 
+def test_spawned_body_workers_give_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """With another thread running (the dev server), bodies render in spawned workers and this process."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    monkeypatch.setattr(bodies, "cores", lambda: 1)
+    Builder(desk, BuildOptions(out_dir=serial, cache=False)).build()
+    monkeypatch.setattr(bodies, "cores", lambda: 2)
+    monkeypatch.setattr(bodies, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bodies, "CHUNK", 2)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        result = Builder(desk, BuildOptions(out_dir=parallel, cache=False)).build()
+    finally:
+        stop.set()
+        other.join()
+    assert result.bodies.workers == 2
+    assert not [r for r in caplog.records if "worker failed" in r.getMessage()]  # the workers did run
+    assert _tree(parallel) == _tree(serial)
+
+
 def test_up_to_date_needs_the_same_inputs_and_untouched_output(desk: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
