@@ -170,15 +170,21 @@ class BuildCache:
         if self._pending_bytes > SPILL_BYTES:
             self._spill()
 
+    def _writable(self) -> sqlite3.Connection:
+        """The connection, with the file and its table made if this is the site's first cache."""
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._connect() or sqlite3.connect(self.path)
+        self._db = db
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+        return db
+
     def _spill(self) -> None:
         """Move buffered entries to a temporary table; they still land only when save() runs."""
-        assert self.path is not None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = self._connect() or sqlite3.connect(self.path)
-            self._db = db
+            db = self._writable()
             with db:
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS spill (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
                 db.executemany("INSERT OR REPLACE INTO temp.spill VALUES (?, ?)", self._pending.items())
         except (sqlite3.DatabaseError, OSError):
@@ -196,11 +202,8 @@ class BuildCache:
         if self.path is None or (not self._pending and not self._spilled and not prune):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = self._connect() or sqlite3.connect(self.path)
-            self._db = db
+            db = self._writable()
             with db:
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
                 if self._spilled:
                     db.execute("INSERT OR REPLACE INTO entries SELECT key, value FROM temp.spill")
                     db.execute("DELETE FROM temp.spill")

@@ -133,15 +133,21 @@ def test_warm_build_after_edits_equals_a_cold_build(desk: Path, tmp_path: Path) 
     assert _tree(warm) == cold("cold2")
 
 
-def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bodies in a process pool and pages in forked workers produce exactly what one process does."""
-    assert threading.active_count() == 1, "another test left a thread running; workers would not be used"
+def _serial_then_parallel(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> tuple[Path, Path]:
+    """Build into `serial` in one process, then set bodies to render on two processes from two bodies on."""
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     monkeypatch.setattr(bodies, "cores", lambda: 1)
     Builder(desk, BuildOptions(out_dir=serial, cache=False)).build()
     monkeypatch.setattr(bodies, "cores", lambda: 2)
     monkeypatch.setattr(bodies, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(bodies, "CHUNK", 3)
+    monkeypatch.setattr(bodies, "CHUNK", chunk)
+    return serial, parallel
+
+
+def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies in a process pool and pages in forked workers produce exactly what one process does."""
+    assert threading.active_count() == 1, "another test left a thread running; workers would not be used"
+    serial, parallel = _serial_then_parallel(desk, tmp_path, monkeypatch, chunk=3)
     monkeypatch.setattr(render, "PARALLEL_MIN", 2)
     result = Builder(desk, BuildOptions(out_dir=parallel, cache=False)).build()
     assert result.bodies.workers == 2
@@ -151,12 +157,7 @@ def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, mon
 def test_spawned_body_workers_give_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     """With another thread running (the dev server), bodies render in spawned workers and this process."""
-    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    monkeypatch.setattr(bodies, "cores", lambda: 1)
-    Builder(desk, BuildOptions(out_dir=serial, cache=False)).build()
-    monkeypatch.setattr(bodies, "cores", lambda: 2)
-    monkeypatch.setattr(bodies, "PARALLEL_MIN", 2)
-    monkeypatch.setattr(bodies, "CHUNK", 2)
+    serial, parallel = _serial_then_parallel(desk, tmp_path, monkeypatch, chunk=2)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()

@@ -45,11 +45,15 @@ def test_the_newest_value_of_a_key_wins(tmp_path: Path) -> None:
     assert again.get(b"k19") == "old value 19 " * 10
 
 
-def test_a_build_that_never_saves_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
+def _saved(tmp_path: Path, key: bytes) -> None:
     first = BuildCache.open(tmp_path)
-    first.put(b"kept", "kept")
+    first.put(key, key.decode())
     first.save()
     first.close()
+
+
+def test_a_build_that_never_saves_leaves_the_cache_as_it_was(tmp_path: Path) -> None:
+    _saved(tmp_path, b"kept")
     failed = BuildCache.open(tmp_path)
     _fill(failed, 50)
     failed.close()  # a failed build closes without save()
@@ -59,10 +63,7 @@ def test_a_build_that_never_saves_leaves_the_cache_as_it_was(tmp_path: Path) -> 
 
 
 def test_prune_keeps_spilled_entries_the_build_used(tmp_path: Path) -> None:
-    first = BuildCache.open(tmp_path)
-    first.put(b"stale", "stale")
-    first.save()
-    first.close()
+    _saved(tmp_path, b"stale")
     second = BuildCache.open(tmp_path)
     _fill(second, 30)
     second.save(prune=True)

@@ -63,33 +63,27 @@ def test_renders_the_macro_twice_per_card_and_level_whatever_the_pages() -> None
     assert calls == ["A"] * 4
 
 
+def _agrees_on(macro: jinja2.runtime.Macro, card: Card, pages: tuple[str, ...]) -> None:
+    cache = FragmentCache()
+    for page in pages:
+        url = url_function(page, "https://e.org/", False)
+        assert cache(macro, card, url) == Markup(macro(card, url))
+
+
 def test_a_macro_that_transforms_its_links_is_rendered_every_time() -> None:
     macro = _macro("{% macro row(card, url) %}<a href=\"{{ url(card.url)|upper }}\">{{ card.title }}</a>"
                    "{% endmacro %}")
-    cache = FragmentCache()
-    card = Card("A", "briefings/a/")
-    for page in PAGES[:3]:
-        url = url_function(page, "https://e.org/", False)
-        assert cache(macro, card, url) == Markup(macro(card, url))
+    _agrees_on(macro, Card("A", "briefings/a/"), PAGES[:3])
 
 
 def test_a_macro_that_links_conditionally_on_the_url_is_not_cached() -> None:
     macro = _macro("{% macro row(card, url) %}{% if url(card.url) == '../' %}up{% else %}"
                    "<a href=\"{{ url(card.url) }}\">x</a>{% endif %}{% endmacro %}")
-    cache = FragmentCache()
-    card = Card("A", "briefings/a/")
-    for page in ("briefings/a/b/", "", "actors/x/"):
-        url = url_function(page, "https://e.org/", False)
-        assert cache(macro, card, url) == Markup(macro(card, url))
+    _agrees_on(macro, Card("A", "briefings/a/"), ("briefings/a/b/", "", "actors/x/"))
 
 
 def test_text_that_looks_like_a_mark_is_never_cut() -> None:
-    macro = _macro()
-    card = Card("\ue0000\ue001 trick", "briefings/a/")
-    cache = FragmentCache()
-    for page in PAGES:
-        url = url_function(page, "https://e.org/", False)
-        assert cache(macro, card, url) == Markup(macro(card, url))
+    _agrees_on(_macro(), Card("\ue0000\ue001 trick", "briefings/a/"), PAGES)
 
 
 def test_unhashable_arguments_fall_back_to_the_macro() -> None:
