@@ -21,7 +21,7 @@ from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
 from .edits import relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
-from .models import Content
+from .models import Actor, Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
@@ -145,8 +145,15 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
         if key not in stored and rel in models:
             cache.put(key, models[rel])
     check_slugs(content, diagnostics)
-    check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
-    matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
+    if previous.matcher is not None and _same_actors(previous.models, content):
+        # The last good build checked every reference and alias against these very actor models: only
+        # files read again can bring a new problem, and the alias registry stands.
+        fresh = tuple(b for b in content.briefings if previous.models.get(b.path) is not b)
+        check_references(Content(fresh, (), (), ()), diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
+        matcher = previous.matcher
+    else:
+        check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
+        matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
     diagnostics.raise_if_any()
     same_registry = previous.matcher is matcher
     step = (progress or Progress.silent()).stage("bodies", len(content.briefings) + len(content.pages))
@@ -166,6 +173,12 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
         memo.files_found, memo.edited = files, None if patch is None else frozenset(patch)
     return content, graph, report
+
+
+def _same_actors(models: Mapping[str, Model], content: Content) -> bool:
+    """Whether every actor is the model object the last build had, and none was added or removed."""
+    return (all(models.get(a.path) is a for a in content.actors)
+            and sum(isinstance(m, Actor) for m in models.values()) == len(content.actors))
 
 
 @dataclass(frozen=True)

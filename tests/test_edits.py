@@ -277,6 +277,19 @@ def test_a_failed_rebuild_keeps_the_patched_state(tmp_path: Path) -> None:
     assert_clean(site, site / "public", tmp_path / "clean")
 
 
+def test_an_unknown_actor_in_an_edited_briefing_is_still_an_error(tmp_path: Path) -> None:
+    """With the actors unchanged the registry is kept and only files read again are checked: this one is."""
+    site, builder = started(tmp_path)
+    path = site / path_of(1)
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("actors: [kyj]", "actors: [kyj, nobody]"), encoding="utf-8")
+    with pytest.raises(build.SiteError, match="unknown actor 'nobody'"):
+        builder.rebuild([path_of(1)])
+    path.write_text(good, encoding="utf-8")
+    builder.rebuild([path_of(1)])
+    assert_clean(site, site / "public", tmp_path / "clean")
+
+
 EDITS = st.tuples(st.sampled_from(["append", "insert", "trim", "title", "nothing"]), st.integers(0, 6),
                   st.sampled_from(SNIPPETS))
 
