@@ -74,6 +74,7 @@ class Presenter:
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
     _feed_html: dict[str, str] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
+    _topic_refs: dict[str, TopicRef] = field(default_factory=dict)
 
     def feed_html(self, slug: str, page_url: str) -> str:
         """A body with absolute links, made once however many feeds carry it (and kept across rebuilds)."""
@@ -95,8 +96,11 @@ class Presenter:
         return found
 
     def topic_ref(self, slug: str) -> TopicRef:
-        """A link to a topic."""
-        return TopicRef(slug, self.graph.topics[slug].title, topic_path(slug))
+        """A link to a topic; shared like actor links (every card carries its topics)."""
+        found = self._topic_refs.get(slug)
+        if found is None:
+            found = self._topic_refs[slug] = TopicRef(slug, self.graph.topics[slug].title, topic_path(slug))
+        return found
 
     def card(self, slug: str) -> BriefingCard:
         """A briefing as a list row."""
