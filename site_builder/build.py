@@ -149,7 +149,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
         # The last good build checked every reference and alias against these very actor models: only
         # files read again can bring a new problem, and the alias registry stands.
         fresh = tuple(b for b in content.briefings if previous.models.get(b.path) is not b)
-        check_references(Content(fresh, (), (), ()), diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
+        check_references(Content(fresh, (), (), ()), diagnostics, {a.id for a in content.actors})  # ids are file names
         matcher = previous.matcher
     else:
         check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
