@@ -52,7 +52,9 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
     from site_builder.build import Builder, BuildOptions
 
     imported = time.perf_counter() - started
-    builder = Builder(site, BuildOptions(out_dir=out))
+    # A process that only builds once runs as `site-builder build` does: it will not be asked to rebuild.
+    one_shot = all(step == "cold" for step in steps)
+    builder = Builder(site, BuildOptions(out_dir=out, one_shot=one_shot))
     rebuild = getattr(builder, "rebuild", None)
     original = edit.read_bytes() if edit else None
     results = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -92,6 +92,9 @@ class BuildOptions:
     incremental: bool = False  # rebuild() will follow (the dev server): never skip the first build as up to date
     fingerprint: bool | None = None  # None: as config says; the dev server turns it off
     index_search: bool = True  # the dev server indexes off the request path instead (see server.py)
+    # No rebuild() follows (the `build` and `check` commands): each briefing's markdown is let go once its
+    # body is rendered, a quarter of a large build's memory; a rebuild() after all then builds everything.
+    one_shot: bool = False
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -120,7 +123,7 @@ def _model_keys(config: Config, rels: Iterable[str]) -> dict[str, bytes]:
 
 
 def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, changed: Iterable[str] = (),
-                  cache: BuildCache | None = None, progress: Progress | None = None,
+                  cache: BuildCache | None = None, progress: Progress | None = None, keep_text: bool = True,
                   ) -> tuple[Content, SiteGraph, BodyReport]:
     """Load, validate and link all content; raises ContentError listing every problem found.
 
@@ -160,6 +163,8 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     bodies, page_bodies, body_memo, report = render_changed_bodies(
         config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance)
     step.done()
+    if not keep_text:
+        content, models = _without_text(content, models)
     content_changes = {rel for rel in stale if classify(rel, config.output_dir) not in (Kind.TEMPLATE, Kind.STATIC)}
     edits = (text_edits(previous.models, models, content_changes)
              if same_registry and previous.graph is not None else None)
@@ -173,6 +178,14 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
         memo.files_found, memo.edited = files, None if patch is None else frozenset(patch)
     return content, graph, report
+
+
+def _without_text(content: Content, models: dict[str, Model]) -> tuple[Content, dict[str, Model]]:
+    """Briefings without their markdown, for a build that will not compare texts again (the cache keeps it)."""
+    bare = {b.path: replace(b, body="") for b in content.briefings}
+    briefings = tuple(bare[b.path] for b in content.briefings)
+    return (Content(briefings, content.actors, content.topics, content.pages),
+            {rel: bare.get(rel, model) for rel, model in models.items()})
 
 
 def _same_actors(models: Mapping[str, Model], content: Content) -> bool:
@@ -207,8 +220,8 @@ def _unchanged_on_disk(path: Path, stored: StoredPage | None, wanted: bytes) -> 
 
 def render_site(config: Config, drafts: bool = False, build_time: datetime | None = None,
                 memo: BuildMemo | None = None, changed: Iterable[str] = (), out_dir: Path | None = None,
-                cache: BuildCache | None = None, progress: Progress | None = None, sink: Sink | None = None
-                ) -> RenderedSite:
+                cache: BuildCache | None = None, progress: Progress | None = None, sink: Sink | None = None,
+                keep_text: bool = True) -> RenderedSite:
     """Render pages and gather static files in memory; raises SiteError with every problem found.
 
     With a memo from the previous good build, a page whose template inputs are equal to last time
@@ -222,7 +235,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     cache = cache or BuildCache.disabled()
     progress = progress or Progress.silent()
     working = BuildMemo(**vars(memo)) if memo is not None else BuildMemo()
-    _, graph, body_report = load_and_link(config, drafts, working, changed, cache, progress)
+    _, graph, body_report = load_and_link(config, drafts, working, changed, cache, progress, keep_text)
     when = build_time or epoch_time(os.environ.get("SOURCE_DATE_EPOCH"))
     touched = {rel.removeprefix("templates/") for rel in changed if classify(rel, config.output_dir) is Kind.TEMPLATE}
     # Compiling every template costs more than a small rebuild; keep them until one changes.
@@ -361,7 +374,8 @@ class Builder:
             staging = Staging(out, unchanged=0)
             try:
                 rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed,
-                                       out_dir=out, cache=cache, progress=self.progress, sink=staging)
+                                       out_dir=out, cache=cache, progress=self.progress, sink=staging,
+                                       keep_text=not self.options.one_shot)
             except BaseException:
                 staging.abort()
                 raise
@@ -374,7 +388,8 @@ class Builder:
             if full:
                 stats = output_stats(out, sorted(rendered.all_files | {MANIFEST}))  # one stat per file, for both
                 store_pages(cache, out, rendered.memo.pages, stats)
-            self._config, self._memo = config, rendered.memo
+            # Without the texts a rebuild could not tell what changed: a one-shot builder starts afresh.
+            self._config, self._memo = config, None if self.options.one_shot else rendered.memo
             self._pending.clear()
             # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old
             # index, and before the state below is saved, so the next build does not take itself as up to date.

@@ -128,7 +128,8 @@ def _report(error: SiteError) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
-                           out_dir=Path(args.output) if args.output else None, cache=not args.no_cache)
+                           out_dir=Path(args.output) if args.output else None, cache=not args.no_cache,
+                           one_shot=True)
     progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
     result = Builder(site_folder(args.site), options, progress).build()
     log.info("%s", summary(result))

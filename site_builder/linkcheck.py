@@ -275,7 +275,8 @@ def command(args: argparse.Namespace) -> int:
     root = site_folder(args.site)
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         # No build cache: checking leaves the site folder exactly as it was.
-        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False)
+        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False,
+                               one_shot=True)
         config = load_site_config(root, options)
         Builder(root, options).build()
         report = check_output(Path(tmp), config.base_url, external=args.external)

@@ -171,6 +171,23 @@ def test_spawned_body_workers_give_the_same_bytes(desk: Path, tmp_path: Path, mo
     assert _tree(parallel) == _tree(serial)
 
 
+def test_a_one_shot_build_gives_the_same_bytes_and_can_still_rebuild(desk: Path, tmp_path: Path) -> None:
+    """`build` lets each briefing's markdown go once rendered; the output and the cache are as ever."""
+    usual, once = tmp_path / "usual", tmp_path / "once"
+    Builder(desk, BuildOptions(out_dir=usual, cache=False)).build()
+    builder = Builder(desk, BuildOptions(out_dir=once, one_shot=True))
+    builder.build()
+    assert _tree(once) == _tree(usual)
+    briefing = next((desk / "content" / "briefings").rglob("*.md"))
+    briefing.write_text(briefing.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    builder.rebuild([briefing.relative_to(desk).as_posix()])  # without the texts: a full build
+    Builder(desk, BuildOptions(out_dir=usual, cache=False)).build()
+    assert _tree(once) == _tree(usual)
+    shutil.rmtree(once)
+    Builder(desk, BuildOptions(out_dir=once)).build()  # the cache kept whole models: warm builds still read them
+    assert _tree(once) == _tree(usual)
+
+
 def test_up_to_date_needs_the_same_inputs_and_untouched_output(desk: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
