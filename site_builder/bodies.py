@@ -148,8 +148,18 @@ def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: i
         log.warning("rendering in one process: a worker failed (%s)", exc)
     for index, chunk in enumerate(chunks):
         if done[index] is None:
-            done[index] = [(renderer.render(job), None) for job in chunk]
+            done[index] = _render_here(renderer, chunk)
     return [pair for chunk_result in done if chunk_result is not None for pair in chunk_result]
+
+
+def _render_here(renderer: BodyRenderer, chunk: Sequence[BodyJob]) -> Rendered:
+    """A chunk rendered in this process: no pickle to keep, the cache makes its own."""
+    return [(renderer.render(job), None) for job in chunk]
+
+
+def _received(raw: list[bytes]) -> Rendered:
+    """A worker's chunk: each body with the pickle it came in, which the cache stores as it is."""
+    return [(pickle.loads(data), data) for data in raw]
 
 
 def _claims(counter: Any, total: int) -> Iterator[int]:
@@ -180,11 +190,11 @@ def _forked(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
         send.close()
         children.append((process, receive))
     for index in _claims(counter, len(chunks)):
-        done[index] = [(renderer.render(job), None) for job in chunks[index]]
+        done[index] = _render_here(renderer, chunks[index])
         progress(len(chunks[index]))
     for process, receive in children:
         for index, raw in pickle.loads(receive.recv_bytes()):
-            done[index] = [(pickle.loads(data), data) for data in raw]
+            done[index] = _received(raw)
             progress(len(raw))
         process.join()
 
@@ -206,12 +216,12 @@ def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
         for index in reversed(range(len(chunks))):
             if not futures[index].cancel():
                 break  # a worker has it; every chunk before it is taken too
-            done[index] = [(renderer.render(job), None) for job in chunks[index]]
+            done[index] = _render_here(renderer, chunks[index])
             progress(len(chunks[index]))
         for index, future in enumerate(futures):
             if done[index] is None:
                 raw = future.result()
-                done[index] = [(pickle.loads(data), data) for data in raw]
+                done[index] = _received(raw)
                 progress(len(raw))
 
 

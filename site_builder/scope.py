@@ -67,9 +67,13 @@ class _Collect:
         if found is not None:
             found.add(number)
 
+    def _page(self, actor_id: str, slug: str) -> int:
+        """The page of an actor's timeline that lists the briefing."""
+        return self.graph.actor_briefings[actor_id].index(slug) // self.config.pagination.timeline + 1
+
     def body(self, before: SiteGraph, slug: str) -> None:
         """Pages that show a body: excerpts, quotes, mention counts and full-content feeds."""
-        graph, per = self.graph, self.config.pagination.timeline
+        graph = self.graph
         self.briefings.add(slug)
         old, new = before.mention_counts[slug], graph.mention_counts[slug]
         if old != new:
@@ -79,8 +83,7 @@ class _Collect:
         if self.config.feeds.full_content:
             self.feeds(slug)
         for actor_id in graph.briefing_actors[slug]:
-            at = graph.actor_briefings[actor_id].index(slug)
-            self._add(self.profiles, actor_id, None if old[actor_id] != new[actor_id] else at // per + 1)
+            self._add(self.profiles, actor_id, None if old[actor_id] != new[actor_id] else self._page(actor_id, slug))
             if before.quotes.get(actor_id) != graph.quotes.get(actor_id):
                 self._add(self.profiles, actor_id, 1)
 
@@ -97,8 +100,7 @@ class _Collect:
         for topic in graph.by_slug[slug].topics:
             self._add(self.topics, topic, graph.topic_briefings[topic].index(slug) // config.pagination.per_page + 1)
         for actor_id in graph.briefing_actors[slug]:
-            at = graph.actor_briefings[actor_id].index(slug)
-            self._add(self.profiles, actor_id, at // config.pagination.timeline + 1)
+            self._add(self.profiles, actor_id, self._page(actor_id, slug))
             if any(s == slug for s, _ in graph.quotes.get(actor_id, ())):
                 self._add(self.profiles, actor_id, 1)
         self.feeds(slug)
