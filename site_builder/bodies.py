@@ -25,8 +25,9 @@ from markdown_it import MarkdownIt
 from .actors import Matcher
 from .cache import BuildCache, digest, dumps
 from .config import Config, MarkdownConfig
-from .markdown import RenderedBody, create_markdown, render_body
+from .markdown import create_markdown, render_body
 from .models import Content
+from .rendered import RenderedBody
 from .urls import actor_path, briefing_path, page_path, relative_url
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,9 @@ class BodyRenderer:
         def actor_href(actor_id: str) -> str:
             return relative_url(job.here, actor_path(actor_id), index_files)
 
-        return render_body(self.md, job.text, matcher=self.matcher, link_mode=self.settings.link_mode,
-                           line_offset=job.line, actor_href=actor_href)
+        return RenderedBody.pack(render_body(self.md, job.text, matcher=self.matcher,
+                                             link_mode=self.settings.link_mode, line_offset=job.line,
+                                             actor_href=actor_href))
 
     def render_many(self, jobs: Sequence[BodyJob]) -> list[RenderedBody]:
         """A chunk of jobs, in order."""

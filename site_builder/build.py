@@ -171,7 +171,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     patch = relinkable(previous.graph, edits, bodies) if edits is not None and previous.graph is not None else None
     derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
     if patch is not None and previous.graph is not None:
-        graph = relink_bodies(previous.graph, patch, derived)
+        graph = relink_bodies(previous.graph, patch)
     else:
         graph = build_graph(content, bodies, page_bodies, derived)
     if memo is not None:

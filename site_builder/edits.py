@@ -10,9 +10,9 @@ from .bodies import BodyReport, MemoEntry, render_bodies
 from .cache import BuildCache
 from .config import Config
 from .content import Model
-from .graph import SiteGraph
-from .markdown import RenderedBody
+from .graph import SiteGraph, briefing_actor_list
 from .models import Briefing, Content, Page
+from .rendered import RenderedBody
 
 
 def text_edits(before: Mapping[str, Model], after: Mapping[str, Model],
@@ -58,8 +58,7 @@ def relinkable(graph: SiteGraph, edited: Mapping[str, Briefing],
                 return None
             continue
         body = bodies[b.slug]
-        ordered = tuple(dict.fromkeys([m.actor_id for m in body.mentions] + list(b.actors)))
-        if graph.briefing_actors.get(b.slug) != ordered:
+        if graph.briefing_actors.get(b.slug) != briefing_actor_list(b, body):
             return None
         out[b.slug] = (b, body)
     return out

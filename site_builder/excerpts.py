@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .markdown import RenderedMention, TextBlock
 
 # A sentence ends at . ! or ? (with closing quotes or brackets after it), then white space, then
 # something that can start a sentence.
@@ -15,10 +18,10 @@ _ABBREVIATIONS = frozenset({
     "al", "e.g", "i.e",
 })
 MAX_EXCERPT = 320
+PER_ACTOR = 2  # excerpts a profile shows for each briefing
 
 
-@dataclass(frozen=True)
-class Excerpt:
+class Excerpt(NamedTuple):
     """A sentence split around one mention, so templates can highlight it without touching HTML."""
 
     before: str
@@ -72,3 +75,22 @@ def excerpt(text: str, start: int, end: int, bounds: list[tuple[int, int]] | Non
     if len(after) > room:
         after = after[:room].rsplit(" ", 1)[0] + "…"
     return Excerpt(" ".join(before.split(" ")), text[start:end], after)
+
+
+def first_excerpts(blocks: Sequence[TextBlock], mentions: Sequence[RenderedMention],
+                   limit: int = PER_ACTOR) -> dict[str, tuple[Excerpt, ...]]:
+    """For each actor mentioned in a body, the first `limit` different sentences that mention it."""
+    found: dict[str, list[Excerpt]] = {}
+    bounds: dict[int, list[tuple[int, int]]] = {}  # sentence bounds of a block serve every actor in it
+    for mention in mentions:
+        out = found.setdefault(mention.actor_id, [])
+        if len(out) == limit:
+            continue
+        text = blocks[mention.block].text
+        spans = bounds.get(mention.block)
+        if spans is None:
+            spans = bounds[mention.block] = sentence_bounds(text)
+        new = excerpt(text, mention.start, mention.end, spans)
+        if all(new.text != old.text for old in out):
+            out.append(new)
+    return {actor_id: tuple(out) for actor_id, out in found.items()}

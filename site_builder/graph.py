@@ -11,9 +11,9 @@ from functools import partial
 
 from .derived import DerivedMemo
 from .errors import Diagnostics, SourceLocation, did_you_mean
-from .markdown import RenderedBody
 from .models import Actor, Briefing, Content, Page, Topic
-from .quotes import Quote, find_quotes
+from .quotes import Quote, resolve_quotes
+from .rendered import RenderedBody
 
 TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the briefings
 
@@ -114,8 +114,8 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
                 page_bodies: Mapping[str, RenderedBody], derived: DerivedMemo | None = None) -> SiteGraph:
     """Link everything; content must already be free of reference and slug errors.
 
-    `derived` carries results of the previous build: quotes of bodies that did not change, and related
-    briefings and co-mentions when what they are computed from is unchanged.
+    `derived` carries results of the previous build: related briefings and co-mentions when what
+    they are computed from is unchanged.
     """
     memo = derived or DerivedMemo()
     briefings = tuple(sorted(content.briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
@@ -129,9 +129,10 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
     actor_briefings: dict[str, list[str]] = defaultdict(list)
     topic_briefings: dict[str, list[str]] = defaultdict(list)
     for b in briefings:
-        counts = Counter(m.actor_id for m in bodies[b.slug].mentions)
-        ordered = list(dict.fromkeys([m.actor_id for m in bodies[b.slug].mentions] + list(b.actors)))
-        briefing_actors[b.slug] = tuple(ordered)
+        body = bodies[b.slug]
+        counts = body.mention_counts()
+        ordered = briefing_actor_list(b, body)
+        briefing_actors[b.slug] = ordered
         mention_counts[b.slug] = counts
         for actor_id in ordered:
             actor_briefings[actor_id].append(b.slug)
@@ -156,10 +157,15 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         co_mentions=memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
                                                     tuple((a.id, a.name) for a in content.actors)),
                                    partial(_co_mentions, briefings, briefing_actors, actors)),
-        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}, memo),
+        quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}),
         actor_topics=_actor_topics(briefings, briefing_actors, topics),
         actor_mentions=_actor_mentions(mention_counts.values()),
     )
+
+
+def briefing_actor_list(b: Briefing, body: RenderedBody) -> tuple[str, ...]:
+    """A briefing's actors: those its body mentions, by first mention, then the rest of its front matter list."""
+    return tuple(dict.fromkeys(body.actors + b.actors))
 
 
 def _actor_mentions(counts: Iterable[Counter[str]]) -> dict[str, int]:
@@ -169,8 +175,7 @@ def _actor_mentions(counts: Iterable[Counter[str]]) -> dict[str, int]:
     return dict(total)
 
 
-def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, RenderedBody]],
-                  derived: DerivedMemo) -> SiteGraph:
+def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, RenderedBody]]) -> SiteGraph:
     """The previous graph with new bodies for briefings whose front matter and actor list are unchanged.
 
     Everything linked from front matter and the actor list (related briefings, co-mentions, topics,
@@ -187,11 +192,11 @@ def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, Rend
     quotes = dict(previous.quotes)
     order = {b.slug: i for i, b in enumerate(previous.briefings)}
     for slug, (_, body) in edited.items():
-        counts = Counter(m.actor_id for m in body.mentions)
+        counts = body.mention_counts()
         actor_mentions.update(counts)
         actor_mentions.subtract(mention_counts[slug])
         mention_counts[slug] = counts
-        found = derived.get(("quotes", slug, persons), body, partial(find_quotes, body.blocks, body.mentions, persons))
+        found = resolve_quotes(body.quotes, persons)
         _replace_quotes(quotes, slug, found, previous.briefing_actors[slug], order)
     return replace(
         previous,
@@ -233,13 +238,12 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
 
 
 def _quotes(briefings: tuple[Briefing, ...], bodies: Mapping[str, RenderedBody],
-            persons: set[str], derived: DerivedMemo) -> dict[str, tuple[tuple[str, Quote], ...]]:
+            persons: set[str]) -> dict[str, tuple[tuple[str, Quote], ...]]:
     found: dict[str, list[tuple[str, Quote]]] = defaultdict(list)
     people = frozenset(persons)
     for b in briefings:
         body = bodies[b.slug]
-        quotes = derived.get(("quotes", b.slug, people), body, partial(find_quotes, body.blocks, body.mentions, people))
-        for quote in quotes:
+        for quote in resolve_quotes(body.quotes, people):
             found[quote.actor_id].append((b.slug, quote))
     return {k: tuple(v) for k, v in sorted(found.items())}
 

@@ -30,7 +30,7 @@ class RenderedMention(NamedTuple):
     actor_id: str
     text: str
     line: int  # 1-based line in the source file
-    block: int  # index into RenderedBody.blocks
+    block: int  # index into BodyParts.blocks
     start: int  # offsets into that block's text
     end: int
 
@@ -42,24 +42,12 @@ class TextBlock(NamedTuple):
     line: int
 
 
-class OutLink(NamedTuple):
-    """A link written in a body, kept for link checking."""
-
-    href: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedBody:
-    """A body as HTML plus what the graph needs from it."""
+class BodyParts(NamedTuple):
+    """A body as HTML, with the plain text of its blocks and the mentions found in them."""
 
     html: str
     mentions: tuple[RenderedMention, ...]
-    links: tuple[OutLink, ...]
-    blocks: tuple[TextBlock, ...] = ()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (RenderedBody, (self.html, self.mentions, self.links, self.blocks))
+    blocks: tuple[TextBlock, ...]
 
 
 @dataclass
@@ -72,7 +60,6 @@ class _RenderState:
     line_offset: int
     linked: set[str] = field(default_factory=set)
     mentions: list[RenderedMention] = field(default_factory=list)
-    links: list[OutLink] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
 
 
@@ -91,7 +78,6 @@ def create_markdown(options: MarkdownConfig) -> MarkdownIt:
     md.validateLink = is_safe_href  # type: ignore[method-assign]
     md.core.ruler.push("demote_headings", _demote_headings)
     md.core.ruler.push("actor_mentions", _weave_mentions)
-    md.core.ruler.push("collect_links", _collect_links)
     md.add_render_rule("mention", _render_mention)
     return md
 
@@ -101,12 +87,12 @@ def _anchor_slug(text: str) -> str:
 
 
 def render_body(md: MarkdownIt, body: str, *, matcher: Matcher | None, link_mode: str,
-                actor_href: Callable[[str], str], line_offset: int = 1) -> RenderedBody:
+                actor_href: Callable[[str], str], line_offset: int = 1) -> BodyParts:
     """Render one body; `actor_href` gives the link to a profile as seen from the page of this body."""
     state = _RenderState(matcher, link_mode, actor_href, line_offset)
     env: dict[str, Any] = {"site_builder": state}
     html = md.render(body, env)
-    return RenderedBody(html, tuple(state.mentions), tuple(state.links), tuple(state.blocks))
+    return BodyParts(html, tuple(state.mentions), tuple(state.blocks))
 
 
 def _state(env: EnvType) -> _RenderState | None:
@@ -219,18 +205,3 @@ def _mention_tokens(run: list[Token], rs: _RenderState, line: int, block: int, r
 
 def _render_mention(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     return tokens[idx].content  # built and escaped by _mention_tokens
-
-
-def _collect_links(state: StateCore) -> None:
-    """Remember every link target with its line for the link checker."""
-    rs = _state(state.env)
-    if rs is None:
-        return
-    for token in state.tokens:
-        if token.type != "inline" or not token.children:
-            continue
-        line = (token.map[0] if token.map else 0) + rs.line_offset
-        for child in token.children:
-            href = child.attrGet("href") if child.type == "link_open" else None
-            if isinstance(href, str):
-                rs.links.append(OutLink(href, line))

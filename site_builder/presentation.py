@@ -12,9 +12,8 @@ from markupsafe import Markup
 
 from .config import Config
 from .derived import DerivedMemo
-from .excerpts import Excerpt, excerpt, sentence_bounds
+from .excerpts import Excerpt
 from .graph import SiteGraph
-from .markdown import RenderedBody
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
 from .urls import absolute_links, actor_path, briefing_path, topic_path
@@ -174,28 +173,9 @@ class Presenter:
             feed_url=actor_path(actor.id) + "feed.xml",
         )
 
-    def excerpts(self, actor_id: str, slug: str, limit: int = 2) -> tuple[Excerpt, ...]:
-        """The first sentences of a briefing that mention an actor, each once (kept across rebuilds per body)."""
-        body = self.graph.bodies[slug]
-        return self.derived.get(("excerpts", slug, actor_id, limit), body,
-                                partial(self._excerpts, slug, body, actor_id, limit))
-
-    def _excerpts(self, slug: str, body: RenderedBody, actor_id: str, limit: int) -> tuple[Excerpt, ...]:
-        out: list[Excerpt] = []
-        seen: set[str] = set()
-        for mention in body.mentions:
-            if mention.actor_id != actor_id:
-                continue
-            # Sentence bounds of a block serve every actor mentioned in it.
-            bounds = self.derived.get(("sentences", slug, mention.block), body,
-                                      partial(sentence_bounds, body.blocks[mention.block].text))
-            found = excerpt(body.blocks[mention.block].text, mention.start, mention.end, bounds)
-            if found.text not in seen:
-                seen.add(found.text)
-                out.append(found)
-            if len(out) == limit:
-                break
-        return tuple(out)
+    def excerpts(self, actor_id: str, slug: str) -> tuple[Excerpt, ...]:
+        """The first sentences of a briefing that mention an actor, each once."""
+        return self.graph.bodies[slug].excerpts(actor_id)
 
     def network(self) -> NetworkView | None:
         """The whole co-mention network for the actors index."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .markdown import RenderedMention, TextBlock
 
@@ -32,6 +33,20 @@ class Quote:
     line: int
 
 
+class QuoteCandidate(NamedTuple):
+    """A quotation found in a body, before it is known which actors are persons.
+
+    Bodies are rendered (and cached) without knowing actor types, so the only attribution that
+    depends on them, "he/she said", keeps its candidates: the actors named before the quote in its
+    paragraph, nearest first, then those of the paragraph before. The first person among them speaks.
+    """
+
+    text: str
+    line: int
+    speaker: str | None  # named next to the quote in a reporter's pattern
+    fallbacks: tuple[str, ...] = ()  # for "he/she said"
+
+
 def find_quotes(blocks: Sequence[TextBlock], mentions: Sequence[RenderedMention],
                 persons: Set[str]) -> list[Quote]:
     """Attribute quotations in a body to the actors named next to them.
@@ -40,11 +55,26 @@ def find_quotes(blocks: Sequence[TextBlock], mentions: Sequence[RenderedMention]
     patterns reporters use, or by "he/she said" to the last person named before the quote in the
     same or the previous paragraph.
     """
+    return resolve_quotes(quote_candidates(blocks, mentions), persons)
+
+
+def resolve_quotes(candidates: Iterable[QuoteCandidate], persons: Set[str]) -> list[Quote]:
+    """The quotes among `candidates` that have a speaker once it is known who is a person."""
+    found: list[Quote] = []
+    for candidate in candidates:
+        speaker = candidate.speaker or next((a for a in candidate.fallbacks if a in persons), None)
+        if speaker is not None:
+            found.append(Quote(speaker, candidate.text, candidate.line))
+    return found
+
+
+def quote_candidates(blocks: Sequence[TextBlock], mentions: Sequence[RenderedMention]) -> tuple[QuoteCandidate, ...]:
+    """Every quotation of a body that names its speaker or says "he/she said"; see `find_quotes`."""
     by_block: dict[int, list[RenderedMention]] = {}
     for mention in mentions:
         by_block.setdefault(mention.block, []).append(mention)
-    found: list[Quote] = []
-    last_person: str | None = None
+    found: list[QuoteCandidate] = []
+    previous: list[str] = []  # actors of the paragraph before, nearest last
     for index, block in enumerate(blocks):
         spans = sorted(by_block.get(index, []), key=lambda m: m.start)
         for match in _QUOTE.finditer(block.text):
@@ -52,14 +82,17 @@ def find_quotes(blocks: Sequence[TextBlock], mentions: Sequence[RenderedMention]
             if len(text.split()) < MIN_WORDS:
                 continue
             speaker = _speaker(block.text, match.start(), match.end(), spans)
-            if speaker is None and _PRONOUN.match(block.text[match.end():]):
-                named = [m.actor_id for m in spans if m.end <= match.start() and m.actor_id in persons]
-                speaker = named[-1] if named else last_person
-            if speaker is not None:
-                found.append(Quote(speaker, text.rstrip(",").strip(), block.line))
-        people = [m.actor_id for m in spans if m.actor_id in persons]
-        last_person = people[-1] if people else None
-    return found
+            fallbacks: tuple[str, ...] = ()
+            if speaker is None:
+                if not _PRONOUN.match(block.text[match.end():]):
+                    continue
+                named = [m.actor_id for m in spans if m.end <= match.start()]
+                fallbacks = tuple(dict.fromkeys(reversed(named))) + tuple(dict.fromkeys(reversed(previous)))
+                if not fallbacks:
+                    continue
+            found.append(QuoteCandidate(text.rstrip(",").strip(), block.line, speaker, fallbacks))
+        previous = [m.actor_id for m in spans]
+    return tuple(found)
 
 
 def _speaker(text: str, quote_start: int, quote_end: int, spans: list[RenderedMention]) -> str | None:

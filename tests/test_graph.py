@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from site_builder.errors import Diagnostics
 from site_builder.graph import build_graph, check_references, check_slugs
-from site_builder.markdown import RenderedBody, RenderedMention
+from site_builder.markdown import BodyParts, RenderedMention, TextBlock
 from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
+from site_builder.rendered import RenderedBody
 
 
 def b(slug: str, day: int, actors: tuple[str, ...] = (), topics: tuple[str, ...] = (), path: str = "") -> Briefing:
@@ -21,7 +22,12 @@ def a(actor_id: str, **kw: object) -> Actor:
 
 
 def body(*mentioned: str) -> RenderedBody:
-    return RenderedBody("", tuple(RenderedMention(m, m, 1, 0, 0, len(m)) for m in mentioned), ())
+    text = " ".join(mentioned)
+    mentions, start = [], 0
+    for m in mentioned:
+        mentions.append(RenderedMention(m, m, 1, 0, start, start + len(m)))
+        start += len(m) + 1
+    return RenderedBody.pack(BodyParts("", tuple(mentions), (TextBlock(text, 1),)))
 
 
 def test_unknown_references_with_closest_ids() -> None:
