@@ -23,6 +23,7 @@ class Measured:
     tree_rss_kib: int  # sampled sum over the live process tree: counts pool workers together
     stdout: str
     stderr: str
+    tree_pss_kib: int = 0  # sampled like tree_rss_kib with proportional set sizes: a page n processes share counts 1/n
 
     @property
     def ok(self) -> bool:
@@ -36,10 +37,12 @@ class Measured:
 
 
 class TreeSampler(threading.Thread):
-    """Sums VmRSS over a process and its descendants every `interval` seconds and keeps the maximum.
+    """Sums RSS and PSS over a process and its descendants every `interval` seconds and keeps the maxima.
 
-    wait4's ru_maxrss is exact but per process; a builder with a process pool needs the sum, which
-    only sampling gives. Sampling costs a few /proc reads per tick, well below 1% of a core.
+    wait4's ru_maxrss is exact but per process; a builder with worker processes needs the sum, which
+    only sampling gives. Summed RSS counts every page a forked worker shares with its parent once per
+    process, so it overstates what the machine needs; summed PSS (each shared page split between the
+    processes sharing it) is that figure. Sampling costs a few /proc reads per tick, about 1% of a core.
     """
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
@@ -47,11 +50,14 @@ class TreeSampler(threading.Thread):
         self.pid = pid
         self.interval = interval
         self.peak_kib = 0
+        self.peak_pss_kib = 0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(self.pid))
+            rss, pss = tree_memory_kib(self.pid)
+            self.peak_kib = max(self.peak_kib, rss)
+            self.peak_pss_kib = max(self.peak_pss_kib, pss)
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
@@ -62,22 +68,37 @@ class TreeSampler(threading.Thread):
 
 def tree_rss_kib(pid: int) -> int:
     """Resident memory of `pid` and every descendant, in KiB (0 once the process is gone)."""
-    total = 0
+    return tree_memory_kib(pid)[0]
+
+
+def tree_memory_kib(pid: int) -> tuple[int, int]:
+    """Summed RSS and PSS of `pid` and every descendant, in KiB (zeros once the process is gone).
+
+    PSS comes from smaps_rollup (Linux 4.14 and later); where it cannot be read, RSS stands in for it.
+    """
+    rss = pss = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-                    break
+            mine = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            rss += mine
+            pss += _pss_kib(current, mine)
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 pending.extend(int(c) for c in children)
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
+
+
+def _pss_kib(pid: int, fallback: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return fallback
+    return next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), fallback)
 
 
 def measure(argv: list[str], *, env: dict[str, str] | None = None, timeout: float | None = None,
@@ -116,4 +137,4 @@ def measure(argv: list[str], *, env: dict[str, str] | None = None, timeout: floa
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     status = "timeout" if timed_out.is_set() else "ok" if proc.returncode == 0 else "failed"
-    return Measured(status, wall, int(usage.ru_maxrss), sampler.peak_kib, stdout, stderr)
+    return Measured(status, wall, int(usage.ru_maxrss), sampler.peak_kib, stdout, stderr, sampler.peak_pss_kib)

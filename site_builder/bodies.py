@@ -12,7 +12,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +24,7 @@ from markdown_it import MarkdownIt
 from .actors import Matcher
 from .cache import BuildCache, digest, dumps
 from .config import Config, MarkdownConfig
+from .forking import can_fork, shared_heap
 from .markdown import create_markdown, render_body
 from .models import Content
 from .rendered import RenderedBody
@@ -142,8 +142,9 @@ def _render_parallel(renderer: BodyRenderer, jobs: Sequence[BodyJob], workers: i
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     done: list[Rendered | None] = [None] * len(chunks)
     try:
-        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-            _forked(renderer, chunks, workers, done, progress)
+        if can_fork():
+            with shared_heap():
+                _forked(renderer, chunks, workers, done, progress)
         else:
             _pooled(renderer, chunks, workers, done, progress)
     except (BrokenProcessPool, OSError, EOFError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from .excerpts import Excerpt
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
+from .rendered import LEVEL, RenderedBody
 from .urls import absolute_links, actor_path, briefing_path, topic_path
 from .views import (
     ActorCount,
@@ -71,18 +73,22 @@ class Presenter:
     graph: SiteGraph
     derived: DerivedMemo = field(default_factory=DerivedMemo)  # per-body results from the last build
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
-    _feed_html: dict[str, str] = field(default_factory=dict)
+    _feed_html: dict[str, bytes] = field(default_factory=dict)  # compressed
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
     _topic_refs: dict[str, TopicRef] = field(default_factory=dict)
 
     def feed_html(self, slug: str, page_url: str) -> str:
-        """A body with absolute links, made once however many feeds carry it (and kept across rebuilds)."""
+        """A body with absolute links, made once however many feeds carry it (and kept across rebuilds).
+
+        Kept compressed: a briefing is in a dozen feeds, and most briefings are in some feed, so
+        keeping the text would hold every body of the site unpacked in each rendering process.
+        """
         found = self._feed_html.get(slug)
         if found is None:
             body = self.graph.bodies[slug]
             found = self._feed_html[slug] = self.derived.get(("feed", slug, page_url), body,
-                                                             partial(absolute_links, body.html, page_url))
-        return found
+                                                             partial(_packed_feed_html, body, page_url))
+        return zlib.decompress(found).decode()
 
     def actor_ref(self, actor_id: str, role: str = "") -> ActorRef:
         """A link to an actor; shared by every view that shows it."""
@@ -234,3 +240,7 @@ def _within(day: str, role: Role) -> bool:
     end = role.end or "9999"
     # Compare as text: "2012" <= "2023-01-29" works because a year sorts before its own dates.
     return start[: len(day)] <= day and day[: len(end)] <= end
+
+
+def _packed_feed_html(body: RenderedBody, page_url: str) -> bytes:
+    return zlib.compress(absolute_links(body.html, page_url).encode(), LEVEL)

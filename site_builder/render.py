@@ -12,7 +12,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -21,6 +20,7 @@ from typing import Any
 from .cache import digest, dumps
 from .config import Config
 from .errors import Diagnostic, TemplateFailure
+from .forking import can_fork, shared_heap
 from .fragments import FragmentCache
 from .pages import PageSpec, page_meta
 from .progress import Stage
@@ -104,8 +104,12 @@ class PageRenderer:
 
     def render_all(self, specs: Sequence[PageSpec], sink: Sink, step: Stage, workers: int) -> RenderedPages:
         """Render every spec, in forked workers when allowed and worth it; the result is the same either way."""
-        if workers < 2 or len(specs) < PARALLEL_MIN or not _can_fork():
+        if workers < 2 or len(specs) < PARALLEL_MIN or not can_fork():
             return self.render(specs, sink, step)
+        with shared_heap():
+            return self._render_forked(specs, sink, step, workers)
+
+    def _render_forked(self, specs: Sequence[PageSpec], sink: Sink, step: Stage, workers: int) -> RenderedPages:
         context = multiprocessing.get_context("fork")
         children = []
         for k in range(1, workers):
@@ -140,8 +144,3 @@ class PageRenderer:
             raise
         send.send_bytes(pickle.dumps((pages, sink.export()), protocol=pickle.HIGHEST_PROTOCOL))
         send.close()
-
-
-def _can_fork() -> bool:
-    """Forking is safe only with no other thread running (the dev server has watcher threads)."""
-    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()

@@ -31,10 +31,10 @@ class RenderedBody:
 
     __slots__ = ("_detail", "_excerpts", "_html", "actors", "counts", "quotes")
 
-    def __init__(self, html: bytes, excerpts: bytes, detail: bytes, actors: tuple[str, ...],
+    def __init__(self, html: bytes, excerpts: dict[str, bytes], detail: bytes, actors: tuple[str, ...],
                  counts: tuple[int, ...], quotes: tuple[QuoteCandidate, ...]) -> None:
         self._html = html
-        self._excerpts = excerpts
+        self._excerpts = excerpts  # by actor: a profile's timeline unpacks one actor's at a time
         self._detail = detail
         self.actors = actors  # mentioned actors, in order of first mention
         self.counts = counts  # mentions of each of `actors`
@@ -44,8 +44,8 @@ class RenderedBody:
     def pack(cls, parts: BodyParts) -> RenderedBody:
         """Pack a freshly rendered body."""
         counts = Counter(m.actor_id for m in parts.mentions)  # keeps first-mention order
-        excerpts = first_excerpts(parts.blocks, parts.mentions)
-        return cls(zlib.compress(parts.html.encode(), LEVEL), _pack(excerpts), _pack((parts.blocks, parts.mentions)),
+        excerpts = {a: _pack(found) for a, found in first_excerpts(parts.blocks, parts.mentions).items()}
+        return cls(zlib.compress(parts.html.encode(), LEVEL), excerpts, _pack((parts.blocks, parts.mentions)),
                    tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
 
     @property
@@ -55,8 +55,11 @@ class RenderedBody:
 
     def excerpts(self, actor_id: str) -> tuple[Excerpt, ...]:
         """The first sentences that mention an actor (none when it is only in the front matter list)."""
-        found: dict[str, tuple[Excerpt, ...]] = pickle.loads(zlib.decompress(self._excerpts))
-        return found.get(actor_id, ())
+        packed = self._excerpts.get(actor_id)
+        if packed is None:
+            return ()
+        found: tuple[Excerpt, ...] = pickle.loads(zlib.decompress(packed))
+        return found
 
     def detail(self) -> tuple[tuple[TextBlock, ...], tuple[RenderedMention, ...]]:
         """Block texts and mentions, unpacked on each use."""
@@ -84,11 +87,10 @@ class RenderedBody:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RenderedBody) and self._state() == other._state()
 
-    def __hash__(self) -> int:
-        return hash(self._state())
+    __hash__ = None  # type: ignore[assignment]  # equal by value, like the dataclass it replaces; never a key
 
     def __repr__(self) -> str:
-        packed = len(self._html) + len(self._excerpts) + len(self._detail)
+        packed = len(self._html) + sum(map(len, self._excerpts.values())) + len(self._detail)
         return f"RenderedBody(actors={self.actors!r}, {packed} bytes packed)"
 
 
