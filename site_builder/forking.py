@@ -9,6 +9,8 @@ out of its reach in both processes, until the workers are done.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import threading
@@ -29,8 +31,23 @@ def shared_heap() -> Iterator[None]:
     garbage meanwhile are collected after it. (No collection first: on a big site one costs more
     than the little garbage it would free.)
     """
+    _trim()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+
+
+def _trim() -> None:
+    """Hand memory freed so far back to the system (glibc only), so that neither process copies it.
+
+    Early stages free a lot (a one-shot build lets every briefing's markdown go); glibc keeps the
+    freed pages resident, and each page a worker then writes to is copied for it.
+    """
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
