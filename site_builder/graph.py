@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
+from operator import itemgetter
 
 from .derived import DerivedMemo
 from .errors import Diagnostics, SourceLocation, did_you_mean
@@ -303,10 +304,7 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
                 for other in members:
                     scores[other] += TOPIC_WEIGHT
         scores.pop(index, None)
-        here = stamps[index]
-        # (-score, slug, index) tuples sort as wanted without a key function: this runs for every candidate.
-        top = heapq.nsmallest(limit, ((-round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9),
-                                       slugs[other], other) for other, raw in scores.items()))
+        top = _best(scores, stamps[index], stamps, slugs, limit)
         ranked = [(-negative, other) for negative, _, other in top]
         mine = set(briefing_actors[b.slug])
         result[b.slug] = tuple(
@@ -317,6 +315,27 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
             for score, other in ranked
         )
     return result
+
+
+def _best(scores: Mapping[int, float], here: float, stamps: list[float], slugs: list[str],
+          limit: int) -> list[tuple[float, str, int]]:
+    """The `limit` best candidates as (-score, slug, index), best first; a score is the raw score
+    shrunk by the distance in time.
+
+    Shrinking never raises a score, so the candidates with the highest raw scores give a floor: the
+    `limit`-th best score is at least the lowest of theirs, and a candidate whose raw score is below
+    that floor cannot be among the best. At 10,000 briefings a briefing has about a thousand
+    candidates, and most are left out this way before their score is worked out.
+    """
+    def score(other: int, raw: float) -> tuple[float, str, int]:
+        # (-score, slug, index) tuples sort as wanted without a key function.
+        return (-round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9), slugs[other], other)
+
+    if len(scores) > 4 * limit:
+        leaders = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+        floor = -max(score(other, raw)[0] for other, raw in leaders) - 1e-9  # below any rounding of a tie
+        scores = {other: raw for other, raw in scores.items() if raw >= floor}
+    return heapq.nsmallest(limit, (score(other, raw) for other, raw in scores.items()))
 
 
 def _candidate_cap(total: int) -> int:

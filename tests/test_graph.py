@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from site_builder.errors import Diagnostics
-from site_builder.graph import build_graph, check_references, check_slugs
+from site_builder.graph import _best, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
 from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
 from site_builder.rendered import RenderedBody
@@ -102,3 +103,17 @@ def test_related_prefers_rare_shared_actors_and_is_deterministic() -> None:
     assert "common-only" not in related  # an actor in every briefing says nothing
     assert g.related["base"][0].shared_actors[0] == "p"
     assert graph_of(*reversed(briefings)).related["base"] == g.related["base"]
+
+
+def test_best_candidates_equal_scoring_them_all() -> None:
+    """The raw-score floor only skips work: ties (broken by slug) and far-apart dates included."""
+    rng = random.Random(7)
+    for _ in range(300):
+        n = rng.randint(1, 80)
+        stamps = [rng.choice([0.0, 86400.0 * rng.randint(0, 2000)]) for _ in range(n)]
+        slugs = [f"b{rng.randint(0, 40):02d}-{i}" for i in range(n)]
+        scores = {i: rng.choice([1.0, 2.5, 2.5, rng.random() * 5]) for i in rng.sample(range(n), rng.randint(0, n))}
+        here = rng.choice(stamps)
+        every = sorted((-round(raw / (1.0 + abs(here - stamps[o]) / 86400 / 90.0) ** 0.5, 9), slugs[o], o)
+                       for o, raw in scores.items())
+        assert _best(scores, here, stamps, slugs, 5) == every[:5]
