@@ -10,7 +10,6 @@ out of its reach in both processes, until the workers are done.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import threading
@@ -45,9 +44,9 @@ def _trim() -> None:
     Early stages free a lot (a one-shot build lets every briefing's markdown go); glibc keeps the
     freed pages resident, and each page a worker then writes to is copied for it.
     """
-    name = ctypes.util.find_library("c")
-    if not name:
+    try:
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library this process already uses
+    except OSError:
         return
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None)
     if trim is not None:
         trim(0)
