@@ -66,11 +66,6 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of `pid` and every descendant, in KiB (0 once the process is gone)."""
-    return tree_memory_kib(pid)[0]
-
-
 def tree_memory_kib(pid: int) -> tuple[int, int]:
     """Summed RSS and PSS of `pid` and every descendant, in KiB (zeros once the process is gone).
 

@@ -1,4 +1,4 @@
-"""Values derived from one rendered body (quotes, feed HTML, sentence bounds), kept across dev-server rebuilds.
+"""Values derived from one rendered body (a feed's copy of its HTML), kept across dev-server rebuilds.
 
 Most bodies of a rebuild are the very objects the last build had (they come from the body memo).
 Work derived from a body alone is looked up by that object's identity: the same object means the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from .excerpts import Excerpt
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
-from .rendered import LEVEL, RenderedBody
+from .rendered import RenderedBody, pack_text, unpack_text
 from .urls import absolute_links, actor_path, briefing_path, topic_path
 from .views import (
     ActorCount,
@@ -88,7 +87,7 @@ class Presenter:
             body = self.graph.bodies[slug]
             found = self._feed_html[slug] = self.derived.get(("feed", slug, page_url), body,
                                                              partial(_packed_feed_html, body, page_url))
-        return zlib.decompress(found).decode()
+        return unpack_text(found)
 
     def actor_ref(self, actor_id: str, role: str = "") -> ActorRef:
         """A link to an actor; shared by every view that shows it."""
@@ -243,4 +242,4 @@ def _within(day: str, role: Role) -> bool:
 
 
 def _packed_feed_html(body: RenderedBody, page_url: str) -> bytes:
-    return zlib.compress(absolute_links(body.html, page_url).encode(), LEVEL)
+    return pack_text(absolute_links(body.html, page_url))

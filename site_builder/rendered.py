@@ -45,33 +45,35 @@ class RenderedBody:
         """Pack a freshly rendered body."""
         counts = Counter(m.actor_id for m in parts.mentions)  # keeps first-mention order
         excerpts = {a: _pack(found) for a, found in first_excerpts(parts.blocks, parts.mentions).items()}
-        return cls(zlib.compress(parts.html.encode(), LEVEL), excerpts, _pack((parts.blocks, parts.mentions)),
+        return cls(pack_text(parts.html), excerpts, _pack((parts.blocks, parts.mentions)),
                    tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
 
     @property
     def html(self) -> str:
         """The HTML, unpacked on each use: callers that need it often keep it."""
-        return zlib.decompress(self._html).decode()
+        return unpack_text(self._html)
 
     def excerpts(self, actor_id: str) -> tuple[Excerpt, ...]:
         """The first sentences that mention an actor (none when it is only in the front matter list)."""
         packed = self._excerpts.get(actor_id)
         if packed is None:
             return ()
-        found: tuple[Excerpt, ...] = pickle.loads(zlib.decompress(packed))
+        found: tuple[Excerpt, ...] = _unpack(packed)
         return found
 
     def detail(self) -> tuple[tuple[TextBlock, ...], tuple[RenderedMention, ...]]:
-        """Block texts and mentions, unpacked on each use."""
-        blocks, mentions = pickle.loads(zlib.decompress(self._detail))
+        """Block texts and mentions, unpacked on each use: a caller that needs both calls this once."""
+        blocks, mentions = _unpack(self._detail)
         return blocks, mentions
 
     @property
     def blocks(self) -> tuple[TextBlock, ...]:
+        """Block texts alone (unpacks the whole detail)."""
         return self.detail()[0]
 
     @property
     def mentions(self) -> tuple[RenderedMention, ...]:
+        """Mentions alone (unpacks the whole detail)."""
         return self.detail()[1]
 
     def mention_counts(self) -> Counter[str]:
@@ -94,5 +96,19 @@ class RenderedBody:
         return f"RenderedBody(actors={self.actors!r}, {packed} bytes packed)"
 
 
+def pack_text(text: str) -> bytes:
+    """Text as a build keeps it for later: compressed UTF-8."""
+    return zlib.compress(text.encode(), LEVEL)
+
+
+def unpack_text(packed: bytes) -> str:
+    """The text `pack_text` packed."""
+    return zlib.decompress(packed).decode()
+
+
 def _pack(value: object) -> bytes:
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), LEVEL)
+
+
+def _unpack(packed: bytes) -> Any:
+    return pickle.loads(zlib.decompress(packed))

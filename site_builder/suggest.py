@@ -52,8 +52,7 @@ def suggest(graph: SiteGraph) -> list[Suggestion]:
     counts: Counter[str] = Counter()
     examples: dict[str, tuple[str, str]] = {}
     for briefing in sorted(graph.briefings, key=lambda b: (b.date, b.slug)):
-        body = graph.bodies[briefing.slug]
-        for name, sentence in candidates(body.blocks, body.mentions):
+        for name, sentence in candidates(*graph.bodies[briefing.slug].detail()):
             counts[name] += 1
             examples.setdefault(name, (sentence, briefing.slug))
     ranked = sorted(counts, key=lambda n: (-counts[n], n))
