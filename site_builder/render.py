@@ -15,9 +15,8 @@ import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
 
-from .cache import digest, dumps
+from .cache import SharedDigests, digest
 from .config import Config
 from .errors import Diagnostic, TemplateFailure
 from .forking import can_fork, shared_heap
@@ -26,12 +25,15 @@ from .pages import PageSpec, page_meta
 from .progress import Stage
 from .templates import Templates, theme_dir
 from .urls import output_file, url_function
-from .views import SiteView
+from .views import ActorRef, BriefingCard, NetworkView, SiteView, TopicRef
 from .writer import Sink
 
 log = logging.getLogger(__name__)
 
 PARALLEL_MIN = 400  # pages; fewer render faster than workers start
+
+# Views that recur on many pages, digested once each (see SharedDigests).
+SHARED_VIEWS = (BriefingCard, ActorRef, TopicRef, NetworkView, SiteView)
 
 Skip = Callable[[str, PageSpec, bytes], bool]  # (output file, spec, input digest) -> file already right
 
@@ -51,11 +53,6 @@ class RenderedPages:
         self.errors.extend(other.errors)
 
 
-def page_digest(salt: bytes, inputs: tuple[Any, ...]) -> bytes:
-    """What a page is rendered from, as a digest: equal digests mean equal bytes from the same templates."""
-    return digest(salt, dumps(inputs))
-
-
 @dataclass(frozen=True)
 class PageRenderer:
     """Everything one page render needs besides its spec."""
@@ -67,10 +64,12 @@ class PageRenderer:
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
     fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
+    inputs: SharedDigests = field(init=False)  # what each page is rendered from, as a digest
 
     def __post_init__(self) -> None:
         trusted = (str(theme_dir(self.config.theme) / "templates") + os.sep,)
         object.__setattr__(self, "fragments", FragmentCache(trusted))
+        object.__setattr__(self, "inputs", SharedDigests(SHARED_VIEWS))
 
     def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:
         """Render the specs in order into the sink; template errors are collected once each, not once per page."""
@@ -87,7 +86,8 @@ class PageRenderer:
                 continue
             meta = page_meta(spec, self.config)
             values = spec.values()
-            wanted = out.digests[rel] = page_digest(self.salt, (spec.template, values, meta, self.site))
+            # Equal digests mean equal bytes from the same templates.
+            wanted = out.digests[rel] = self.inputs.digest(self.salt, (spec.template, values, meta, self.site))
             if self.skip(rel, spec, wanted):
                 out.skipped += 1
                 continue

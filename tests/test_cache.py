@@ -11,7 +11,8 @@ import pytest
 
 from site_builder import bodies, render
 from site_builder.build import Builder, BuildOptions
-from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache, digest, dumps
+from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache, SharedDigests, digest, dumps
+from site_builder.views import ActorRef, TopicRef
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -246,3 +247,19 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
     assert scopes[-1] is None
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean3", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean3")
+
+
+def test_shared_digests_follow_every_part_of_a_shared_object() -> None:
+    """A shared object stands as its own digest: equal values digest equal, and any change shows."""
+    digests = SharedDigests([ActorRef])
+    kim = ActorRef("kim", "Kim", "person", "Person", "actors/kim/")
+    same = ActorRef("kim", "Kim", "person", "Person", "actors/kim/")
+    renamed = ActorRef("kim", "Kim Jong Un", "person", "Person", "actors/kim/")
+    topic = TopicRef("t", "T", "topics/t/")
+    first = digests.digest(b"salt", ("briefing.html", (kim, kim, topic)))
+    assert digests.digest(b"salt", ("briefing.html", (same, same, topic))) == first
+    assert digests.digest(b"salt", ("briefing.html", (renamed, renamed, topic))) != first
+    assert digests.digest(b"salt", ("briefing.html", (kim, kim, TopicRef("t", "T2", "topics/t/")))) != first
+    assert digests.digest(b"other", ("briefing.html", (kim, kim, topic))) != first
+    # A fresh instance, as in the next build, gives the same digests.
+    assert SharedDigests([ActorRef]).digest(b"salt", ("briefing.html", (kim, kim, topic))) == first
