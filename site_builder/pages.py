@@ -20,7 +20,6 @@ from .urls import absolute_url, actor_path, archive_year_path, briefing_path, pa
 from .views import (
     ActorCount,
     ActorGroup,
-    FeedEntry,
     FeedView,
     MonthGroup,
     NavItem,
@@ -309,13 +308,7 @@ def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, 
 def _feed_context(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, subtitle: str,
                   alternate: str, slugs: tuple[str, ...], build_time: datetime) -> dict[str, Any]:
     base = config.base_url
-    entries = []
-    for slug in slugs[: config.feeds.entries]:
-        b = graph.by_slug[slug]
-        link = absolute_url(base, briefing_path(slug))
-        content = p.feed_html(slug, link) if config.feeds.full_content else ""
-        entries.append(FeedEntry(link, b.title, link, b.date, b.updated or b.date, b.summary, content,
-                                 tuple(graph.topics[t].title for t in b.topics)))
+    entries = [p.feed_entry(slug) for slug in slugs[: config.feeds.entries]]
     # An empty feed (an actor or topic with no briefing yet) still needs <updated>: the site's newest
     # content date keeps it off the build clock; only a site without any briefing falls back to
     # the build time stamp (SOURCE_DATE_EPOCH).

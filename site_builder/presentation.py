@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import Config
 from .derived import DerivedMemo
@@ -16,8 +16,8 @@ from .excerpts import Excerpt
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
-from .rendered import RenderedBody, pack_text, unpack_text
-from .urls import absolute_links, actor_path, briefing_path, topic_path
+from .rendered import RenderedBody, pack_text
+from .urls import absolute_links, absolute_url, actor_path, briefing_path, topic_path
 from .views import (
     ActorCount,
     ActorRef,
@@ -25,6 +25,7 @@ from .views import (
     BriefingCard,
     BriefingView,
     CoMention,
+    FeedEntry,
     LinkView,
     NetworkView,
     Pagination,
@@ -72,22 +73,29 @@ class Presenter:
     graph: SiteGraph
     derived: DerivedMemo = field(default_factory=DerivedMemo)  # per-body results from the last build
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
-    _feed_html: dict[str, bytes] = field(default_factory=dict)  # compressed
+    _feed_entries: dict[str, FeedEntry] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
     _topic_refs: dict[str, TopicRef] = field(default_factory=dict)
 
-    def feed_html(self, slug: str, page_url: str) -> str:
-        """A body with absolute links, made once however many feeds carry it (and kept across rebuilds).
+    def feed_entry(self, slug: str) -> FeedEntry:
+        """A briefing as a feed entry, made once however many feeds carry it.
 
-        Kept compressed: a briefing is in a dozen feeds, and most briefings are in some feed, so
-        keeping the text would hold every body of the site unpacked in each rendering process.
+        Its body is made absolute and escaped once, and kept across rebuilds while the body is the
+        same object. Kept compressed: most briefings are in some feed, and keeping the text would
+        hold every body of the site unpacked in each rendering process.
         """
-        found = self._feed_html.get(slug)
+        found = self._feed_entries.get(slug)
         if found is None:
-            body = self.graph.bodies[slug]
-            found = self._feed_html[slug] = self.derived.get(("feed", slug, page_url), body,
-                                                             partial(_packed_feed_html, body, page_url))
-        return unpack_text(found)
+            b = self.graph.by_slug[slug]
+            link = absolute_url(self.config.base_url, briefing_path(slug))
+            content = b""
+            if self.config.feeds.full_content:
+                body = self.graph.bodies[slug]
+                content = self.derived.get(("feed", slug, link), body, partial(_packed_feed_content, body, link))
+            found = self._feed_entries[slug] = FeedEntry(
+                link, b.title, link, b.date, b.updated or b.date, b.summary, content,
+                tuple(self.graph.topics[t].title for t in b.topics))
+        return found
 
     def actor_ref(self, actor_id: str, role: str = "") -> ActorRef:
         """A link to an actor; shared by every view that shows it."""
@@ -241,5 +249,5 @@ def _within(day: str, role: Role) -> bool:
     return start[: len(day)] <= day and day[: len(end)] <= end
 
 
-def _packed_feed_html(body: RenderedBody, page_url: str) -> bytes:
-    return pack_text(absolute_links(body.html, page_url))
+def _packed_feed_content(body: RenderedBody, page_url: str) -> bytes:
+    return pack_text(escape(absolute_links(body.html, page_url)))

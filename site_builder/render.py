@@ -25,7 +25,7 @@ from .pages import PageSpec, page_meta
 from .progress import Stage
 from .templates import Templates, theme_dir
 from .urls import output_file, url_function
-from .views import ActorRef, BriefingCard, NetworkView, SiteView, TopicRef
+from .views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
 from .writer import Sink
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 PARALLEL_MIN = 400  # pages; fewer render faster than workers start
 
 # Views that recur on many pages, digested once each (see SharedDigests).
-SHARED_VIEWS = (BriefingCard, ActorRef, TopicRef, NetworkView, SiteView)
+SHARED_VIEWS = (BriefingCard, ActorRef, TopicRef, NetworkView, SiteView, FeedEntry)
 
 Skip = Callable[[str, PageSpec, bytes], bool]  # (output file, spec, input digest) -> file already right
 

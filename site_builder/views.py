@@ -8,6 +8,7 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from .excerpts import Excerpt
+from .rendered import unpack_text
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,7 @@ class PageMeta:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One Atom entry."""
+    """One Atom entry: the same object in every feed that carries the briefing."""
 
     id: str
     title: str
@@ -317,8 +318,17 @@ class FeedEntry:
     published: datetime
     updated: datetime
     summary: str
-    content_html: str
+    packed_content: bytes  # see `content`; empty when feeds carry summaries only
     categories: tuple[str, ...]
+
+    @property
+    def content(self) -> Markup:
+        """The body with absolute links, as the text of `<content type="html">`: already escaped.
+
+        Escaped once per briefing, not once per feed, and kept compressed until a feed prints it:
+        a briefing is in a dozen feeds.
+        """
+        return Markup(unpack_text(self.packed_content)) if self.packed_content else Markup()
 
 
 @dataclass(frozen=True)

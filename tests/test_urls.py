@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html as html_lib
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 from site_builder.urls import (
+    absolute_links,
     absolute_url,
     destination,
     is_safe_href,
@@ -107,3 +110,19 @@ def _expected(page: str, target: str, index_files: bool, assets: dict[str, str] 
     if page == "404.html":
         return "/desk/" + (output_file(target) if index_files else target)
     return relative_url(page, target, index_files)
+
+
+_FEED_PAGES = ("https://ex.org/briefings/a/", "https://ex.org/desk/briefings/a/", "https://ex.org/", "https://ex.org/desk/",
+               "https://ex.org/briefings/a/index.html", "http://localhost:8000/x/y/z/")
+_BODY_LINKS = ("#fn1", "../../actors/x/", "../../../x", "../../../../x", "../x", "actors/x/", "x", "", "?q=1",
+               "//cdn.example/x", "/abs", "./a", "../a/../b", "mailto:a@b", "https://o.org/x", "a/b/c.html#f",
+               "../../actors/x/#a", "..", "../", "a?b=c", "a/./b", "../../actors/x/?a=1&b=2")
+
+
+@pytest.mark.parametrize("page", _FEED_PAGES)
+def test_feed_links_join_as_urljoin_does(page: str) -> None:
+    """The short cut in absolute_links gives what urljoin gives, for every kind of link."""
+    for target in _BODY_LINKS:
+        html = f'<p><a href="{html_lib.escape(target)}">x</a> <img src="{html_lib.escape(target)}" alt=""></p>'
+        want = html_lib.escape(urljoin(page, target), quote=True)
+        assert absolute_links(html, page) == f'<p><a href="{want}">x</a> <img src="{want}" alt=""></p>', target
