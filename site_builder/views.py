@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -329,6 +330,11 @@ class FeedEntry:
         a briefing is in a dozen feeds.
         """
         return Markup(unpack_text(self.packed_content)) if self.packed_content else Markup()
+
+    @property
+    def content_html(self) -> str:
+        """The body as HTML, not escaped: for a feed template that escapes it itself (`|forceescape`)."""
+        return html.unescape(self.content)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from conftest import SiteFactory, briefing, read_tree
 
 from site_builder.build import Builder, BuildOptions
 from site_builder.errors import SiteError
+from site_builder.templates import theme_dir
 
 ACTORS = {
     "content/actors/kim-jong-un.yaml": """\
@@ -110,6 +111,19 @@ def test_feeds_use_absolute_urls_and_content_dates(make_site: SiteFactory) -> No
     sitemap = (out / "sitemap.xml").read_text()
     assert "<loc>https://example.org/desk/briefings/statement/</loc>" in sitemap
     assert "Sitemap: https://example.org/desk/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_feed_content_is_escaped_once_with_absolute_links(make_site: SiteFactory) -> None:
+    """Entry bodies come escaped with absolute links; a feed template that escapes content_html itself agrees."""
+    site = desk(make_site)
+    feed = (build(site) / "feed.xml").read_text()
+    assert 'href=&#34;https://example.org/desk/actors/' in feed
+    assert "<content" in feed and "&lt;p&gt;" in feed and "&amp;lt;" not in feed
+    theme = (theme_dir("briefing") / "templates/feed.xml").read_text()
+    assert "{{ entry.content }}" in theme
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/feed.xml").write_text(theme.replace("{{ entry.content }}", "{{ entry.content_html|forceescape }}"))
+    assert (build(site) / "feed.xml").read_text() == feed
 
 
 def test_drafts_and_base_url_override(make_site: SiteFactory) -> None:
