@@ -42,8 +42,13 @@ class _Fragment:
         return Markup("".join(out))
 
 
-def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> _Fragment | None:
-    """Render once with a `url()` that leaves numbered marks; None when the output cannot be re-linked."""
+def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...],
+            shared: dict[str, str]) -> _Fragment | None:
+    """Render once with a `url()` that leaves numbered marks; None when the output cannot be re-linked.
+
+    Pieces equal to one already kept are replaced by it (`shared`): rows repeat the same markup
+    around the same topic and actor links, and three pieces in four are such repeats.
+    """
     targets: list[str] = []
 
     def mark(target: str) -> str:
@@ -60,7 +65,7 @@ def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> _Fra
     pieces: list[str] = [literals[0]]
     for target, text in zip(targets, literals[1:], strict=True):
         pieces += [target, text]
-    return _Fragment(tuple(pieces), (macro, item))
+    return _Fragment(tuple(shared.setdefault(piece, piece) for piece in pieces), (macro, item))
 
 
 class FragmentCache:
@@ -72,6 +77,7 @@ class FragmentCache:
 
     def __init__(self, trusted: tuple[str, ...] = ()) -> None:
         self._store: dict[tuple[int, int, tuple[Any, ...]], _Fragment | None] = {}
+        self._pieces: dict[str, str] = {}  # one copy of each distinct piece of every row
         # Folders of templates known to print their links as they are (the built-in theme): their macros
         # are not rendered a second time to check the marks.
         self._trusted = trusted
@@ -88,7 +94,7 @@ class FragmentCache:
         if key in self._store:
             found = self._store[key]
             return found.fill(url) if found is not None else Markup(macro(item, url, *args))
-        found = _record(macro, item, args)
+        found = _record(macro, item, args, self._pieces)
         if found is not None and not self._checked(macro):
             self._store[key] = found
             return found.fill(url)
