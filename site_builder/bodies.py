@@ -27,7 +27,7 @@ from .config import Config, MarkdownConfig
 from .forking import can_fork, shared_heap
 from .markdown import create_markdown, render_body
 from .models import Content
-from .rendered import RenderedBody
+from .rendered import RenderedBody, pooled
 from .urls import actor_path, briefing_path, page_path, relative_url
 
 log = logging.getLogger(__name__)
@@ -271,6 +271,8 @@ def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapp
         else:
             cache.put_pickled(key, data)
 
+    moved = pooled(found.values())  # before any page reads them, so forked page workers share them
+    found = {key: moved.get(id(body), body) for key, body in found.items()}
     new_memo = {job.path: (key, found[key]) for job, key in zip(jobs, keys, strict=True)}
     n_briefings = len(content.briefings)
     bodies = {b.slug: found[k] for b, k in zip(content.briefings, keys[:n_briefings], strict=True)}

@@ -26,7 +26,7 @@ from . import __version__
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "site-builder.sqlite"
-FORMAT = 6  # bump when what is cached changes shape without a version change
+FORMAT = 7  # bump when what is cached changes shape without a version change
 # Buffered entries above this many bytes move to a scratch table on disk: a cold build of 10,000
 # briefings caches a few hundred megabytes, which would otherwise sit in memory until save().
 SPILL_BYTES = 32 * 2**20
@@ -89,13 +89,28 @@ class SharedDigests:
 
 def digest(*parts: str | bytes) -> bytes:
     """A key from parts; each part is length-prefixed so ("ab", "c") and ("a", "bc") differ."""
-    h = hashlib.blake2b(digest_size=20)
-    h.update(f"{__version__}/{FORMAT}".encode())
+    hasher = Hasher()
     for part in parts:
+        hasher.add(part)
+    return hasher.digest()
+
+
+class Hasher:
+    """`digest()` fed one part at a time, for inputs too many to hold at once (every file of a site)."""
+
+    def __init__(self) -> None:
+        self._h = hashlib.blake2b(digest_size=20)
+        self._h.update(f"{__version__}/{FORMAT}".encode())
+
+    def add(self, part: str | bytes) -> None:
+        """Add one part."""
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.digest()
+        self._h.update(len(data).to_bytes(8, "little"))
+        self._h.update(data)
+
+    def digest(self) -> bytes:
+        """The digest of the parts so far."""
+        return self._h.digest()
 
 
 @dataclass

@@ -12,8 +12,10 @@ each actor of each briefing would cost more than rendering it.
 from __future__ import annotations
 
 import pickle
+import struct
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from .excerpts import Excerpt, first_excerpts
@@ -24,18 +26,20 @@ LEVEL = 1  # zlib level: the fastest; higher levels save a tenth more for twice 
 
 
 class RenderedBody:
-    """One body: HTML, excerpts and block detail packed; its actors, counts and quote candidates at hand.
+    """One body: HTML, block detail and excerpts packed; its actors, counts and quote candidates at hand.
 
-    Immutable. Pickles as its packed bytes, so the cache and worker processes never unpack it.
+    The packed parts are one run of bytes, a "region": a header of lengths (HTML, detail, then the
+    excerpts of each of `actors`), then the parts. A region is its own bytes object, or a place in a
+    pool that holds the regions of a whole build (`pooled`). Immutable. Pickles as its region, so the
+    cache and worker processes never unpack it.
     """
 
-    __slots__ = ("_detail", "_excerpts", "_html", "actors", "counts", "quotes")
+    __slots__ = ("_at", "_data", "actors", "counts", "quotes")
 
-    def __init__(self, html: bytes, excerpts: dict[str, bytes], detail: bytes, actors: tuple[str, ...],
-                 counts: tuple[int, ...], quotes: tuple[QuoteCandidate, ...]) -> None:
-        self._html = html
-        self._excerpts = excerpts  # by actor: a profile's timeline unpacks one actor's at a time
-        self._detail = detail
+    def __init__(self, data: bytes, at: int, actors: tuple[str, ...], counts: tuple[int, ...],
+                 quotes: tuple[QuoteCandidate, ...]) -> None:
+        self._data = data
+        self._at = at  # where this body's region starts in `data`
         self.actors = actors  # mentioned actors, in order of first mention
         self.counts = counts  # mentions of each of `actors`
         self.quotes = quotes
@@ -44,26 +48,39 @@ class RenderedBody:
     def pack(cls, parts: BodyParts) -> RenderedBody:
         """Pack a freshly rendered body."""
         counts = Counter(m.actor_id for m in parts.mentions)  # keeps first-mention order
-        excerpts = {a: _pack(found) for a, found in first_excerpts(parts.blocks, parts.mentions).items()}
-        return cls(pack_text(parts.html), excerpts, _pack((parts.blocks, parts.mentions)),
-                   tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
+        excerpts = first_excerpts(parts.blocks, parts.mentions)
+        packed = [pack_text(parts.html), _pack((parts.blocks, parts.mentions))]
+        packed += [_pack(excerpts[a]) if a in excerpts else b"" for a in counts]
+        region = struct.pack(f"<{len(packed)}I", *map(len, packed)) + b"".join(packed)
+        return cls(region, 0, tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
+
+    def _part(self, index: int) -> memoryview:
+        """One packed part, read in place: the pool's pages are never written, so forked workers share them."""
+        lengths = struct.unpack_from(f"<{2 + len(self.actors)}I", self._data, self._at)
+        start = self._at + 4 * len(lengths) + sum(lengths[:index])
+        return memoryview(self._data)[start:start + lengths[index]]
+
+    def region(self) -> bytes:
+        """This body's packed parts as bytes of their own."""
+        lengths = struct.unpack_from(f"<{2 + len(self.actors)}I", self._data, self._at)
+        return self._data[self._at:self._at + 4 * len(lengths) + sum(lengths)]
 
     @property
     def html(self) -> str:
         """The HTML, unpacked on each use: callers that need it often keep it."""
-        return unpack_text(self._html)
+        return unpack_text(self._part(0))
 
     def excerpts(self, actor_id: str) -> tuple[Excerpt, ...]:
         """The first sentences that mention an actor (none when it is only in the front matter list)."""
-        packed = self._excerpts.get(actor_id)
-        if packed is None:
+        if actor_id not in self.actors:
             return ()
-        found: tuple[Excerpt, ...] = _unpack(packed)
+        packed = self._part(2 + self.actors.index(actor_id))
+        found: tuple[Excerpt, ...] = _unpack(packed) if packed else ()
         return found
 
     def detail(self) -> tuple[tuple[TextBlock, ...], tuple[RenderedMention, ...]]:
         """Block texts and mentions, unpacked on each use: a caller that needs both calls this once."""
-        blocks, mentions = _unpack(self._detail)
+        blocks, mentions = _unpack(self._part(1))
         return blocks, mentions
 
     @property
@@ -81,7 +98,7 @@ class RenderedBody:
         return Counter(dict(zip(self.actors, self.counts, strict=True)))
 
     def _state(self) -> tuple[Any, ...]:
-        return (self._html, self._excerpts, self._detail, self.actors, self.counts, self.quotes)
+        return (self.region(), 0, self.actors, self.counts, self.quotes)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (RenderedBody, self._state())
@@ -92,8 +109,27 @@ class RenderedBody:
     __hash__ = None  # type: ignore[assignment]  # equal by value, like the dataclass it replaces; never a key
 
     def __repr__(self) -> str:
-        packed = len(self._html) + sum(map(len, self._excerpts.values())) + len(self._detail)
-        return f"RenderedBody(actors={self.actors!r}, {packed} bytes packed)"
+        return f"RenderedBody(actors={self.actors!r}, {len(self.region())} bytes packed)"
+
+
+def pooled(bodies: Iterable[RenderedBody]) -> dict[int, RenderedBody]:
+    """The bodies whose regions are their own bytes, moved into one pool: by id() of the body they replace.
+
+    A build forks page workers, and a forked process copies every memory page it writes to, if only to
+    count a reference. With a bytes object per part, reading a tenth of the bodies copied most of the
+    pages that hold them, in each process. In one pool, reading writes only the pool's own header.
+    """
+    own = list({id(b): b for b in bodies if b._at == 0 and len(b._data) == len(b.region())}.values())
+    if len(own) < 2:
+        return {}
+    regions = [b._data for b in own]
+    pool = b"".join(regions)
+    moved: dict[int, RenderedBody] = {}
+    at = 0
+    for body, region in zip(own, regions, strict=True):
+        moved[id(body)] = RenderedBody(pool, at, body.actors, body.counts, body.quotes)
+        at += len(region)
+    return moved
 
 
 def pack_text(text: str) -> bytes:
@@ -101,7 +137,7 @@ def pack_text(text: str) -> bytes:
     return zlib.compress(text.encode(), LEVEL)
 
 
-def unpack_text(packed: bytes) -> str:
+def unpack_text(packed: bytes | memoryview) -> str:
     """The text `pack_text` packed."""
     return zlib.decompress(packed).decode()
 
@@ -110,5 +146,5 @@ def _pack(value: object) -> bytes:
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), LEVEL)
 
 
-def _unpack(packed: bytes) -> Any:
+def _unpack(packed: bytes | memoryview) -> Any:
     return pickle.loads(zlib.decompress(packed))

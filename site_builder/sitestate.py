@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .cache import digest
+from .cache import Hasher, digest
 from .config import Config
 from .discover import Kind, classify, walk_files
 from .templates import theme_dir
@@ -36,16 +36,22 @@ def state_key(out_dir: Path) -> bytes:
 
 
 def inputs_digest(config: Config, drafts: bool) -> bytes:
-    """Every byte a build reads: site files that are inputs, the theme, the config, drafts and build time."""
-    parts: list[str | bytes] = [__version__, repr(config), str(drafts), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    """Every byte a build reads: site files that are inputs, the theme, the config, drafts and build time.
+
+    Files are hashed one at a time: holding a big site's files at once took more memory than the build.
+    """
+    hasher = Hasher()
+    for part in (__version__, repr(config), str(drafts), os.environ.get("SOURCE_DATE_EPOCH", "")):
+        hasher.add(part)
     theme = theme_dir(config.theme)
     sources: list[tuple[str, Path]] = [(f"theme:{rel}", theme / rel) for rel in walk_files(theme)]
     for folder in ("content", "templates", "static"):
         sources += [(f"{folder}/{rel}", config.root / folder / rel) for rel in walk_files(config.root / folder)
                     if classify(f"{folder}/{rel}", config.output_dir) is not Kind.IGNORED]
     for name, path in sources:
-        parts += [name, path.read_bytes()]
-    return digest(*parts)
+        hasher.add(name)
+        hasher.add(path.read_bytes())
+    return hasher.digest()
 
 
 def output_stats(out_dir: Path, files: Iterable[str]) -> dict[str, tuple[int, int]]:

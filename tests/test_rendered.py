@@ -9,7 +9,7 @@ from site_builder.config import MarkdownConfig
 from site_builder.excerpts import excerpt
 from site_builder.markdown import BodyParts, create_markdown, render_body
 from site_builder.quotes import find_quotes, resolve_quotes
-from site_builder.rendered import RenderedBody
+from site_builder.rendered import RenderedBody, pooled
 
 MATCHER = Matcher({"Jens Stoltenberg": "stoltenberg", "Stoltenberg": "stoltenberg", "NATO": "nato",
                    "North Korea": "north-korea", "Russia": "russia", "Kim": "kim"})
@@ -87,3 +87,17 @@ def test_quote_candidates_resolve_once_persons_are_known() -> None:
     assert speakers({"stoltenberg", "north-korea"}) == [("north-korea", 7), ("nato", 9)]
     assert speakers({"stoltenberg", "russia"}) == [("russia", 7), ("nato", 9)]
     assert speakers(set()) == [("nato", 9)]
+
+
+def test_pooled_bodies_read_as_their_own() -> None:
+    """Bodies moved into one pool unpack, compare and pickle exactly as before; pooled ones stay put."""
+    bodies = [RenderedBody.pack(parts(TEXT + f"\nMore on NATO, part {n}.\n")) for n in range(3)]
+    moved = pooled([*bodies, bodies[0]])  # a body listed twice moves once
+    assert len(moved) == 3
+    for body in bodies:
+        again = moved[id(body)]
+        assert again == body and again.html == body.html and again.detail() == body.detail()
+        assert all(again.excerpts(a) == body.excerpts(a) for a in body.actors) and again.excerpts("nobody") == ()
+        assert pickle.dumps(again) == pickle.dumps(body)
+    assert pooled(list(moved.values())) == {}
+    assert pooled(bodies[:1]) == {}
