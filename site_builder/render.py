@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from .cache import SharedDigests, digest
 from .config import Config
 from .errors import Diagnostic, TemplateFailure
-from .forking import can_fork, shared_heap
+from .forking import Shares, can_fork, shared_heap
 from .fragments import FragmentCache
 from .pages import PageSpec, page_meta
 from .progress import Stage
@@ -31,6 +31,7 @@ from .writer import Sink
 log = logging.getLogger(__name__)
 
 PARALLEL_MIN = 400  # pages; fewer render faster than workers start
+BLOCK = 16  # pages a worker takes at a time
 
 # Views that recur on many pages, digested once each (see SharedDigests).
 SHARED_VIEWS = (BriefingCard, ActorRef, TopicRef, NetworkView, SiteView, FeedEntry)
@@ -111,36 +112,47 @@ class PageRenderer:
 
     def _render_forked(self, specs: Sequence[PageSpec], sink: Sink, step: Stage, workers: int) -> RenderedPages:
         context = multiprocessing.get_context("fork")
+        shares = Shares(context, len(specs), workers, BLOCK)
         children = []
         for k in range(1, workers):
-            share = specs[k::workers]
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=self._child, args=(share, sink.fork(), send), daemon=True)
+            process = context.Process(target=self._child, args=(specs, shares, k, sink.fork(), send), daemon=True)
             process.start()
             send.close()
-            children.append((process, receive, len(share)))
-        result = self.render(specs[0::workers], sink, step)  # this process takes the first share
+            children.append((process, receive))
+        result = self._render_shares(specs, shares, 0, sink, step)  # this process is worker 0
         try:
-            for process, receive, size in children:
-                pages, exported = pickle.loads(receive.recv_bytes())
+            for process, receive in children:
+                pages, exported, count = pickle.loads(receive.recv_bytes())
                 result.merge(pages)
                 sink.absorb(exported)
-                step.advance(size)
+                step.advance(count)
                 process.join()
         except (EOFError, OSError) as exc:
             log.warning("rendering pages in one process: a worker failed (%s)", exc)
-            for process, _, _ in children:
+            for process, _ in children:
                 process.kill()
             return self.render(specs, sink, None)
+        # Which worker rendered a page depends on timing: the result must not.
+        result.digests = dict(sorted(result.digests.items()))
+        result.errors = list({d.format(): d for d in sorted(result.errors, key=Diagnostic.format)}.values())
         return result
 
-    def _child(self, specs: Sequence[PageSpec], sink: Sink, send: Connection) -> None:
+    def _render_shares(self, specs: Sequence[PageSpec], shares: Shares, worker: int, sink: Sink,
+                       step: Stage | None) -> RenderedPages:
+        result = RenderedPages()
+        for taken in shares.claims(worker):
+            result.merge(self.render(specs[taken.start:taken.stop], sink, step))
+        return result
+
+    def _child(self, specs: Sequence[PageSpec], shares: Shares, worker: int, sink: Sink, send: Connection) -> None:
         try:
-            pages = self.render(specs, sink)
+            pages = self._render_shares(specs, shares, worker, sink, None)
         except BaseException:
             abort = getattr(sink, "abort", None)
             if abort is not None:
                 abort()  # staged files of a failed worker must not stay behind
             raise
-        send.send_bytes(pickle.dumps((pages, sink.export()), protocol=pickle.HIGHEST_PROTOCOL))
+        count = len(pages.digests)  # every page rendered or skipped has one
+        send.send_bytes(pickle.dumps((pages, sink.export(), count), protocol=pickle.HIGHEST_PROTOCOL))
         send.close()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import threading
 
-from site_builder.forking import can_fork, shared_heap
+import pytest
+
+from site_builder.forking import Shares, can_fork, shared_heap
 
 
 def test_no_fork_while_another_thread_runs() -> None:
@@ -35,3 +38,27 @@ def test_unfrozen_after_an_error() -> None:
     except RuntimeError:
         pass
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(("total", "workers"), [(0, 2), (5, 2), (100, 2), (101, 3), (1000, 4)])
+def test_shares_hand_out_every_item_once_in_few_runs(total: int, workers: int) -> None:
+    """Workers take their own share from the front, then the back of the biggest share left."""
+    shares = Shares(multiprocessing.get_context("fork"), total, workers, block=7)
+    claims = [shares.claims(w) for w in range(workers)]
+    taken: list[list[range]] = [[] for _ in range(workers)]
+    # Worker 0 is twice as fast as the others: it runs out first and takes from them.
+    pending = set(range(workers))
+    while pending:
+        for w in sorted(pending):
+            for _ in range(2 if w == 0 else 1):
+                found = next(claims[w], None)
+                if found is None:
+                    pending.discard(w)
+                    break
+                taken[w].append(found)
+    items = sorted(i for runs in taken for r in runs for i in r)
+    assert items == list(range(total))
+    assert all(len(r) <= 7 for runs in taken for r in runs)
+    if total >= 100:
+        own = range(0, total // workers)
+        assert all(i in own for i in taken[0][0]) and len(taken[0]) > len(taken[1])
