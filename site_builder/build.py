@@ -45,7 +45,7 @@ class BuildMemo:
     pages: dict[str, bytes] = field(default_factory=dict)  # output file -> digest of what it was rendered from
     files: frozenset[str] = frozenset()  # every output file of the build
     templates: Templates | None = None  # compiled templates, kept until a template file changes
-    derived: DerivedMemo | None = None  # quotes, feed HTML and sentence bounds of unchanged bodies
+    derived: DerivedMemo | None = None  # related briefings and co-mentions, with what they were computed from
     graph: SiteGraph | None = None  # the last build's graph and page salt, to tell a body-only edit
     salt: bytes = b""
     files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
@@ -255,7 +255,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     scope = (edit_scope(config, memo.graph, graph, working.edited)
              if memo is not None and memo.graph is not None and working.edited is not None
              and memo.salt == salt and not touched else None)
-    specs = list(plan_pages(config, graph, when, working.derived, scope))
+    specs = list(plan_pages(config, graph, when, scope))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
 
     def skip(out: str, spec: PageSpec, wanted: bytes) -> bool:

@@ -1,8 +1,8 @@
-"""Values derived from one rendered body (a feed's copy of its HTML), kept across dev-server rebuilds.
+"""Site-wide values derived from every briefing (related briefings, co-mentions), kept across rebuilds.
 
-Most bodies of a rebuild are the very objects the last build had (they come from the body memo).
-Work derived from a body alone is looked up by that object's identity: the same object means the
-same result, whatever else changed.
+An edit to a body that keeps every briefing's actors, topics and date leaves them as they were:
+each value is stored with a signature of everything it is computed from, and computed again only
+when the signature differs (in the dev server's memory, and in the disk cache across processes).
 """
 
 from __future__ import annotations
@@ -49,14 +49,4 @@ class DerivedMemo:
         else:
             value = compute()
         self._items[key] = (signature, value)
-        return value
-
-    def get(self, key: Hashable, source: object, compute: Callable[[], T]) -> T:
-        """The value for key computed from `source`; computed again unless `source` is the same object."""
-        hit = self._items.get(key) or self._old.get(key)
-        if hit is not None and hit[0] is source:
-            value: T = hit[1]
-        else:
-            value = compute()
-        self._items[key] = (source, value)
         return value

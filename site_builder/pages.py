@@ -11,7 +11,6 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import Config
-from .derived import DerivedMemo
 from .graph import SiteGraph
 from .models import Actor, Briefing
 from .presentation import Presenter
@@ -83,12 +82,9 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
 
 
 def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
-               derived: DerivedMemo | None = None, scope: Scope | None = None) -> Iterator[PageSpec]:
-    """Every page of the site in a fixed order, or with a scope only the pages in it.
-
-    `derived` holds per-body results of the last build.
-    """
-    p = Presenter(config, graph, derived or DerivedMemo())
+               scope: Scope | None = None) -> Iterator[PageSpec]:
+    """Every page of the site in a fixed order, or with a scope only the pages in it."""
+    p = Presenter(config, graph)
     if scope is not None:
         yield from _scoped(config, graph, p, build_time, scope)
         return

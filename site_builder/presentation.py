@@ -6,18 +6,15 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .config import Config
-from .derived import DerivedMemo
 from .excerpts import Excerpt
 from .graph import SiteGraph
 from .models import Actor, Briefing, Role
 from .network import ego_network, whole_network
-from .rendered import RenderedBody, pack_text
-from .urls import absolute_links, absolute_url, actor_path, briefing_path, topic_path
+from .urls import absolute_url, actor_path, briefing_path, topic_path
 from .views import (
     ActorCount,
     ActorRef,
@@ -71,29 +68,20 @@ class Presenter:
 
     config: Config
     graph: SiteGraph
-    derived: DerivedMemo = field(default_factory=DerivedMemo)  # per-body results from the last build
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
     _feed_entries: dict[str, FeedEntry] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
     _topic_refs: dict[str, TopicRef] = field(default_factory=dict)
 
     def feed_entry(self, slug: str) -> FeedEntry:
-        """A briefing as a feed entry, made once however many feeds carry it.
-
-        Its body is made absolute and escaped once, and kept across rebuilds while the body is the
-        same object. Kept compressed: most briefings are in some feed, and keeping the text would
-        hold every body of the site unpacked in each rendering process.
-        """
+        """A briefing as a feed entry, made once however many feeds carry it."""
         found = self._feed_entries.get(slug)
         if found is None:
             b = self.graph.by_slug[slug]
             link = absolute_url(self.config.base_url, briefing_path(slug))
-            content = b""
-            if self.config.feeds.full_content:
-                body = self.graph.bodies[slug]
-                content = self.derived.get(("feed", slug, link), body, partial(_packed_feed_content, body, link))
+            body = self.graph.bodies[slug] if self.config.feeds.full_content else None
             found = self._feed_entries[slug] = FeedEntry(
-                link, b.title, link, b.date, b.updated or b.date, b.summary, content,
+                link, b.title, link, b.date, b.updated or b.date, b.summary, body,
                 tuple(self.graph.topics[t].title for t in b.topics))
         return found
 
@@ -248,6 +236,3 @@ def _within(day: str, role: Role) -> bool:
     # Compare as text: "2012" <= "2023-01-29" works because a year sorts before its own dates.
     return start[: len(day)] <= day and day[: len(end)] <= end
 
-
-def _packed_feed_content(body: RenderedBody, page_url: str) -> bytes:
-    return pack_text(escape(absolute_links(body.html, page_url)))

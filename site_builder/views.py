@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .excerpts import Excerpt
-from .rendered import unpack_text
+from .rendered import RenderedBody
+from .urls import absolute_links
 
 
 @dataclass(frozen=True)
@@ -319,22 +319,22 @@ class FeedEntry:
     published: datetime
     updated: datetime
     summary: str
-    packed_content: bytes  # see `content`; empty when feeds carry summaries only
+    body: RenderedBody | None  # None when feeds carry summaries only
     categories: tuple[str, ...]
 
     @property
     def content(self) -> Markup:
         """The body with absolute links, as the text of `<content type="html">`: already escaped.
 
-        Escaped once per briefing, not once per feed, and kept compressed until a feed prints it:
-        a briefing is in a dozen feeds.
+        Made on each use, not kept: a big site's feeds carry most of its bodies, and keeping them
+        cost each rendering process as much memory as making them again costs time.
         """
-        return Markup(unpack_text(self.packed_content)) if self.packed_content else Markup()
+        return escape(self.content_html) if self.body is not None else Markup()
 
     @property
     def content_html(self) -> str:
-        """The body as HTML, not escaped: for a feed template that escapes it itself (`|forceescape`)."""
-        return html.unescape(self.content)
+        """The body with absolute links, not escaped: for a feed template that escapes it itself."""
+        return absolute_links(self.body.html, self.url) if self.body is not None else ""
 
 
 @dataclass(frozen=True)
