@@ -219,7 +219,7 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
     plan = build.plan_pages
 
     def spy(*args: object, **kwargs: object) -> object:
-        scopes.append(args[4] if len(args) > 4 else kwargs.get("scope"))
+        scopes.append(args[3] if len(args) > 3 else kwargs.get("scope"))
         return plan(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "plan_pages", spy)
