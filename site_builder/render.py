@@ -135,7 +135,7 @@ class PageRenderer:
             return self.render(specs, sink, None)
         # Which worker rendered a page depends on timing: the result must not.
         result.digests = dict(sorted(result.digests.items()))
-        result.errors = list({d.format(): d for d in sorted(result.errors, key=Diagnostic.format)}.values())
+        result.errors.sort(key=Diagnostic.format)  # duplicates from several workers go when the build reports them
         return result
 
     def _render_shares(self, specs: Sequence[PageSpec], shares: Shares, worker: int, sink: Sink,

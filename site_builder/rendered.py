@@ -54,16 +54,24 @@ class RenderedBody:
         region = struct.pack(f"<{len(packed)}I", *map(len, packed)) + b"".join(packed)
         return cls(region, 0, tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
 
+    def _lengths(self) -> tuple[int, ...]:
+        """The header of this body's region: the length of each part."""
+        return struct.unpack_from(f"<{2 + len(self.actors)}I", self._data, self._at)
+
+    def _size(self) -> int:
+        """The length of this body's region, header included, without copying it."""
+        lengths = self._lengths()
+        return 4 * len(lengths) + sum(lengths)
+
     def _part(self, index: int) -> memoryview:
         """One packed part, read in place: the pool's pages are never written, so forked workers share them."""
-        lengths = struct.unpack_from(f"<{2 + len(self.actors)}I", self._data, self._at)
+        lengths = self._lengths()
         start = self._at + 4 * len(lengths) + sum(lengths[:index])
         return memoryview(self._data)[start:start + lengths[index]]
 
     def region(self) -> bytes:
         """This body's packed parts as bytes of their own."""
-        lengths = struct.unpack_from(f"<{2 + len(self.actors)}I", self._data, self._at)
-        return self._data[self._at:self._at + 4 * len(lengths) + sum(lengths)]
+        return self._data[self._at:self._at + self._size()]
 
     @property
     def html(self) -> str:
@@ -109,7 +117,7 @@ class RenderedBody:
     __hash__ = None  # type: ignore[assignment]  # equal by value, like the dataclass it replaces; never a key
 
     def __repr__(self) -> str:
-        return f"RenderedBody(actors={self.actors!r}, {len(self.region())} bytes packed)"
+        return f"RenderedBody(actors={self.actors!r}, {self._size()} bytes packed)"
 
 
 def pooled(bodies: Iterable[RenderedBody]) -> dict[int, RenderedBody]:
@@ -119,7 +127,7 @@ def pooled(bodies: Iterable[RenderedBody]) -> dict[int, RenderedBody]:
     count a reference. With a bytes object per part, reading a tenth of the bodies copied most of the
     pages that hold them, in each process. In one pool, reading writes only the pool's own header.
     """
-    own = list({id(b): b for b in bodies if b._at == 0 and len(b._data) == len(b.region())}.values())
+    own = list({id(b): b for b in bodies if b._at == 0 and len(b._data) == b._size()}.values())
     if len(own) < 2:
         return {}
     regions = [b._data for b in own]

@@ -329,7 +329,7 @@ class FeedEntry:
         Made on each use, not kept: a big site's feeds carry most of its bodies, and keeping them
         cost each rendering process as much memory as making them again costs time.
         """
-        return escape(self.content_html) if self.body is not None else Markup()
+        return escape(self.content_html)
 
     @property
     def content_html(self) -> str:
