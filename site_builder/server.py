@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import threading
 import time
 import webbrowser
@@ -254,19 +255,32 @@ def command(args: argparse.Namespace) -> int:
         log.warning("warning: listening on %s, not this machine only: anyone who can reach port %d can read "
                     "the site, drafts included", args.host, server.httpd.port)
     print(f"Serving {root} at {server.url} (Ctrl-C to stop)", flush=True)
-    stopping = threading.Event()
+    stopping = running = False
+
+    def interrupt(signum: int, frame: object) -> None:
+        # Once the server runs, Ctrl-C only asks the main loop to stop. Raised anywhere, as Python
+        # raises it by default, it could land between taking a lock and the block that releases it,
+        # and the shutdown would then wait for that lock forever. (A flag, not an Event: setting an
+        # Event takes a lock, which the interrupted code might hold.)
+        nonlocal stopping
+        if not running:
+            raise KeyboardInterrupt  # the first build: stop at once
+        stopping = True
+
+    previous = signal.signal(signal.SIGINT, interrupt)
     try:
         server.start()
+        running = True
         if args.open:
             threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
-        # Short timed waits: the OS may deliver SIGINT to any thread, and Python only acts on it when the
-        # main thread runs, so a long wait could sit out Ctrl-C.
-        while not stopping.wait(0.25):
-            pass
+        while not stopping:
+            time.sleep(0.1)
     except KeyboardInterrupt:
-        log.info("stopping")
+        pass
     finally:
+        log.info("stopping")
         started = time.perf_counter()
         server.stop()
         log.debug("stopped in %.2f s", time.perf_counter() - started)
+        signal.signal(signal.SIGINT, previous)
     return 0
