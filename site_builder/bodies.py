@@ -56,6 +56,7 @@ class RenderSettings:
     link_mode: str
     index_files: bool
     owners: Mapping[str, str | None]
+    detail: bool = False  # keep block texts and mentions (see RenderedBody.pack)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class BodyRenderer:
 
         return RenderedBody.pack(render_body(self.md, job.text, matcher=self.matcher,
                                              link_mode=self.settings.link_mode, line_offset=job.line,
-                                             actor_href=actor_href))
+                                             actor_href=actor_href), self.settings.detail)
 
     def render_many(self, jobs: Sequence[BodyJob]) -> list[RenderedBody]:
         """A chunk of jobs, in order."""
@@ -229,15 +230,17 @@ def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
 
 
 def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
-                  cache: BuildCache, progress: Callable[[int], None] = lambda n: None,
+                  cache: BuildCache, progress: Callable[[int], None] = lambda n: None, detail: bool = False,
                   ) -> tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]:
     """Bodies of every briefing (by slug) and page (by slug), the memo for the next build, and a report.
 
     Each body is looked up by key in the previous build's memo, then in the disk cache; the rest
     are rendered, in parallel when there are many. The result never depends on where a body came from.
+    With `detail`, bodies keep their block texts and mentions (see RenderedBody.pack).
     """
-    settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners)
-    base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), registry_key(matcher))
+    settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners, detail)
+    base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), str(detail),
+                  registry_key(matcher))
     jobs = [BodyJob(b.path, briefing_path(b.slug), b.body, b.body_line) for b in content.briefings]
     jobs += [BodyJob(p.path, page_path(p.slug), p.body, p.body_line) for p in content.pages]
     keys = [digest(base, job.here, str(job.line), job.text) for job in jobs]

@@ -124,8 +124,11 @@ def _model_keys(config: Config, rels: Iterable[str]) -> dict[str, bytes]:
 
 def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, changed: Iterable[str] = (),
                   cache: BuildCache | None = None, progress: Progress | None = None, keep_text: bool = True,
-                  ) -> tuple[Content, SiteGraph, BodyReport]:
+                  detail: bool = False) -> tuple[Content, SiteGraph, BodyReport]:
     """Load, validate and link all content; raises ContentError listing every problem found.
+
+    With `detail`, bodies keep the plain text of their blocks and their mentions, for analysis
+    (`RenderedBody.detail`); a build leaves them out.
 
     With a memo, files not in `changed` are taken from it instead of being read again; other files
     come from the disk cache when their bytes are unchanged. The memo is updated in place only on
@@ -161,7 +164,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     same_registry = previous.matcher is matcher
     step = (progress or Progress.silent()).stage("bodies", len(content.briefings) + len(content.pages))
     bodies, page_bodies, body_memo, report = render_changed_bodies(
-        config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance)
+        config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance, detail)
     step.done()
     if not keep_text:
         content, models = _without_text(content, models)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from operator import itemgetter
+from typing import Any
 
 from .derived import DerivedMemo
 from .errors import Diagnostics, SourceLocation, did_you_mean
@@ -22,14 +24,54 @@ TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the brie
 RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
-    """A related briefing, its score and the reason shown to readers."""
+    """A related briefing, its score and the reason shown to readers (slots: a big desk has 50,000)."""
 
     slug: str
     score: float
     shared_actors: tuple[str, ...]
     shared_topics: tuple[str, ...]
+
+
+class Tally(Sequence[tuple[str, int]]):
+    """(id, count) pairs, held as a tuple of ids and an array of counts.
+
+    A desk of 10,000 briefings has a quarter of a million co-mention pairs. As 2-tuples they took
+    15 MiB, and each forked page worker copied the memory pages of those it read; like this, 3 MiB.
+    Reads as the tuple of pairs it stands for, and equals it.
+    """
+
+    __slots__ = ("_counts", "_ids")
+
+    def __init__(self, pairs: Iterable[tuple[str, int]] = ()) -> None:
+        listed = list(pairs)
+        self._ids = tuple(i for i, _ in listed)
+        self._counts = array("q", (n for _, n in listed))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return Tally(zip(self._ids[index], self._counts[index], strict=True))
+        return self._ids[index], self._counts[index]
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return zip(self._ids, self._counts, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Tally):
+            return self._ids == other._ids and self._counts == other._counts
+        return isinstance(other, tuple) and tuple(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Tally, (tuple(self),)
+
+    def __repr__(self) -> str:
+        return f"Tally({tuple(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -43,16 +85,22 @@ class SiteGraph:
     bodies: Mapping[str, RenderedBody]  # by briefing slug
     page_bodies: Mapping[str, RenderedBody]  # by page slug
     briefing_actors: Mapping[str, tuple[str, ...]]  # slug -> actor ids (mentioned or listed), by first mention
-    mention_counts: Mapping[str, Counter[str]]  # slug -> actor id -> mentions
     actor_briefings: Mapping[str, tuple[str, ...]]  # actor id -> slugs, newest first
     topic_briefings: Mapping[str, tuple[str, ...]]  # topic slug -> slugs, newest first
     related: Mapping[str, tuple[Related, ...]]
     by_slug: Mapping[str, Briefing]
     incoming: Mapping[str, tuple[tuple[str, str], ...]]  # actor id -> (other actor id, kind) pointing at it
-    co_mentions: Mapping[str, tuple[tuple[str, int], ...]]  # actor id -> (other id, shared briefings), top first
+    co_mentions: Mapping[str, Tally]  # actor id -> (other id, shared briefings), top first
     quotes: Mapping[str, tuple[tuple[str, Quote], ...]]  # actor id -> (briefing slug, quote), newest first
     actor_topics: Mapping[str, tuple[tuple[str, int], ...]]  # actor id -> (topic slug, briefings), top first
     actor_mentions: Mapping[str, int]  # actor id -> mentions in all bodies
+
+    def mention_counts(self, slug: str) -> Counter[str]:
+        """Mentions of each actor in one briefing's body, in order of first mention.
+
+        Made from the body on each call: kept for every briefing, they took 7 MiB on a big desk.
+        """
+        return self.bodies[slug].mention_counts()
 
     def total_mentions(self, actor_id: str) -> int:
         """How often an actor is mentioned in all bodies."""
@@ -126,15 +174,14 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         for slug in b.topics:
             topics.setdefault(slug, Topic(slug=slug, title=topic_title(slug)))
     briefing_actors: dict[str, tuple[str, ...]] = {}
-    mention_counts: dict[str, Counter[str]] = {}
+    actor_mentions: Counter[str] = Counter()
     actor_briefings: dict[str, list[str]] = defaultdict(list)
     topic_briefings: dict[str, list[str]] = defaultdict(list)
     for b in briefings:
         body = bodies[b.slug]
-        counts = body.mention_counts()
+        actor_mentions.update(body.mention_counts())
         ordered = briefing_actor_list(b, body)
         briefing_actors[b.slug] = ordered
-        mention_counts[b.slug] = counts
         for actor_id in ordered:
             actor_briefings[actor_id].append(b.slug)
         for slug in b.topics:
@@ -147,7 +194,6 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         bodies=bodies,
         page_bodies=page_bodies,
         briefing_actors=briefing_actors,
-        mention_counts=mention_counts,
         actor_briefings={k: tuple(v) for k, v in sorted(actor_briefings.items())},
         topic_briefings={k: tuple(v) for k, v in sorted(topic_briefings.items())},
         related=memo.get_equal("related", tuple((b.slug, b.date, briefing_actors[b.slug], b.topics)
@@ -160,20 +206,13 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
                                    partial(_co_mentions, briefings, briefing_actors, actors)),
         quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}),
         actor_topics=_actor_topics(briefings, briefing_actors, topics),
-        actor_mentions=_actor_mentions(mention_counts.values()),
+        actor_mentions=dict(actor_mentions),
     )
 
 
 def briefing_actor_list(b: Briefing, body: RenderedBody) -> tuple[str, ...]:
     """A briefing's actors: those its body mentions, by first mention, then the rest of its front matter list."""
     return tuple(dict.fromkeys(body.actors + b.actors))
-
-
-def _actor_mentions(counts: Iterable[Counter[str]]) -> dict[str, int]:
-    total: Counter[str] = Counter()
-    for c in counts:
-        total.update(c)
-    return dict(total)
 
 
 def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, RenderedBody]]) -> SiteGraph:
@@ -188,22 +227,18 @@ def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, Rend
         return previous
     persons = frozenset(a.id for a in previous.actors.values() if a.type == "person")
     by_slug = {**previous.by_slug, **{slug: b for slug, (b, _) in edited.items()}}
-    mention_counts = dict(previous.mention_counts)
     actor_mentions = Counter(previous.actor_mentions)
     quotes = dict(previous.quotes)
     order = {b.slug: i for i, b in enumerate(previous.briefings)}
     for slug, (_, body) in edited.items():
-        counts = body.mention_counts()
-        actor_mentions.update(counts)
-        actor_mentions.subtract(mention_counts[slug])
-        mention_counts[slug] = counts
+        actor_mentions.update(body.mention_counts())
+        actor_mentions.subtract(previous.mention_counts(slug))
         found = resolve_quotes(body.quotes, persons)
         _replace_quotes(quotes, slug, found, previous.briefing_actors[slug], order)
     return replace(
         previous,
         briefings=tuple(by_slug[b.slug] for b in previous.briefings),
         bodies={**previous.bodies, **{slug: body for slug, (_, body) in edited.items()}},
-        mention_counts=mention_counts,
         by_slug=by_slug,
         quotes={k: v for k, v in sorted(quotes.items()) if v},
         actor_mentions={k: v for k, v in actor_mentions.items() if v},
@@ -225,7 +260,7 @@ def _replace_quotes(quotes: dict[str, tuple[tuple[str, Quote], ...]], slug: str,
 
 
 def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-                 actors: Mapping[str, Actor]) -> dict[str, tuple[tuple[str, int], ...]]:
+                 actors: Mapping[str, Actor]) -> dict[str, Tally]:
     """How many briefings each pair of actors shares."""
     pairs: dict[str, Counter[str]] = defaultdict(Counter)
     for b in briefings:
@@ -234,7 +269,7 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
             for second in involved[i + 1:]:
                 pairs[first][second] += 1
                 pairs[second][first] += 1
-    return {a: tuple(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
+    return {a: Tally(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
             for a, c in sorted(pairs.items())}
 
 

@@ -207,7 +207,7 @@ class Presenter:
             counted: Counter[str] = Counter()
             for slug in slugs:
                 involved.update(graph.briefing_actors[slug])
-                counted.update(graph.mention_counts[slug])
+                counted.update(graph.mention_counts(slug))
             in_briefings, mentions = involved, counted
         ranked = sorted(in_briefings, key=lambda a: (-in_briefings[a], -mentions.get(a, 0), graph.actors[a].name, a))
         return tuple(ActorCount(self.actor_ref(a), in_briefings[a], mentions.get(a, 0), graph.actors[a].aliases)

@@ -75,7 +75,7 @@ class _Collect:
         """Pages that show a body: excerpts, quotes, mention counts and full-content feeds."""
         graph = self.graph
         self.briefings.add(slug)
-        old, new = before.mention_counts[slug], graph.mention_counts[slug]
+        old, new = before.mention_counts(slug), graph.mention_counts(slug)
         if old != new:
             self.home = self.actors_index = True
             for topic in graph.by_slug[slug].topics:

@@ -133,7 +133,7 @@ def command(args: argparse.Namespace) -> int:
     from .cli import site_folder
 
     root = site_folder(args.site)
-    _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True)
+    _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True, detail=True)
     found = suggest(graph)
     if not found:
         print("no unclaimed names found", file=sys.stderr)

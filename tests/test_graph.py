@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from datetime import UTC, datetime
 
 from site_builder.errors import Diagnostics
-from site_builder.graph import _best, build_graph, check_references, check_slugs
+from site_builder.graph import Tally, _best, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
 from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
 from site_builder.rendered import RenderedBody
@@ -79,7 +80,7 @@ def graph_of(*briefings: Briefing, bodies: dict[str, RenderedBody] | None = None
 def test_involvement_order_and_counts() -> None:
     g = graph_of(b("one", 1, actors=("r",)), bodies={"one": body("q", "p", "q")})
     assert g.briefing_actors["one"] == ("q", "p", "r")  # by first mention, then listed
-    assert g.mention_counts["one"]["q"] == 2 and g.total_mentions("q") == 2
+    assert g.mention_counts("one")["q"] == 2 and g.total_mentions("q") == 2
     assert g.actor_briefings["r"] == ("one",)
 
 
@@ -117,3 +118,15 @@ def test_best_candidates_equal_scoring_them_all() -> None:
         every = sorted((-round(raw / (1.0 + abs(here - stamps[o]) / 86400 / 90.0) ** 0.5, 9), slugs[o], o)
                        for o, raw in scores.items())
         assert _best(scores, here, stamps, slugs, 5) == every[:5]
+
+
+def test_tally_reads_and_compares_as_its_pairs() -> None:
+    pairs = (("russia", 3), ("nato", 2), ("kim", 1))
+    tally = Tally(pairs)
+    assert tally == pairs and tuple(tally) == pairs and len(tally) == 3
+    assert tally[1] == ("nato", 2) and tally[-1] == ("kim", 1)
+    assert tally[:2] == pairs[:2] and isinstance(tally[:2], Tally)
+    assert [a for a, _ in tally] == ["russia", "nato", "kim"]
+    again = pickle.loads(pickle.dumps(tally))
+    assert again == tally and pickle.dumps(again) == pickle.dumps(tally)
+    assert Tally() == () and tally != pairs[:2] and tally != Tally(pairs[:2])

@@ -82,7 +82,7 @@ def sentence_spans() -> tuple[set[Span], set[Span]]:
 
 
 def seed_spans() -> tuple[set[Span], set[Span]]:
-    _, graph, _ = load_and_link(load_site_config(REPO, BuildOptions()), drafts=False)
+    _, graph, _ = load_and_link(load_site_config(REPO, BuildOptions()), drafts=False, detail=True)
     body = graph.bodies[SEED]
     lines = annotated(HERE / "seed.txt")
     assert [parse(line)[0] for line in lines] == [block.text for block in body.blocks]

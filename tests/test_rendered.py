@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from site_builder.actors import Matcher
 from site_builder.config import MarkdownConfig
 from site_builder.excerpts import excerpt
@@ -36,6 +38,18 @@ def test_unpacks_to_what_was_rendered() -> None:
     assert body.html == rendered.html and "—" in body.html
     assert body.blocks == rendered.blocks and body.mentions == rendered.mentions
     assert body.detail() == (rendered.blocks, rendered.mentions)
+
+
+def test_without_detail_the_rest_is_the_same() -> None:
+    rendered = parts()
+    full, bare = RenderedBody.pack(rendered), RenderedBody.pack(rendered, detail=False)
+    assert bare.html == full.html and bare.actors == full.actors and bare.counts == full.counts
+    assert bare.quotes == full.quotes and all(bare.excerpts(a) == full.excerpts(a) for a in full.actors)
+    assert len(bare.region()) < len(full.region())
+    with pytest.raises(LookupError, match="detail=True"):
+        bare.detail()
+    again = pickle.loads(pickle.dumps(bare))
+    assert again == bare and pickle.dumps(again) == pickle.dumps(bare)
 
 
 def test_pickles_as_its_packed_bytes() -> None:

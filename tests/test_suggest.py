@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def names(site: Path) -> dict[str, int]:
-    _, graph, _ = load_and_link(load_site_config(site, BuildOptions()), drafts=True)
+    _, graph, _ = load_and_link(load_site_config(site, BuildOptions()), drafts=True, detail=True)
     return {s.name: s.count for s in suggest(graph)}
 
 
@@ -33,6 +33,17 @@ def test_unclaimed_names_with_titles_split_off(make_site: SiteFactory) -> None:
     assert found["U.S. Army"] == 1 and found["Seoul"] == 1
     assert "NATO" not in found and "Secretary General" not in found and "On Monday" not in found
     assert "On" not in found and "The" not in found
+
+
+def test_only_a_detail_build_keeps_block_text(make_site: SiteFactory) -> None:
+    site = make_site({"content/briefings/a.md": briefing(body="Mark Rutte spoke.")})
+    config = load_site_config(site, BuildOptions())
+    _, built, _ = load_and_link(config, drafts=True)
+    with pytest.raises(LookupError):
+        built.bodies["a"].detail()
+    _, analysed, _ = load_and_link(config, drafts=True, detail=True)
+    assert [b.text for b in analysed.bodies["a"].blocks] == ["Mark Rutte spoke."]
+    assert analysed.bodies["a"].html == built.bodies["a"].html
 
 
 def test_example_desk_finds_names_from_the_seed_without_actor_files() -> None:
