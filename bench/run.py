@@ -333,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep corpus and outputs")
     parser.add_argument("--runs", type=int, help="rounds of measurements (default: 1, or 3 with --compare)")
     parser.add_argument("--compare", action="store_true", help="also build the corpus with other generators")
-    parser.add_argument("--tools", default="hugo,pelican,mkdocs", help="generators for --compare")
+    parser.add_argument("--tools", default="hugo,pelican,mkdocs,naive", help="generators for --compare")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before another tool's build is cut")
     parser.add_argument("--no-warm", action="store_true", help="cold builds only (no warm, no-op, edit)")
     parser.add_argument("--aliases", type=int, default=10_000, help="aliases in the matcher benchmark")
