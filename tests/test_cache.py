@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from site_builder import bodies, render
 from site_builder.build import Builder, BuildOptions
 from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache, SharedDigests, digest, dumps
-from site_builder.views import ActorRef, TopicRef
+from site_builder.views import ActorRef, BriefingCard, TopicRef
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -263,3 +265,19 @@ def test_shared_digests_follow_every_part_of_a_shared_object() -> None:
     assert digests.digest(b"other", ("briefing.html", (kim, kim, topic))) != first
     # A fresh instance, as in the next build, gives the same digests.
     assert SharedDigests([ActorRef]).digest(b"salt", ("briefing.html", (kim, kim, topic))) == first
+
+
+def test_shared_digests_see_inside_nested_shared_objects_and_time_zones() -> None:
+    digests = SharedDigests([ActorRef, TopicRef, BriefingCard])
+    when = datetime(2024, 5, 1, 12, tzinfo=ZoneInfo("UTC"))
+
+    def card(name: str = "Kim", at: datetime = when) -> BriefingCard:
+        return BriefingCard("s", "Title", "briefings/s/", at, "Summary", "", "",
+                            (TopicRef("t", "T", "topics/t/"),), (ActorRef("kim", name, "person", "Person", "actors/kim/"),))
+
+    first = digests.digest(b"salt", {"rows": (card(),)})
+    assert digests.digest(b"salt", {"rows": (card(),)}) == first
+    assert digests.digest(b"salt", {"rows": (card("Kim Jong Un"),)}) != first
+    paris = when.astimezone(ZoneInfo("Europe/Paris"))
+    assert paris == when and digests.digest(b"salt", {"rows": (card(at=paris),)}) != first
+    assert SharedDigests([ActorRef, TopicRef, BriefingCard]).digest(b"salt", {"rows": (card(),)}) == first
