@@ -406,7 +406,9 @@ def _run(args: argparse.Namespace, runs: int, names: list[str], work: Path) -> i
         print()
         print(compare_section(ours, tool_runs))
     print()
-    print(targets_section(ours, tool_runs, matcher, args))
+    at_scale = (len(briefing_files) >= 10_000
+                and sum(1 for _ in (site / "content" / "actors").glob("*.yaml")) >= 1_000)
+    print(targets_section(ours, tool_runs, matcher, at_scale))
     if args.json:
         args.json.write_text(json.dumps(as_json(ours, tool_runs, matcher, described), indent=2), encoding="utf-8")
     return 0
@@ -452,8 +454,11 @@ def _version() -> str:
 
 
 def targets_section(ours: Ours, tool_runs: dict[str, ToolRuns], matcher: dict[str, Any] | str,
-                    args: argparse.Namespace) -> str:
-    """The performance targets next to today's figures: printed for a reader, never asserted."""
+                    at_scale: bool) -> str:
+    """The performance targets next to today's figures: printed for a reader, never asserted.
+
+    `at_scale`: the corpus has the 10,000 briefings and 1,000 actors the memory target is set at.
+    """
     hugo = tool_runs.get("hugo")
     hugo_cold = hugo.wall.median if hugo and hugo.wall.values else float("nan")
     rows = []
@@ -476,7 +481,6 @@ def targets_section(ours: Ours, tool_runs: dict[str, ToolRuns], matcher: dict[st
     # The largest process, or the whole tree by PSS: summed RSS counts what forked workers share with the
     # build process once per process (see TreeSampler).
     rss = max(ours.cold_rss, ours.cold_tree_pss, ours.warm_rss) / 1024
-    at_scale = args.briefings >= 10_000 and args.actors >= 1_000 and not args.corpus
     rows.append(["peak RSS < 512 MiB at 10k/1k", f"{rss:,.0f} MiB" if rss else "–",
                  verdict(rss, TARGETS["rss_mib_10k"]) if at_scale else "run --briefings 10000 --actors 1000"])
     mean = matcher["mean_ms"] if isinstance(matcher, dict) else float("nan")

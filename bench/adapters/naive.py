@@ -20,9 +20,9 @@ class NaiveAdapter(Adapter):
     name = "naive"
 
     def tool(self) -> Tool:
-        """This interpreter running the script; the version is markdown-it-py's, which does most of the work."""
+        """This interpreter running the script; the version is markdown-it-py's (mdit), which does most of the work."""
         try:
-            version = "markdown-it-py " + importlib.metadata.version("markdown-it-py")
+            version = "mdit " + importlib.metadata.version("markdown-it-py")
         except importlib.metadata.PackageNotFoundError:
             return Tool(missing="markdown-it-py not installed")
         return Tool((sys.executable, str(SCRIPT)), version)
