@@ -21,8 +21,18 @@ from markupsafe import Markup, escape
 # letters of both cases inside make a filter such as `|upper` or `|lower` on a link break its mark.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _SLOT = re.compile(f"{_OPEN}uL(\\d+){_CLOSE}")
+_SPECIAL = re.compile("[&<>'\"]")
 
 Url = Callable[[str], str]
+
+
+def escape_link(link: str) -> str:
+    """What autoescape makes of `{{ url(target) }}`, as a plain string.
+
+    markupsafe's `escape` makes a Markup object for each link, and a row has ten links: at 5,000
+    briefings that was a fifth of the time spent filling rows. Links seldom hold a character to escape.
+    """
+    return str(escape(link)) if _SPECIAL.search(link) else link
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +47,7 @@ class _Fragment:
         pieces = self.pieces
         out = [pieces[0]]
         for i in range(1, len(pieces), 2):
-            out.append(escape(url(pieces[i])))  # what autoescape makes of `{{ url(target) }}`
+            out.append(escape_link(url(pieces[i])))
             out.append(pieces[i + 1])
         return Markup("".join(out))
 

@@ -214,6 +214,21 @@ class ActorView:
     network: NetworkView | None
     feed_url: str
 
+    @property
+    def timeline_years(self) -> tuple[tuple[int, tuple[TimelineEntry, ...]], ...]:
+        """This page's timeline by year, newest first: what `timeline|groupby('card.date.year')|reverse`
+        with each group sorted by date gives, made here because those filters were a tenth of a profile's
+        rendering time."""
+        years: dict[int, list[TimelineEntry]] = {}
+        for entry in self.timeline:
+            years.setdefault(entry.card.date.year, []).append(entry)
+        return tuple((year, tuple(sorted(years[year], key=_entry_date, reverse=True)))
+                     for year in sorted(years, reverse=True))
+
+
+def _entry_date(entry: TimelineEntry) -> datetime:
+    return entry.card.date
+
 
 @dataclass(frozen=True)
 class ActorGroup:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from site_builder.fragments import FragmentCache
+from site_builder.fragments import FragmentCache, escape_link
 from site_builder.urls import url_function
 
 
@@ -118,3 +118,8 @@ def test_macros_of_trusted_folders_are_rendered_once(tmp_path: Path) -> None:
         url = url_function(page, "https://e.org/", False)
         assert trusting(counting, card, url) == checking(counting, card, url) == Markup(macro(card, url))
     assert len(calls) == 3  # once for the trusted folder, twice (marks, then the check) for the other
+
+
+@pytest.mark.parametrize("link", ["../../actors/kim/", "a?b=1&c=2", "<x>", "it's", 'say "hi"', "", "#top"])
+def test_escape_link_is_what_autoescape_prints(link: str) -> None:
+    assert escape_link(link) == str(escape(link))
