@@ -20,6 +20,7 @@ from .derived import DerivedMemo
 from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
 from .edits import relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
+from .fragments import Rows
 from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
 from .models import Actor, Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
@@ -50,6 +51,7 @@ class BuildMemo:
     salt: bytes = b""
     files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
     edited: frozenset[str] | None = None  # slugs edited in body or card text only; None: linked anew
+    rows: Rows = field(default_factory=dict)  # list rows by card value, for these compiled templates
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,9 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                     and not templates.uses(spec.template, touched) and (out_dir / out).exists())
         return _unchanged_on_disk(out_dir / out, stored.get(out), wanted)
 
-    renderer = PageRenderer(config, templates, site, salt, skip, assets.names)
+    # Rows recorded by earlier builds stay good while the compiled templates do (see FragmentCache).
+    rows = (memo.rows if memo is not None and templates is memo.templates else {}) if keep_text else None
+    renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows)
     step = progress.stage("pages", len(specs))
     pages = renderer.render_all(specs, sink, step, cores() if memo is None else 1)
     step.done()
@@ -300,6 +304,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     for rel in sorted(files):
         sink.add(rel, files[rel])
     working.pages, working.files, working.templates = digests, all_files, templates
+    working.rows = renderer.fragments.carry() or {}
     working.graph, working.salt = graph, salt
     return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
 

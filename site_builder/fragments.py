@@ -10,12 +10,15 @@ more than half of all template time. Its output depends only on the card, the le
 
 from __future__ import annotations
 
+import pickle
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from .cache import dumps
 
 # Private-use characters mark where a link goes (a row whose text holds one is never cached); the
 # letters of both cases inside make a filter such as `|upper` or `|lower` on a link break its mark.
@@ -24,6 +27,7 @@ _SLOT = re.compile(f"{_OPEN}uL(\\d+){_CLOSE}")
 _SPECIAL = re.compile("[&<>'\"]")
 
 Url = Callable[[str], str]
+ValueKey = tuple[int, bytes, tuple[Any, ...]]  # (id of the macro, the item's pickle, the extra arguments)
 
 
 def escape_link(link: str) -> str:
@@ -50,6 +54,9 @@ class _Fragment:
             out.append(escape_link(url(pieces[i])))
             out.append(pieces[i + 1])
         return Markup("".join(out))
+
+
+Rows = dict[ValueKey, _Fragment]  # recorded rows by item value, carried from one build to the next
 
 
 def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...],
@@ -83,14 +90,20 @@ class FragmentCache:
 
     Keys are the identities of the macro and item (cards are made once per build) and the extra
     arguments; a cache lives for one build only, so an edited card is never served from it.
+
+    `carried` is given when the next build will get this one's rows (the dev server): rows recorded
+    by earlier builds with the same compiled templates, by the card's value. A rebuild makes new
+    cards, and recording every row of an archive year again was most of a one-briefing rebuild.
     """
 
-    def __init__(self, trusted: tuple[str, ...] = ()) -> None:
+    def __init__(self, trusted: tuple[str, ...] = (), carried: Mapping[ValueKey, _Fragment] | None = None) -> None:
         self._store: dict[tuple[int, int, tuple[Any, ...]], _Fragment | None] = {}
         self._pieces: dict[str, str] = {}  # one copy of each distinct piece of every row
         # Folders of templates known to print their links as they are (the built-in theme): their macros
         # are not rendered a second time to check the marks.
         self._trusted = trusted
+        self._carried = carried
+        self._by_value: Rows | None = None if carried is None else {}
 
     def _checked(self, macro: Callable[..., Any]) -> bool:
         func = getattr(macro, "_func", None)  # a Jinja macro's compiled code carries its template's path
@@ -104,11 +117,54 @@ class FragmentCache:
         if key in self._store:
             found = self._store[key]
             return found.fill(url) if found is not None else Markup(macro(item, url, *args))
+        found = self._reused(macro, item, args)
+        if found is not None:
+            self._store[key] = found
+            return found.fill(url)
         found = _record(macro, item, args, self._pieces)
         if found is not None and not self._checked(macro):
-            self._store[key] = found
+            self._keep(key, macro, item, args, found)
             return found.fill(url)
         direct = Markup(macro(item, url, *args))
         # First use: the real rendering must match, or the macro does more with its links than print them.
-        self._store[key] = found if found is not None and found.fill(url) == direct else None
+        self._keep(key, macro, item, args, found if found is not None and found.fill(url) == direct else None)
         return direct
+
+    def _keep(self, key: tuple[int, int, tuple[Any, ...]], macro: Callable[..., Any], item: Any,
+              args: tuple[Any, ...], found: _Fragment | None) -> None:
+        self._store[key] = found
+        if found is not None and self._by_value is not None:
+            by_value = _value_key(macro, item, args)
+            if by_value is not None:
+                self._by_value[by_value] = found
+
+    def _reused(self, macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> _Fragment | None:
+        """The row an earlier build recorded for an equal item, held for this one."""
+        if not self._carried or self._by_value is None:
+            return None
+        by_value = _value_key(macro, item, args)
+        found = self._carried.get(by_value) if by_value is not None else None
+        if found is None:
+            return None
+        fragment = _Fragment(found.pieces, (macro, item))
+        self._by_value[by_value] = fragment  # type: ignore[index]
+        return fragment
+
+    def carry(self) -> Rows | None:
+        """Rows by value for the next build with the same templates: the earlier builds' and this one's."""
+        if self._by_value is None:
+            return None
+        return {**(self._carried or {}), **self._by_value}
+
+
+def _value_key(macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> ValueKey | None:
+    """The key of a row by its item's value, exactly: None for an item that cannot be pickled.
+
+    By its pickle, not by `==`: equal values can print differently (the same instant in two time
+    zones, a string and Markup), and a row must never come from another value.
+    """
+    try:
+        value = dumps(item)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return (id(macro), value, args)  # the fragment keeps the macro alive, so its id is never reused meanwhile

@@ -20,7 +20,7 @@ from .cache import SharedDigests, digest
 from .config import Config
 from .errors import Diagnostic, TemplateFailure
 from .forking import Shares, can_fork, shared_heap
-from .fragments import FragmentCache
+from .fragments import FragmentCache, Rows
 from .pages import PageSpec, page_meta
 from .progress import Stage
 from .templates import Templates, theme_dir
@@ -64,12 +64,13 @@ class PageRenderer:
     salt: bytes
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
+    carried: Rows | None = None  # rows of earlier builds (see FragmentCache), when the next build gets them
     fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
     inputs: SharedDigests = field(init=False)  # what each page is rendered from, as a digest
 
     def __post_init__(self) -> None:
         trusted = (str(theme_dir(self.config.theme) / "templates") + os.sep,)
-        object.__setattr__(self, "fragments", FragmentCache(trusted))
+        object.__setattr__(self, "fragments", FragmentCache(trusted, self.carried))
         object.__setattr__(self, "inputs", SharedDigests(SHARED_VIEWS))
 
     def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:

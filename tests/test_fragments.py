@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import jinja2
@@ -123,3 +124,36 @@ def test_macros_of_trusted_folders_are_rendered_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize("link", ["../../actors/kim/", "a?b=1&c=2", "<x>", "it's", 'say "hi"', "", "#top"])
 def test_escape_link_is_what_autoescape_prints(link: str) -> None:
     assert escape_link(link) == str(escape(link))
+
+
+def test_rows_carry_to_the_next_build_by_exact_value() -> None:
+    """A rebuild's new but equal card reuses the row; an equal card that prints differently does not."""
+    calls: list[str] = []
+    macro = _macro("""{% macro row(card, url) -%}
+<a href="{{ url(card.url) }}">{{ card.title }}</a> {{ card.when.isoformat() }}
+{%- endmacro %}""")
+
+    def counting(card: Dated, url: object, *args: object) -> str:
+        calls.append(card.title)
+        return str(macro(card, url, *args))
+
+    utc = datetime(2024, 5, 1, 12, tzinfo=UTC)
+    url = url_function("briefings/a/", "https://example.org/desk/", False)
+    first = FragmentCache(carried={})
+    first(counting, Dated("A", "briefings/a/", utc), url)
+    assert first.carry() and len(calls) == 2  # recorded, then checked against a real rendering
+
+    second = FragmentCache(carried=first.carry())
+    again = second(counting, Dated("A", "briefings/a/", utc), url)
+    assert len(calls) == 2 and again == Markup(macro(Dated("A", "briefings/a/", utc), url))
+    shifted = Dated("A", "briefings/a/", utc.astimezone(timezone(timedelta(hours=2))))
+    assert shifted == Dated("A", "briefings/a/", utc)  # equal, yet it prints another time
+    assert second(counting, shifted, url) == Markup(macro(shifted, url)) and len(calls) == 4
+    assert FragmentCache().carry() is None  # a one-shot build keeps nothing
+
+
+@dataclass(frozen=True)
+class Dated:
+    title: str
+    url: str
+    when: datetime
