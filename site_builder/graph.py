@@ -33,6 +33,10 @@ class Related:
     shared_actors: tuple[str, ...]
     shared_topics: tuple[str, ...]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The cache keeps every briefing's list; the default for a slots dataclass builds a dict of each.
+        return Related, (self.slug, self.score, self.shared_actors, self.shared_topics)
+
 
 class Tally(Sequence[tuple[str, int]]):
     """(id, count) pairs, held as a tuple of ids and an array of counts.

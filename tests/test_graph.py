@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime
 
 from site_builder.errors import Diagnostics
-from site_builder.graph import Tally, _best, build_graph, check_references, check_slugs
+from site_builder.graph import Related, Tally, _best, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
 from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
 from site_builder.rendered import RenderedBody
@@ -130,3 +130,9 @@ def test_tally_reads_and_compares_as_its_pairs() -> None:
     again = pickle.loads(pickle.dumps(tally))
     assert again == tally and pickle.dumps(again) == pickle.dumps(tally)
     assert Tally() == () and tally != pairs[:2] and tally != Tally(pairs[:2])
+
+
+def test_related_pickles_as_its_fields() -> None:
+    related = Related("b", 1.25, ("kim", "nato"), ("security",))
+    assert pickle.loads(pickle.dumps(related)) == related
+    assert pickle.dumps(related) == pickle.dumps(Related("b", 1.25, ("kim", "nato"), ("security",)))
