@@ -27,7 +27,7 @@ from .models import Briefing, Page
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "site-builder.sqlite"
-FORMAT = 8  # bump when what is cached changes shape without a version change
+FORMAT = 9  # bump when what is cached changes shape without a version change
 # Buffered entries above this many bytes move to a scratch table on disk: a cold build of 10,000
 # briefings caches a few hundred megabytes, which would otherwise sit in memory until save().
 SPILL_BYTES = 8 * 2**20

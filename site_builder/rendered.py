@@ -5,8 +5,9 @@ body's HTML, block text and mentions take about 60 KiB (text with any character 
 stored at two bytes a character). Compressed they take about 6 KiB. Linking needs only which
 actors a body mentions, how often, and its quotations, so those stay unpacked. The briefing page
 and feeds unpack the HTML. Profiles show, for each briefing, the sentences that mention the actor:
-they are found when the body is rendered and packed on their own, as unpacking a whole body for
-each actor of each briefing would cost more than rendering it.
+they are found when the body is rendered and pickled on their own (too small to be worth
+compressing), as unpacking a whole body for each actor of each briefing would cost more than
+rendering it. A build leaves out the block text and mentions (`pack(detail=False)`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class RenderedBody:
         counts = Counter(m.actor_id for m in parts.mentions)  # keeps first-mention order
         excerpts = first_excerpts(parts.blocks, parts.mentions)
         packed = [pack_text(parts.html), _pack((parts.blocks, parts.mentions)) if detail else b""]
-        packed += [_pack(excerpts[a]) if a in excerpts else b"" for a in counts]
+        # Excerpts are small (about 230 bytes an actor): compressing them saved a fifth for 20 µs each.
+        packed += [pickle.dumps(excerpts[a], pickle.HIGHEST_PROTOCOL) if a in excerpts else b"" for a in counts]
         region = struct.pack(f"<{len(packed)}I", *map(len, packed)) + b"".join(packed)
         return cls(region, 0, tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
 
@@ -87,7 +89,7 @@ class RenderedBody:
         if actor_id not in self.actors:
             return ()
         packed = self._part(2 + self.actors.index(actor_id))
-        found: tuple[Excerpt, ...] = _unpack(packed) if packed else ()
+        found: tuple[Excerpt, ...] = pickle.loads(packed) if packed else ()
         return found
 
     def detail(self) -> tuple[tuple[TextBlock, ...], tuple[RenderedMention, ...]]:
