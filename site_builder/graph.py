@@ -6,8 +6,9 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from operator import itemgetter
 from typing import Any
@@ -200,9 +201,9 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         briefing_actors=briefing_actors,
         actor_briefings={k: tuple(v) for k, v in sorted(actor_briefings.items())},
         topic_briefings={k: tuple(v) for k, v in sorted(topic_briefings.items())},
-        related=memo.get_equal("related", tuple((b.slug, b.date, briefing_actors[b.slug], b.topics)
-                                                 for b in briefings),
-                               partial(_related, briefings, briefing_actors, len(briefings))),
+        related=memo.get_equal("related", related_signature(briefings, briefing_actors),
+                               partial(_related, briefings, briefing_actors, len(briefings)),
+                               partial(_related_update, briefings, briefing_actors)),
         by_slug={b.slug: b for b in briefings},
         incoming=_incoming(content.actors),
         co_mentions=memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
@@ -308,14 +309,70 @@ def _incoming(actors: tuple[Actor, ...]) -> dict[str, tuple[tuple[str, str], ...
     return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
 
 
+RelatedInput = tuple[str, datetime, tuple[str, ...], tuple[str, ...]]  # slug, date, actors, topics
+
+
+def related_signature(briefings: Iterable[Briefing],
+                      briefing_actors: Mapping[str, tuple[str, ...]]) -> tuple[RelatedInput, ...]:
+    """Everything related briefings are worked out from, briefing by briefing."""
+    return tuple((b.slug, b.date, briefing_actors[b.slug], b.topics) for b in briefings)
+
+
+def _related_update(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+                    old_signature: tuple[RelatedInput, ...],
+                    old: Mapping[str, tuple[Related, ...]]) -> dict[str, tuple[Related, ...]]:
+    """Related briefings after edits, from the last ones: only the lists an edit can change are worked out.
+
+    An edited briefing S can change the list of a briefing X only through an actor or topic of S
+    (before or after the edit) that X has too, if it counts towards relatedness before or after: it
+    puts S among X's candidates, or moves its score, date or reasons. An actor that S gained or lost
+    also changes its weight, which orders the shared actors in the reasons of any list holding it.
+    Adding or removing a briefing changes every weight, so that works out every list again.
+    """
+    total = len(briefings)
+    before = {slug: (date, actors, topics) for slug, date, actors, topics in old_signature}
+    after = {slug: (date, actors, topics) for slug, date, actors, topics in related_signature(briefings,
+                                                                                              briefing_actors)}
+    if before.keys() != after.keys():
+        return _related(briefings, briefing_actors, total)
+    changed = [slug for slug, value in after.items() if before[slug] != value]
+    cap = _candidate_cap(total)
+    members = [_members(before), _members(after)]  # (actors, topics) key -> slugs, before and after
+    affected = set(changed)
+    for slug in changed:
+        pairs = ((before[slug][1], after[slug][1]), (before[slug][2], after[slug][2]))  # actors, topics
+        for kind, (old_keys, new_keys) in enumerate(pairs):
+            for key in set(old_keys) | set(new_keys):
+                old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
+                counts = any(len(m) <= cap and (kind or len(m) < total) for m in (old_members, new_members) if m)
+                if counts or (kind == 0 and old_members != new_members):
+                    affected |= old_members | new_members
+    fresh = _related(briefings, briefing_actors, total, only=affected)
+    return {b.slug: fresh[b.slug] if b.slug in fresh else old[b.slug] for b in briefings}
+
+
+def _members(signature: Mapping[str, tuple[datetime, tuple[str, ...], tuple[str, ...]]],
+             ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The briefings of each actor and of each topic."""
+    actors: dict[str, set[str]] = defaultdict(set)
+    topics: dict[str, set[str]] = defaultdict(set)
+    for slug, (_, actor_ids, topic_slugs) in signature.items():
+        for actor_id in actor_ids:
+            actors[actor_id].add(slug)
+        for topic in topic_slugs:
+            topics[topic].add(slug)
+    return actors, topics
+
+
 def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-             total: int, limit: int = 5) -> dict[str, tuple[Related, ...]]:
+             total: int, limit: int = 5, only: Collection[str] | None = None) -> dict[str, tuple[Related, ...]]:
     """Score pairs by shared actors weighted by rarity (idf), shared topics and closeness in time.
 
     An actor's weight is log(N/df): zero for an actor in every briefing. Scores are accumulated
     through the briefings each actor and topic appears in, so the cost follows the graph, not
     N²; actors and topics in more than `_candidate_cap` briefings are left out, since their
     weight is small and their lists are long. Reasons are worked out for the winners only.
+    With `only`, just the lists of those slugs.
     """
     by_actor: dict[str, list[int]] = defaultdict(list)
     by_topic: dict[str, list[int]] = defaultdict(list)
@@ -330,6 +387,8 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
     slugs = [b.slug for b in briefings]
     result: dict[str, tuple[Related, ...]] = {}
     for index, b in enumerate(briefings):
+        if only is not None and b.slug not in only:
+            continue
         scores: dict[int, float] = defaultdict(float)
         for actor_id in briefing_actors[b.slug]:
             members = by_actor[actor_id]
