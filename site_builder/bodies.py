@@ -119,9 +119,10 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(jobs: int) -> int:
-    """Processes to use, this one included: one per core the build may run on; none for small batches."""
-    available = cores()
+def worker_count(jobs: int, limit: int | None = None) -> int:
+    """Processes to use, this one included: one per core the build may run on, at most `limit`; none for
+    small batches."""
+    available = min(cores(), limit) if limit else cores()
     if jobs < PARALLEL_MIN or available < 2:
         return 0
     return min(available, max(2, jobs // CHUNK))
@@ -231,12 +232,14 @@ def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
 
 def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
                   cache: BuildCache, progress: Callable[[int], None] = lambda n: None, detail: bool = False,
+                  processes: int | None = None,
                   ) -> tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]:
     """Bodies of every briefing (by slug) and page (by slug), the memo for the next build, and a report.
 
     Each body is looked up by key in the previous build's memo, then in the disk cache; the rest
     are rendered, in parallel when there are many. The result never depends on where a body came from.
-    With `detail`, bodies keep their block texts and mentions (see RenderedBody.pack).
+    With `detail`, bodies keep their block texts and mentions (see RenderedBody.pack). `processes`
+    caps the processes rendering (None: one per core).
     """
     settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners, detail)
     base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), str(detail),
@@ -258,7 +261,7 @@ def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapp
     missing = [(job, key) for job, key in zip(jobs, keys, strict=True) if key not in found]
     missing = list({key: (job, key) for job, key in missing}.values())  # identical bodies render once
     renderer = BodyRenderer(settings, matcher)
-    workers = worker_count(len(missing))
+    workers = worker_count(len(missing), processes)
     todo = [job for job, _ in missing]
     if workers:
         rendered = _render_parallel(renderer, todo, workers, progress)

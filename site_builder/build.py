@@ -97,6 +97,9 @@ class BuildOptions:
     # No rebuild() follows (the `build` and `check` commands): each briefing's markdown is let go once its
     # body is rendered, a quarter of a large build's memory; a rebuild() after all then builds everything.
     one_shot: bool = False
+    # Processes that render bodies and pages, this one included; None: one per core. 1 renders everything
+    # here: the least memory, and what a profiler sees.
+    jobs: int | None = None
 
 
 def load_site_config(root: Path, options: BuildOptions) -> Config:
@@ -126,11 +129,11 @@ def _model_keys(config: Config, rels: Iterable[str]) -> dict[str, bytes]:
 
 def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, changed: Iterable[str] = (),
                   cache: BuildCache | None = None, progress: Progress | None = None, keep_text: bool = True,
-                  detail: bool = False) -> tuple[Content, SiteGraph, BodyReport]:
+                  detail: bool = False, jobs: int | None = None) -> tuple[Content, SiteGraph, BodyReport]:
     """Load, validate and link all content; raises ContentError listing every problem found.
 
     With `detail`, bodies keep the plain text of their blocks and their mentions, for analysis
-    (`RenderedBody.detail`); a build leaves them out.
+    (`RenderedBody.detail`); a build leaves them out. `jobs` caps the processes rendering bodies.
 
     With a memo, files not in `changed` are taken from it instead of being read again; other files
     come from the disk cache when their bytes are unchanged. The memo is updated in place only on
@@ -166,7 +169,8 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     same_registry = previous.matcher is matcher
     step = (progress or Progress.silent()).stage("bodies", len(content.briefings) + len(content.pages))
     bodies, page_bodies, body_memo, report = render_changed_bodies(
-        config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance, detail)
+        config, content, matcher, previous.bodies if same_registry else {}, stale, cache, step.advance, detail,
+        jobs)
     step.done()
     if not keep_text:
         content, models = _without_text(content, models)
@@ -226,7 +230,7 @@ def _unchanged_on_disk(path: Path, stored: StoredPage | None, wanted: bytes) -> 
 def render_site(config: Config, drafts: bool = False, build_time: datetime | None = None,
                 memo: BuildMemo | None = None, changed: Iterable[str] = (), out_dir: Path | None = None,
                 cache: BuildCache | None = None, progress: Progress | None = None, sink: Sink | None = None,
-                keep_text: bool = True) -> RenderedSite:
+                keep_text: bool = True, jobs: int | None = None) -> RenderedSite:
     """Render pages and gather static files in memory; raises SiteError with every problem found.
 
     With a memo from the previous good build, a page whose template inputs are equal to last time
@@ -240,7 +244,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     cache = cache or BuildCache.disabled()
     progress = progress or Progress.silent()
     working = BuildMemo(**vars(memo)) if memo is not None else BuildMemo()
-    _, graph, body_report = load_and_link(config, drafts, working, changed, cache, progress, keep_text)
+    _, graph, body_report = load_and_link(config, drafts, working, changed, cache, progress, keep_text, jobs=jobs)
     when = build_time or epoch_time(os.environ.get("SOURCE_DATE_EPOCH"))
     touched = {rel.removeprefix("templates/") for rel in changed if classify(rel, config.output_dir) is Kind.TEMPLATE}
     # Compiling every template costs more than a small rebuild; keep them until one changes.
@@ -273,7 +277,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     rows = (memo.rows if memo is not None and templates is memo.templates else {}) if keep_text else None
     renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows)
     step = progress.stage("pages", len(specs))
-    pages = renderer.render_all(specs, sink, step, cores() if memo is None else 1)
+    pages = renderer.render_all(specs, sink, step, min(cores(), jobs or cores()) if memo is None else 1)
     step.done()
     digests, skipped = pages.digests, pages.skipped
     files: dict[str, bytes] = {}
@@ -383,7 +387,7 @@ class Builder:
             try:
                 rendered = render_site(config, drafts=self.options.drafts, memo=self._memo, changed=changed,
                                        out_dir=out, cache=cache, progress=self.progress, sink=staging,
-                                       keep_text=not self.options.one_shot)
+                                       keep_text=not self.options.one_shot, jobs=self.options.jobs)
             except BaseException:
                 staging.abort()
                 raise

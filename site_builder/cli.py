@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include briefings marked draft: true")
     build.add_argument("--base-url", help="override config's base_url for this build")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache in SITE/.cache")
+    build.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                       help="processes rendering bodies and pages (default: one per core; 1: least memory)")
 
     check = sub.add_parser("check", parents=[common],
                            help="build into a temporary folder and check every link and anchor in it")
@@ -99,6 +101,17 @@ def _parser() -> argparse.ArgumentParser:
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _lazy(module: str, name: str) -> Handler:
     """Import a command's module only when it runs, so `build` never pays for the server or ingest."""
     def handler(args: argparse.Namespace) -> int:
@@ -129,7 +142,7 @@ def _report(error: SiteError) -> int:
 def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.output) if args.output else None, cache=not args.no_cache,
-                           one_shot=True)
+                           one_shot=True, jobs=args.jobs)
     progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
     result = Builder(site_folder(args.site), options, progress).build()
     log.info("%s", summary(result))

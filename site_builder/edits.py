@@ -69,7 +69,7 @@ Bodies = tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoE
 
 def render_changed_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
                           changed: Collection[str], cache: BuildCache, progress: Callable[[int], None],
-                          detail: bool = False) -> Bodies:
+                          detail: bool = False, processes: int | None = None) -> Bodies:
     """Like render_bodies, but the body of a file that did not change is taken from the memo as it is.
 
     The memo must come from a build with the same config and alias registry: then an unchanged file
@@ -81,7 +81,8 @@ def render_changed_bodies(config: Config, content: Content, matcher: Matcher, me
 
     rest = replace(content, briefings=tuple(b for b in content.briefings if not kept(b)),
                    pages=tuple(p for p in content.pages if not kept(p)))
-    bodies, page_bodies, new_memo, report = render_bodies(config, rest, matcher, memo, cache, progress, detail)
+    bodies, page_bodies, new_memo, report = render_bodies(config, rest, matcher, memo, cache, progress, detail,
+                                                          processes)
     same_briefings = [b for b in content.briefings if kept(b)]
     same_pages = [p for p in content.pages if kept(p)]
     bodies.update((b.slug, memo[b.path][1]) for b in same_briefings)

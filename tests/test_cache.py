@@ -157,6 +157,24 @@ def test_parallel_rendering_gives_the_same_bytes(desk: Path, tmp_path: Path, mon
     assert _tree(parallel) == _tree(serial)
 
 
+def test_one_job_renders_everything_in_this_process(desk: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--jobs 1` starts no worker, even where workers would pay, and writes the same bytes."""
+    monkeypatch.setattr(bodies, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(render, "PARALLEL_MIN", 1)
+    default = tmp_path / "default"
+    assert Builder(desk, BuildOptions(out_dir=default, cache=False)).build().bodies.workers >= 2
+
+    def no_workers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(bodies, "_render_parallel", no_workers)
+    monkeypatch.setattr(render.PageRenderer, "_render_forked", no_workers)
+    one = tmp_path / "one"
+    result = Builder(desk, BuildOptions(out_dir=one, cache=False, jobs=1)).build()
+    assert result.bodies.workers == 0 and _tree(one) == _tree(default)
+
+
 def test_spawned_body_workers_give_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     """With another thread running (the dev server), bodies render in spawned workers and this process."""

@@ -52,6 +52,11 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as info:
         main(["build", "--no-such-flag"])
     assert info.value.code == 2
+    capsys.readouterr()
+    for jobs in ("0", "two"):
+        with pytest.raises(SystemExit) as info:
+            main(["build", "--jobs", jobs])
+        assert info.value.code == 2 and "expected a whole number of at least 1" in capsys.readouterr().err
 
 
 def test_module_entry_point(tmp_path: Path) -> None:
