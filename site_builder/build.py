@@ -275,7 +275,8 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
 
     # Rows recorded by earlier builds stay good while the compiled templates do (see FragmentCache).
     rows = (memo.rows if memo is not None and templates is memo.templates else {}) if keep_text else None
-    renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows)
+    renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows,
+                            digested=keep_text or cache.path is not None)
     step = progress.stage("pages", len(specs))
     pages = renderer.render_all(specs, sink, step, min(cores(), jobs or cores()) if memo is None else 1)
     step.done()

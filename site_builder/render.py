@@ -65,6 +65,9 @@ class PageRenderer:
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
     carried: Rows | None = None  # rows of earlier builds (see FragmentCache), when the next build gets them
+    # Whether pages are digested: only a later build uses digests (a tenth of page time), and a one-shot
+    # build without a cache has none.
+    digested: bool = True
     fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
     inputs: SharedDigests = field(init=False)  # what each page is rendered from, as a digest
 
@@ -89,8 +92,9 @@ class PageRenderer:
             meta = page_meta(spec, self.config)
             values = spec.values()
             # Equal digests mean equal bytes from the same templates.
-            wanted = out.digests[rel] = self.inputs.digest(self.salt, (spec.template, values, meta, self.site))
-            if self.skip(rel, spec, wanted):
+            wanted = out.digests[rel] = (self.inputs.digest(self.salt, (spec.template, values, meta, self.site))
+                                         if self.digested else b"")
+            if self.digested and self.skip(rel, spec, wanted):
                 out.skipped += 1
                 continue
             link = url_function(spec.url, self.config.base_url, self.config.relative_urls, self.assets)

@@ -175,6 +175,21 @@ def test_one_job_renders_everything_in_this_process(desk: Path, tmp_path: Path,
     assert result.bodies.workers == 0 and _tree(one) == _tree(default)
 
 
+def test_a_one_shot_build_without_cache_digests_no_page(desk: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests only serve a later build; `build --no-cache` has none, so it skips them and writes the same."""
+    cached = tmp_path / "cached"
+    Builder(desk, BuildOptions(out_dir=cached)).build()
+
+    def no_digest(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a page was digested")
+
+    monkeypatch.setattr(SharedDigests, "digest", no_digest)
+    bare = tmp_path / "bare"
+    Builder(desk, BuildOptions(out_dir=bare, cache=False, one_shot=True)).build()
+    assert _tree(bare) == _tree(cached)
+
+
 def test_spawned_body_workers_give_the_same_bytes(desk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     """With another thread running (the dev server), bodies render in spawned workers and this process."""
