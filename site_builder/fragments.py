@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .cache import dumps
+from .cache import digest, dumps
 
 # Private-use characters mark where a link goes (a row whose text holds one is never cached); the
 # letters of both cases inside make a filter such as `|upper` or `|lower` on a link break its mark.
@@ -27,7 +27,7 @@ _SLOT = re.compile(f"{_OPEN}uL(\\d+){_CLOSE}")
 _SPECIAL = re.compile("[&<>'\"]")
 
 Url = Callable[[str], str]
-ValueKey = tuple[int, bytes, tuple[Any, ...]]  # (id of the macro, the item's pickle, the extra arguments)
+ValueKey = tuple[int, bytes, tuple[Any, ...]]  # (id of the macro, a digest of the item, the extra arguments)
 
 
 def escape_link(link: str) -> str:
@@ -160,11 +160,12 @@ class FragmentCache:
 def _value_key(macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> ValueKey | None:
     """The key of a row by its item's value, exactly: None for an item that cannot be pickled.
 
-    By its pickle, not by `==`: equal values can print differently (the same instant in two time
-    zones, a string and Markup), and a row must never come from another value.
+    By a digest of its pickle, not by `==`: equal values can print differently (the same instant in
+    two time zones, a string and Markup), and a row must never come from another value. A digest, not
+    the pickle itself, so the dev server does not keep a second copy of every card.
     """
     try:
-        value = dumps(item)
+        value = digest(dumps(item))
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return (id(macro), value, args)  # the fragment keeps the macro alive, so its id is never reused meanwhile
