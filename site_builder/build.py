@@ -151,7 +151,8 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
                                 for rel in group if rel not in reuse))
     stored = cache.get_many(keys.values())
     reuse.update((rel, stored[key]) for rel, key in keys.items() if key in stored)
-    content, models = load_content(root, files, config, diagnostics, drafts=drafts, reuse=reuse)
+    content, models = load_content(root, files, config, diagnostics, drafts=drafts, reuse=reuse,
+                                   processes=min(cores(), jobs or cores()))
     for rel, key in keys.items():
         if key not in stored and rel in models:
             cache.put(key, models[rel])

@@ -12,10 +12,14 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import pickle
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def can_fork() -> bool:
@@ -87,3 +91,34 @@ class Shares:
                     taken = range(max(start, end - block), end)
                     bounds[2 * most + 1] = taken.start
             yield taken
+
+
+def in_two(items: Sequence[T], work: Callable[[Sequence[T]], R],
+           encode: Callable[[R], bytes] = pickle.dumps) -> tuple[R, R] | None:
+    """`work` on the first half of `items` here and on the second half in a forked process, at once.
+
+    The child sends its result back as `encode` pickles it; if it fails, its half is done here.
+    None when no process may be forked (other threads run): the caller does all the work itself.
+    """
+    if not can_fork():
+        return None
+    half = len(items) // 2
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with shared_heap():
+        process = context.Process(target=_send_work, args=(work, items[half:], encode, send), daemon=True)
+        process.start()
+        send.close()
+        mine = work(items[:half])
+        try:
+            theirs: R = pickle.loads(receive.recv_bytes())
+        except (EOFError, OSError):
+            theirs = work(items[half:])
+        process.join()
+    return mine, theirs
+
+
+def _send_work(work: Callable[[Sequence[T]], R], items: Sequence[T], encode: Callable[[R], bytes],
+               send: Any) -> None:
+    send.send_bytes(encode(work(items)))
+    send.close()

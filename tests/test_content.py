@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from conftest import SiteFactory, briefing
 
+from site_builder import content as content_module
 from site_builder.config import load_config
-from site_builder.content import load_actor, load_briefing, load_page, load_topic, split_front_matter
+from site_builder.content import load_actor, load_briefing, load_content, load_page, load_topic, split_front_matter
+from site_builder.discover import discover
 from site_builder.errors import Diagnostics
+from site_builder.forking import in_two
 
 
 def load_one(site: Path, rel: str) -> tuple[object, list[str]]:
@@ -155,3 +161,35 @@ def test_invalid_utf8_names_line(make_site: SiteFactory) -> None:
     site = make_site({"content/briefings/a.md": b"---\ntitle: T\ndate: 2023-01-01\n---\n\nabc \xff\n"})
     _, errs = load_one(site, "content/briefings/a.md")
     assert errs == ["content/briefings/a.md:6:5: error: file is not valid UTF-8 (byte 0xff) (save the file as UTF-8)"]
+
+
+def test_briefings_read_in_two_processes_equal_one(make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same models, and the same problems in file order, whichever process read which file."""
+    assert threading.active_count() == 1, "another test left a thread running; no process would be forked"
+    files = {f"content/briefings/b{n:02d}.md": briefing(f"Briefing {n}", f"2023-01-{n % 28 + 1:02d}", f"Body {n}.")
+             for n in range(20)}
+    files["content/briefings/b03.md"] = briefing("Bad early", "2023-02-30")
+    files["content/briefings/b17.md"] = "---\ntitle: [unclosed\n---\n\nBody.\n"
+    site = make_site(files)
+    config = load_config(site)
+    found = discover(site, config.output_dir)
+    monkeypatch.setattr(content_module, "PARALLEL_MIN", 2)
+    results = []
+    for processes in (1, 2):
+        diagnostics = Diagnostics()
+        results.append((load_content(site, found, config, diagnostics, processes=processes),
+                        [d.format() for d in diagnostics]))
+    (one, one_problems), (two, two_problems) = results
+    assert two == one and two_problems == one_problems
+    assert [p.split(":")[0] for p in one_problems] == ["content/briefings/b03.md", "content/briefings/b17.md"]
+    assert len(one[0].briefings) == 19  # the unparsable one is left out, the one with a bad date kept
+
+
+def test_reading_in_two_falls_back_when_the_worker_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def work(items: Sequence[int]) -> list[int]:
+        return [i * 2 for i in items]
+
+    def broken(result: list[int]) -> bytes:
+        raise RuntimeError("cannot send")  # in the worker only: this process never encodes
+
+    assert in_two(list(range(10)), work, broken) == ([0, 2, 4, 6, 8], [10, 12, 14, 16, 18])
