@@ -119,10 +119,15 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def processes(jobs: int | None = None) -> int:
+    """Processes a build may use, this one included: one per core it may run on, at most `jobs`."""
+    return min(cores(), jobs) if jobs else cores()
+
+
 def worker_count(jobs: int, limit: int | None = None) -> int:
     """Processes to use, this one included: one per core the build may run on, at most `limit`; none for
     small batches."""
-    available = min(cores(), limit) if limit else cores()
+    available = processes(limit)
     if jobs < PARALLEL_MIN or available < 2:
         return 0
     return min(available, max(2, jobs // CHUNK))

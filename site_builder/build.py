@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from . import __version__
 from .actors import Matcher, build_registry
 from .assets import prepare_assets
-from .bodies import BodyReport, MemoEntry, cores
+from .bodies import BodyReport, MemoEntry, processes
 from .cache import BuildCache, CacheStats, digest
 from .config import Config, load_config
 from .content import Model, load_content
@@ -152,7 +152,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     stored = cache.get_many(keys.values())
     reuse.update((rel, stored[key]) for rel, key in keys.items() if key in stored)
     content, models = load_content(root, files, config, diagnostics, drafts=drafts, reuse=reuse,
-                                   processes=min(cores(), jobs or cores()))
+                                   processes=processes(jobs))
     for rel, key in keys.items():
         if key not in stored and rel in models:
             cache.put(key, models[rel])
@@ -279,7 +279,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows,
                             digested=keep_text or cache.path is not None)
     step = progress.stage("pages", len(specs))
-    pages = renderer.render_all(specs, sink, step, min(cores(), jobs or cores()) if memo is None else 1)
+    pages = renderer.render_all(specs, sink, step, processes(jobs) if memo is None else 1)
     step.done()
     digests, skipped = pages.digests, pages.skipped
     files: dict[str, bytes] = {}

@@ -191,6 +191,7 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
             actor_briefings[actor_id].append(b.slug)
         for slug in b.topics:
             topic_briefings[slug].append(b.slug)
+    signature = related_signature(briefings, briefing_actors)
     return SiteGraph(
         briefings=briefings,
         actors=dict(sorted(actors.items())),
@@ -201,9 +202,9 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
         briefing_actors=briefing_actors,
         actor_briefings={k: tuple(v) for k, v in sorted(actor_briefings.items())},
         topic_briefings={k: tuple(v) for k, v in sorted(topic_briefings.items())},
-        related=memo.get_equal("related", related_signature(briefings, briefing_actors),
+        related=memo.get_equal("related", signature,
                                partial(_related, briefings, briefing_actors, len(briefings)),
-                               partial(_related_update, briefings, briefing_actors)),
+                               partial(_related_update, briefings, briefing_actors, signature)),
         by_slug={b.slug: b for b in briefings},
         incoming=_incoming(content.actors),
         co_mentions=memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
@@ -319,7 +320,7 @@ def related_signature(briefings: Iterable[Briefing],
 
 
 def _related_update(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-                    old_signature: tuple[RelatedInput, ...],
+                    signature: tuple[RelatedInput, ...], old_signature: tuple[RelatedInput, ...],
                     old: Mapping[str, tuple[Related, ...]]) -> dict[str, tuple[Related, ...]]:
     """Related briefings after edits, from the last ones: only the lists an edit can change are worked out.
 
@@ -331,8 +332,7 @@ def _related_update(briefings: tuple[Briefing, ...], briefing_actors: Mapping[st
     """
     total = len(briefings)
     before = {slug: (date, actors, topics) for slug, date, actors, topics in old_signature}
-    after = {slug: (date, actors, topics) for slug, date, actors, topics in related_signature(briefings,
-                                                                                              briefing_actors)}
+    after = {slug: (date, actors, topics) for slug, date, actors, topics in signature}
     if before.keys() != after.keys():
         return _related(briefings, briefing_actors, total)
     changed = [slug for slug, value in after.items() if before[slug] != value]

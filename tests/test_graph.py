@@ -168,7 +168,7 @@ def test_related_after_edits_equal_working_them_all_out() -> None:
             drafts[slug] = rng.choice([(new_acts, tops, day), (acts, new_tops, day), (acts, tops, new_day),
                                        (new_acts, new_tops, new_day)])
         briefings, involved = linked(drafts)
-        updated = graph_module._related_update(briefings, involved, signature, before)
+        updated = graph_module._related_update(briefings, involved, graph_module.related_signature(briefings, involved), signature, before)
         assert updated == graph_module._related(briefings, involved, len(briefings))
         assert list(updated) == [x.slug for x in briefings]
 
@@ -188,6 +188,6 @@ def test_related_after_an_edit_reorders_reasons_of_lists_it_does_not_join() -> N
     assert before["x"][0].shared_actors == ("c", "zbig", "mid")
     signature = graph_module.related_signature(briefings, involved)
     briefings, involved = made(("zbig",))
-    updated = graph_module._related_update(briefings, involved, signature, before)
+    updated = graph_module._related_update(briefings, involved, graph_module.related_signature(briefings, involved), signature, before)
     assert updated == graph_module._related(briefings, involved, len(briefings))
     assert updated["x"][0].shared_actors == ("c", "mid", "zbig")
