@@ -18,18 +18,19 @@ from .config import Config, load_config
 from .content import Model, load_content
 from .derived import DerivedMemo
 from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
-from .edits import relinkable, render_changed_bodies, text_edits
+from .edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .fragments import Rows
 from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
 from .models import Actor, Content
-from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_entries
+from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
 from .progress import Progress
 from .render import PageRenderer
-from .scope import edit_scope
+from .scope import edit_scope, move_scope
 from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
+from .urls import output_file
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
 
 
@@ -50,8 +51,10 @@ class BuildMemo:
     graph: SiteGraph | None = None  # the last build's graph and page salt, to tell a body-only edit
     salt: bytes = b""
     files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
-    edited: frozenset[str] | None = None  # slugs edited in body or card text only; None: linked anew
+    edited: frozenset[str] | None = None  # slugs of the briefings edited; None: anything else changed
+    moved: bool = False  # whether those edits may have moved briefings in lists (see scope.move_scope)
     rows: Rows = field(default_factory=dict)  # list rows by card value, for these compiled templates
+    sitemap: dict[str, str] = field(default_factory=dict)  # site path -> last-modified date (pages.sitemap_dates)
 
 
 @dataclass(frozen=True)
@@ -176,17 +179,21 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     if not keep_text:
         content, models = _without_text(content, models)
     content_changes = {rel for rel in stale if classify(rel, config.output_dir) not in (Kind.TEMPLATE, Kind.STATIC)}
-    edits = (text_edits(previous.models, models, content_changes)
-             if same_registry and previous.graph is not None else None)
-    patch = relinkable(previous.graph, edits, bodies) if edits is not None and previous.graph is not None else None
+    last = previous.graph if same_registry else None
+    edits = text_edits(previous.models, models, content_changes) if last is not None else None
+    patch = relinkable(last, edits, bodies) if edits is not None and last is not None else None
     derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
-    if patch is not None and previous.graph is not None:
-        graph = relink_bodies(previous.graph, patch)
+    edited: frozenset[str] | None = None if patch is None else frozenset(patch)
+    if patch is not None and last is not None:
+        graph = relink_bodies(last, patch)
     else:
         graph = build_graph(content, bodies, page_bodies, derived)
+        moved = briefing_edits(previous.models, models, content_changes) if last is not None else None
+        if moved is not None and last is not None and graph.by_slug.keys() == last.by_slug.keys():
+            edited = frozenset(new.slug for _, new in moved.values())
     if memo is not None:
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
-        memo.files_found, memo.edited = files, None if patch is None else frozenset(patch)
+        memo.files_found, memo.edited, memo.moved = files, edited, edited is not None and patch is None
     return content, graph, report
 
 
@@ -262,7 +269,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                               f"move the file out of static/{BUNDLE_DIR}/, or turn search off")
     assets = prepare_assets(sources, config.fingerprint, diagnostics)
     salt = digest(templates.source_key(), __version__, repr(assets.key))
-    scope = (edit_scope(config, memo.graph, graph, working.edited)
+    scope = ((move_scope if working.moved else edit_scope)(config, memo.graph, graph, working.edited)
              if memo is not None and memo.graph is not None and working.edited is not None
              and memo.salt == salt and not touched else None)
     specs = list(plan_pages(config, graph, when, scope))
@@ -281,27 +288,31 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     step = progress.stage("pages", len(specs))
     pages = renderer.render_all(specs, sink, step, processes(jobs) if memo is None else 1)
     step.done()
-    digests, skipped = pages.digests, pages.skipped
+    digests, dates = pages.digests, sitemap_dates(specs)
     files: dict[str, bytes] = {}
     diagnostics.extend({d.format(): d for d in pages.errors}.values())  # workers may each meet one error
-    if scope is not None:  # the other pages, the sitemap and robots.txt stand as the last build left them
+    gone: frozenset[str] = frozenset()
+    if scope is not None:  # the other pages, and robots.txt, stand as the last build left them
         assert memo is not None
-        digests = {**memo.pages, **digests}
-        skipped += len(memo.pages) - len(pages.digests)
-    elif not diagnostics:
+        gone = frozenset(output_file(url) for url in scope.gone)
+        digests = {rel: d for rel, d in {**memo.pages, **digests}.items() if rel not in gone}
+        dates = {url: d for url, d in {**memo.sitemap, **dates}.items() if url not in scope.gone}
+    skipped = pages.skipped + len(digests) - len(pages.digests)
+    if not diagnostics and (scope is None or scope.sitemap):
         base = {"site": site, "url": lambda t: t}
         try:
-            files["sitemap.xml"] = templates.render("sitemap.xml", {**base, "entries": sitemap_entries(config, specs)}
+            files["sitemap.xml"] = templates.render("sitemap.xml", {**base, "entries": sitemap_entries(config, dates)}
                                                     ).encode("utf-8")
-            robots = {**base, "sitemap_url": config.base_url + "sitemap.xml"}
-            files["robots.txt"] = templates.render("robots.txt", robots).encode("utf-8")
+            if scope is None:
+                robots = {**base, "sitemap_url": config.base_url + "sitemap.xml"}
+                files["robots.txt"] = templates.render("robots.txt", robots).encode("utf-8")
         except TemplateFailure as exc:
             diagnostics.extend(exc.diagnostics)
     diagnostics.raise_if_any(TemplateFailure)
     static = assets.files
     all_files = frozenset(digests) | frozenset(files) | frozenset(static)
     if scope is not None and memo is not None:
-        all_files |= memo.files
+        all_files |= memo.files - gone
     for rel in sorted(set(static) & (set(digests) | set(files))):
         diagnostics.error(SourceLocation(f"static/{rel}"), f"static file would overwrite the generated page {rel}",
                           "rename or move the static file")
@@ -309,7 +320,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     files.update(static)
     for rel in sorted(files):
         sink.add(rel, files[rel])
-    working.pages, working.files, working.templates = digests, all_files, templates
+    working.pages, working.files, working.templates, working.sitemap = digests, all_files, templates, dates
     working.rows = renderer.fragments.carry() or {}
     working.graph, working.salt = graph, salt
     return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)

@@ -24,16 +24,27 @@ def text_edits(before: Mapping[str, Model], after: Mapping[str, Model],
     anything but a briefing, returns None. The caller leaves out templates and static files: they
     are no content.
     """
+    edited = briefing_edits(before, after, changed)
+    if edited is None or any(_placing(old) != _placing(new) for old, new in edited.values()):
+        return None
+    return {rel: new for rel, (_, new) in edited.items()}
+
+
+def briefing_edits(before: Mapping[str, Model], after: Mapping[str, Model],
+                   changed: Collection[str]) -> dict[str, tuple[Briefing, Briefing]] | None:
+    """The changed briefings by path, before and after, when only briefing files changed and each kept its slug.
+
+    With actors, topics and pages as they were and the same briefing files, the site has the same
+    briefings unless a draft flag changed, which the caller tells from the graphs. None otherwise.
+    """
     if before.keys() != after.keys():  # a file came or went, whatever `changed` says
         return None
-    edited: dict[str, Briefing] = {}
+    edited: dict[str, tuple[Briefing, Briefing]] = {}
     for rel in changed:
         old, new = before.get(rel), after.get(rel)
-        if not isinstance(old, Briefing) or not isinstance(new, Briefing):
+        if not isinstance(old, Briefing) or not isinstance(new, Briefing) or old.slug != new.slug:
             return None
-        if _placing(old) != _placing(new):
-            return None
-        edited[rel] = new
+        edited[rel] = (old, new)
     return edited
 
 

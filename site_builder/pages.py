@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -15,7 +15,16 @@ from .graph import SiteGraph
 from .models import Actor, Briefing
 from .presentation import Presenter
 from .scope import Scope
-from .urls import absolute_url, actor_path, archive_year_path, briefing_path, page_path, topic_path
+from .urls import (
+    absolute_url,
+    actor_path,
+    archive_year_path,
+    briefing_path,
+    list_page_path,
+    page_count,
+    page_path,
+    topic_path,
+)
 from .views import (
     ActorCount,
     ActorGroup,
@@ -114,8 +123,8 @@ def _lastmod(graph: SiteGraph, slugs: tuple[str, ...]) -> str:
 
 
 def _paginate(base: str, total_items: int, per_page: int) -> list[Pagination]:
-    pages = max(1, -(-total_items // per_page))
-    urls = tuple(base if n == 1 else f"{base}page/{n}/" for n in range(1, pages + 1))
+    pages = page_count(total_items, per_page)
+    urls = tuple(list_page_path(base, n) for n in range(1, pages + 1))
     return [Pagination(n, pages, urls[n - 2] if n > 1 else "", urls[n] if n < pages else "", urls)
             for n in range(1, pages + 1)]
 
@@ -148,12 +157,14 @@ def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
         yield from _profile(config, graph, p, graph.actors[actor_id], numbers)
     for actor_id in sorted(scope.actor_feeds):
         yield _actor_feed(config, graph, p, graph.actors[actor_id], build_time)
+    if scope.topics_index:
+        yield _topics_index(graph, p)
     for slug, numbers in scope.topics.items():
         yield from _topic_pages(config, graph, p, slug, numbers)
     for slug in sorted(scope.topic_feeds):
         yield _topic_feed(config, graph, p, slug, build_time)
-    if scope.years:
-        yield from _archive(graph, p, scope.years)
+    if scope.years or scope.archive_index:
+        yield from _archive(graph, p, scope.years, scope.archive_index)
     if scope.site_feed:
         yield _site_feed(config, graph, p, build_time)
 
@@ -237,11 +248,15 @@ def _zero(p: Presenter, actor_id: str) -> ActorCount:
 
 
 def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
-    cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
-    yield PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
+    yield _topics_index(graph, p)
     for slug in graph.topics:
         yield from _topic_pages(config, graph, p, slug)
         yield _topic_feed(config, graph, p, slug, build_time)
+
+
+def _topics_index(graph: SiteGraph, p: Presenter) -> PageSpec:
+    cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
+    return PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
 
 
 def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
@@ -269,8 +284,9 @@ def _topic_feed(config: Config, graph: SiteGraph, p: Presenter, slug: str, build
                  topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time)
 
 
-def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None) -> Iterator[PageSpec]:
-    """The archive index and year pages; with `only`, those years and the index if it lists briefings."""
+def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None,
+             index: bool = False) -> Iterator[PageSpec]:
+    """The archive index and year pages; with `only`, those years, and the index if it lists briefings or `index`."""
     by_year: dict[int, dict[int, list[str]]] = {}
     for b in graph.briefings:
         by_year.setdefault(b.date.year, {}).setdefault(b.date.month, []).append(b.slug)
@@ -286,11 +302,11 @@ def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None)
         return YearGroup(year, archive_year_path(year), sum(m.count for m in months), months)
 
     years = sorted(by_year, reverse=True)
-    if only is None or full_index:
+    if only is None or full_index or index:
         yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
                        {"years": tuple(year_group(y, full_index) for y in years), "year": None})
     summary = tuple(year_group(y, False) for y in years)
-    for year in years if only is None else sorted(only, reverse=True):
+    for year in years if only is None else sorted(only & by_year.keys(), reverse=True):
         yield PageSpec(archive_year_path(year), "archive.html", "archive", f"Archive {year}", "",
                        {"years": summary, "year": year_group(year, True)})
 
@@ -317,10 +333,14 @@ def _feed_context(config: Config, graph: SiteGraph, p: Presenter, url: str, titl
     return {"feed": feed}
 
 
-def sitemap_entries(config: Config, specs: list[PageSpec]) -> tuple[SitemapEntry, ...]:
-    """Sitemap rows for every HTML page that belongs in it."""
-    return tuple(SitemapEntry(absolute_url(config.base_url, s.url), s.lastmod)
-                 for s in sorted(specs, key=lambda s: s.url) if s.in_sitemap)
+def sitemap_dates(specs: Iterable[PageSpec]) -> dict[str, str]:
+    """Site path -> last-modified date of each page that belongs in the sitemap."""
+    return {s.url: s.lastmod for s in specs if s.in_sitemap}
+
+
+def sitemap_entries(config: Config, dates: Mapping[str, str]) -> tuple[SitemapEntry, ...]:
+    """Sitemap rows for the pages of `sitemap_dates`, by path."""
+    return tuple(SitemapEntry(absolute_url(config.base_url, url), dates[url]) for url in sorted(dates))
 
 
 def epoch_time(value: str | None) -> datetime:

@@ -1,22 +1,31 @@
-"""Which pages an edit can change, when it keeps every briefing's date, topics and actors.
+"""Which pages an edit to briefings can change, so a rebuild plans only those.
 
-A body shows on its briefing page, in feeds with full content, and on the profiles of the actors
-it involves: the excerpts on the timeline page that lists it, the quotes on the first page, the
-mention count on every page. Mention counts also show on the home page, the actors index and the
-pages of the briefing's topics. A card (title, summary, dateline, agency) shows wherever the
-briefing is listed: its neighbours' and related briefings' pages, the list pages and feeds that
-hold it. With dates, topics and actors unchanged, no briefing moves in or out of any list, so
-nothing else can change.
+Both kinds of edit here keep the same briefings in the site.
+
+A text edit (`edit_scope`) keeps every briefing's date, topics and actors. A body shows on its
+briefing page, in feeds with full content, and on the profiles of the actors it involves: the
+excerpts on the timeline page that lists it, the quotes on the first page, the mention count on
+every page. Mention counts also show on the home page, the actors index and the pages of the
+briefing's topics. A card (title, summary, dateline, agency) shows wherever the briefing is
+listed: its neighbours' and related briefings' pages, the list pages and feeds that hold it. With
+dates, topics and actors unchanged, no briefing moves in or out of any list, so nothing else can
+change.
+
+Any other edit (`move_scope`) may move briefings in lists, add them to topics and actors or take
+them out: the two graphs are compared list by list and tally by tally.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .config import Config
 from .graph import SiteGraph
 from .models import Briefing
+from .urls import actor_path, archive_year_path, list_page_path, page_count, topic_path
 
 Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page
 
@@ -35,6 +44,10 @@ class Scope:
     home: bool = False
     actors_index: bool = False
     site_feed: bool = False
+    topics_index: bool = False
+    archive_index: bool = False  # the archive index, also when it lists months only
+    sitemap: bool = False  # last-modified dates may have changed, or pages came or went
+    gone: frozenset[str] = frozenset()  # site paths of pages the edit removed
 
 
 def card_fields(b: Briefing) -> tuple[str, str, str, str]:
@@ -56,6 +69,10 @@ class _Collect:
     home: bool = False
     actors_index: bool = False
     site_feed: bool = False
+    topics_index: bool = False
+    archive_index: bool = False
+    sitemap: bool = False
+    gone: set[str] = field(default_factory=set)
 
     @staticmethod
     def _add(pages: dict[str, set[int] | None], key: str, number: int | None) -> None:
@@ -118,7 +135,97 @@ class _Collect:
 
         return Scope(frozenset(self.briefings), numbers(self.profiles), frozenset(self.actor_feeds),
                      numbers(self.topics), frozenset(self.topic_feeds), frozenset(self.lists),
-                     frozenset(self.years), self.home, self.actors_index, self.site_feed)
+                     frozenset(self.years), self.home, self.actors_index, self.site_feed, self.topics_index,
+                     self.archive_index, self.sitemap, frozenset(self.gone))
+
+    def moved_briefings(self, before: SiteGraph, edited: frozenset[str], latest_moved: bool) -> None:
+        """Briefing pages whose neighbours or related briefings changed or show an edited card; lists; site feed."""
+        graph, config = self.graph, self.config
+        old, new = before.briefings, graph.briefings
+        old_at = {b.slug: i for i, b in enumerate(old)}
+        for i, b in enumerate(new):
+            shown = _around(new, i)
+            related = graph.related[b.slug]
+            if (b.slug in edited or shown != _around(old, old_at[b.slug]) or not edited.isdisjoint(shown)
+                    or related != before.related[b.slug] or any(r.slug in edited for r in related)):
+                self.briefings.add(b.slug)
+        old_order, new_order = tuple(b.slug for b in old), tuple(b.slug for b in new)
+        self.lists.update(_rows_changed(old_order, new_order, config.pagination.per_page, edited))
+        self.site_feed = _feed_changed(old_order, new_order, config.feeds.entries, edited, latest_moved)
+
+    def moved_actors(self, before: SiteGraph, edited: frozenset[str], latest_moved: bool) -> None:
+        """Profile pages and feeds: whole profiles when a count or tally they show changed, else the rows."""
+        graph, per = self.graph, self.config.pagination.timeline
+        for actor_id in graph.actors:
+            old, new = before.actor_briefings.get(actor_id, ()), graph.actor_briefings.get(actor_id, ())
+            if (len(old) != len(new) or before.total_mentions(actor_id) != graph.total_mentions(actor_id)
+                    or before.co_mentions.get(actor_id) != graph.co_mentions.get(actor_id)
+                    or before.actor_topics.get(actor_id) != graph.actor_topics.get(actor_id)):
+                self._add(self.profiles, actor_id, None)
+                self._gone(actor_path(actor_id), len(old), len(new), per)
+            else:
+                for number in _rows_changed(old, new, per, edited):
+                    self._add(self.profiles, actor_id, number)
+                quotes = graph.quotes.get(actor_id, ())
+                if quotes != before.quotes.get(actor_id, ()) or any(slug in edited for slug, _ in quotes):
+                    self._add(self.profiles, actor_id, 1)
+            if _feed_changed(old, new, self.config.feeds.entries, edited, latest_moved):
+                self.actor_feeds.add(actor_id)
+
+    def moved_topics(self, before: SiteGraph, edited: frozenset[str], latest_moved: bool) -> None:
+        """Every page of a topic an edited briefing is or was in: each shows the actors of all its briefings."""
+        graph, per = self.graph, self.config.pagination.per_page
+        for slug in graph.topics:
+            old, new = before.topic_briefings.get(slug, ()), graph.topic_briefings.get(slug, ())
+            if old != new or not edited.isdisjoint(new):
+                self._add(self.topics, slug, None)
+                self._gone(topic_path(slug), len(old), len(new), per)
+            if _feed_changed(old, new, self.config.feeds.entries, edited, latest_moved):
+                self.topic_feeds.add(slug)
+
+    def moved_archive(self, before: SiteGraph, edited: frozenset[str]) -> None:
+        """Year pages that list an edited briefing; every archive page when a month's count changed."""
+        old, new = _months(before), _months(self.graph)
+        if old != new:  # every archive page shows the count of each year and month
+            self.archive_index = True
+            self.years.update(year for year, _ in new)
+            self.gone.update(archive_year_path(year) for year in {y for y, _ in old} - {y for y, _ in new})
+        for graph in (before, self.graph):
+            self.years.update(graph.by_slug[slug].date.year for slug in edited)
+
+    def _gone(self, base: str, old_items: int, new_items: int, per_page: int) -> None:
+        """The pages of a list beyond its new length."""
+        self.gone.update(list_page_path(base, n)
+                         for n in range(page_count(new_items, per_page) + 1, page_count(old_items, per_page) + 1))
+
+
+def _around(briefings: Sequence[Briefing], index: int) -> tuple[str | None, str | None]:
+    """The briefings either side of one in the newest-first list: its page links to them."""
+    newer = briefings[index - 1].slug if index > 0 else None
+    older = briefings[index + 1].slug if index + 1 < len(briefings) else None
+    return newer, older
+
+
+def _rows_changed(old: tuple[str, ...], new: tuple[str, ...], per_page: int, edited: frozenset[str]) -> set[int]:
+    """Numbers of the pages of a list whose rows differ or show an edited briefing."""
+    return {start // per_page + 1 for start in range(0, max(len(old), len(new)), per_page)
+            if old[start:start + per_page] != new[start:start + per_page]
+            or not edited.isdisjoint(new[start:start + per_page])}
+
+
+def _feed_changed(old: tuple[str, ...], new: tuple[str, ...], entries: int, edited: frozenset[str],
+                  latest_moved: bool) -> bool:
+    """Whether a feed's entries differ or show an edited briefing; an empty feed is dated by the newest briefing."""
+    head = new[:entries]
+    return head != old[:entries] or not edited.isdisjoint(head) or (not head and latest_moved)
+
+
+def _months(graph: SiteGraph) -> Counter[tuple[int, int]]:
+    return Counter((b.date.year, b.date.month) for b in graph.briefings)
+
+
+def _latest(graph: SiteGraph) -> datetime | None:
+    return max((b.updated or b.date for b in graph.briefings), default=None)
 
 
 def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
@@ -128,4 +235,23 @@ def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Itera
         collect.body(before, slug)
         if card_fields(before.by_slug[slug]) != card_fields(after.by_slug[slug]):
             collect.card(slug)
+    return collect.scope()
+
+
+def move_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
+    """The pages to plan after the briefings `slugs` changed in anything, the site keeping the same briefings.
+
+    A page is planned when anything it shows differs between the graphs or it shows an edited
+    briefing. A list that grew or shrank is planned whole, since each page shows the count, and
+    its pages beyond the new length are `gone`. The home page and the actor and topic indexes,
+    one page each, are always planned; so is the sitemap.
+    """
+    edited = frozenset(slug for slug in slugs if slug in after.by_slug)
+    latest_moved = _latest(before) != _latest(after)
+    collect = _Collect(config, after)
+    collect.home = collect.actors_index = collect.topics_index = collect.sitemap = True
+    collect.moved_briefings(before, edited, latest_moved)
+    collect.moved_actors(before, edited, latest_moved)
+    collect.moved_topics(before, edited, latest_moved)
+    collect.moved_archive(before, edited)
     return collect.scope()

@@ -48,7 +48,17 @@ def actor_path(actor_id: str) -> str:
 
 def topic_path(slug: str, page: int = 1) -> str:
     """Site path of a topic page (page 2 on lives under page/N/)."""
-    return f"topics/{slug}/" if page == 1 else f"topics/{slug}/page/{page}/"
+    return list_page_path(f"topics/{slug}/", page)
+
+
+def page_count(items: int, per_page: int) -> int:
+    """How many pages a paginated list of `items` takes; an empty list still has its first page."""
+    return max(1, -(-items // per_page))
+
+
+def list_page_path(base: str, page: int) -> str:
+    """Site path of page `page` of a paginated list whose first page is `base`."""
+    return base if page == 1 else f"{base}page/{page}/"
 
 
 def archive_year_path(year: int) -> str:

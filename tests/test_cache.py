@@ -14,6 +14,7 @@ import pytest
 from site_builder import bodies, render
 from site_builder.build import Builder, BuildOptions
 from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache, SharedDigests, digest, dumps
+from site_builder.scope import Scope
 from site_builder.views import ActorRef, BriefingCard, TopicRef
 
 REPO = Path(__file__).resolve().parent.parent
@@ -275,11 +276,11 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean2", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean2")
 
-    # A date edit moves the briefing in every list: everything is planned again.
+    # A date edit moves the briefing in lists: the pages whose lists changed are planned, and the sitemap.
     path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-09-13", "date: 2023-09-12", 1),
                     encoding="utf-8")
     builder.rebuild([path.relative_to(desk).as_posix()])
-    assert scopes[-1] is None
+    assert isinstance(scopes[-1], Scope) and scopes[-1].sitemap
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean3", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean3")
 
