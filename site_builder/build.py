@@ -24,6 +24,7 @@ from .fragments import Rows
 from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
 from .models import Actor, Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
+from .presentation import Presenter
 from .progress import Progress
 from .render import PageRenderer
 from .scope import edit_scope, move_scope
@@ -31,6 +32,7 @@ from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
 from .urls import output_file
+from .views import BriefingCard
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
 
 
@@ -55,6 +57,8 @@ class BuildMemo:
     moved: bool = False  # whether those edits may have moved briefings in lists (see scope.move_scope)
     rows: Rows = field(default_factory=dict)  # list rows by card value, for these compiled templates
     sitemap: dict[str, str] = field(default_factory=dict)  # site path -> last-modified date (pages.sitemap_dates)
+    cards: dict[str, BriefingCard] = field(default_factory=dict)  # by slug, for a rebuild that keeps most
+    card_digests: list[tuple[object, bytes]] = field(default_factory=list)  # theirs, made for page digests
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,11 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     scope = ((move_scope if working.moved else edit_scope)(config, memo.graph, graph, working.edited)
              if memo is not None and memo.graph is not None and working.edited is not None
              and memo.salt == salt and not touched else None)
-    specs = list(plan_pages(config, graph, when, scope))
+    # An edit in scope changed only the cards of the briefings it edited: the others stand, with their digests.
+    carried = ({slug: card for slug, card in memo.cards.items() if slug not in working.edited}
+               if scope is not None and memo is not None and working.edited is not None else {})
+    presenter = Presenter(config, graph, carried)
+    specs = list(plan_pages(config, graph, when, scope, presenter))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
 
     def skip(out: str, spec: PageSpec, wanted: bytes) -> bool:
@@ -284,7 +292,8 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     # Rows recorded by earlier builds stay good while the compiled templates do (see FragmentCache).
     rows = (memo.rows if memo is not None and templates is memo.templates else {}) if keep_text else None
     renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows,
-                            digested=keep_text or cache.path is not None)
+                            digested=keep_text or cache.path is not None,
+                            known=memo.card_digests if carried and memo is not None else ())
     step = progress.stage("pages", len(specs))
     pages = renderer.render_all(specs, sink, step, processes(jobs) if memo is None else 1)
     step.done()
@@ -322,6 +331,9 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
         sink.add(rel, files[rel])
     working.pages, working.files, working.templates, working.sitemap = digests, all_files, templates, dates
     working.rows = renderer.fragments.carry() or {}
+    if keep_text:
+        working.cards = presenter.made_cards()
+        working.card_digests = renderer.inputs.known(working.cards.values())
     working.graph, working.salt = graph, salt
     return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
 

@@ -85,15 +85,23 @@ class SharedDigests:
     instance (they are kept here, so an id is never reused for another object).
     """
 
-    def __init__(self, shared: Iterable[type]) -> None:
-        self._known: dict[int, tuple[object, bytes]] = {}
+    def __init__(self, shared: Iterable[type], known: Iterable[tuple[object, bytes]] = ()) -> None:
+        self._known: dict[int, tuple[object, bytes]] = {id(value): (value, d) for value, d in known}
         self._table = {**_DISPATCH, **dict.fromkeys(shared, self._stand_in)}
 
-    def _stand_in(self, value: object) -> tuple[Any, ...]:
+    def known(self, values: Iterable[object]) -> list[tuple[object, bytes]]:
+        """(value, digest) of those of `values` digested here, to seed the next build's instance."""
+        return [found for found in map(self._known.get, map(id, values)) if found is not None]
+
+    def of(self, value: object) -> bytes:
+        """The digest of one value's pickle, made once per object: list rows are keyed by it too."""
         found = self._known.get(id(value))
         if found is None:
             found = self._known[id(value)] = (value, digest(dumps(value)))
-        return (bytes, (found[1],))
+        return found[1]
+
+    def _stand_in(self, value: object) -> tuple[Any, ...]:
+        return (bytes, (self.of(value),))
 
     def digest(self, salt: bytes, value: Any) -> bytes:
         """A digest of the value, salted."""

@@ -96,7 +96,8 @@ class FragmentCache:
     cards, and recording every row of an archive year again was most of a one-briefing rebuild.
     """
 
-    def __init__(self, trusted: tuple[str, ...] = (), carried: Mapping[ValueKey, _Fragment] | None = None) -> None:
+    def __init__(self, trusted: tuple[str, ...] = (), carried: Mapping[ValueKey, _Fragment] | None = None,
+                 value_digest: Callable[[Any], bytes] | None = None) -> None:
         self._store: dict[tuple[int, int, tuple[Any, ...]], _Fragment | None] = {}
         self._pieces: dict[str, str] = {}  # one copy of each distinct piece of every row
         # Folders of templates known to print their links as they are (the built-in theme): their macros
@@ -104,6 +105,8 @@ class FragmentCache:
         self._trusted = trusted
         self._carried = carried
         self._by_value: Rows | None = None if carried is None else {}
+        # The digest of an item's pickle; the page renderer passes the one its page digests already made.
+        self._value_digest = value_digest or _pickle_digest
 
     def _checked(self, macro: Callable[..., Any]) -> bool:
         func = getattr(macro, "_func", None)  # a Jinja macro's compiled code carries its template's path
@@ -134,7 +137,7 @@ class FragmentCache:
               args: tuple[Any, ...], found: _Fragment | None) -> None:
         self._store[key] = found
         if found is not None and self._by_value is not None:
-            by_value = _value_key(macro, item, args)
+            by_value = self._value_key(macro, item, args)
             if by_value is not None:
                 self._by_value[by_value] = found
 
@@ -142,7 +145,7 @@ class FragmentCache:
         """The row an earlier build recorded for an equal item, held for this one."""
         if not self._carried or self._by_value is None:
             return None
-        by_value = _value_key(macro, item, args)
+        by_value = self._value_key(macro, item, args)
         found = self._carried.get(by_value) if by_value is not None else None
         if found is None:
             return None
@@ -157,15 +160,19 @@ class FragmentCache:
         return {**(self._carried or {}), **self._by_value}
 
 
-def _value_key(macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> ValueKey | None:
-    """The key of a row by its item's value, exactly: None for an item that cannot be pickled.
+    def _value_key(self, macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> ValueKey | None:
+        """The key of a row by its item's value, exactly: None for an item that cannot be pickled.
 
-    By a digest of its pickle, not by `==`: equal values can print differently (the same instant in
-    two time zones, a string and Markup), and a row must never come from another value. A digest, not
-    the pickle itself, so the dev server does not keep a second copy of every card.
-    """
-    try:
-        value = digest(dumps(item))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return (id(macro), value, args)  # the fragment keeps the macro alive, so its id is never reused meanwhile
+        By a digest of its pickle, not by `==`: equal values can print differently (the same instant
+        in two time zones, a string and Markup), and a row must never come from another value. A
+        digest, not the pickle itself, so the dev server does not keep a second copy of every card.
+        """
+        try:
+            value = self._value_digest(item)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return None
+        return (id(macro), value, args)  # the fragment keeps the macro alive, so its id is never reused meanwhile
+
+
+def _pickle_digest(item: Any) -> bytes:
+    return digest(dumps(item))

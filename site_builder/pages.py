@@ -90,10 +90,13 @@ def page_meta(spec: PageSpec, config: Config) -> PageMeta:
                     absolute_url(config.base_url, spec.url))
 
 
-def plan_pages(config: Config, graph: SiteGraph, build_time: datetime,
-               scope: Scope | None = None) -> Iterator[PageSpec]:
-    """Every page of the site in a fixed order, or with a scope only the pages in it."""
-    p = Presenter(config, graph)
+def plan_pages(config: Config, graph: SiteGraph, build_time: datetime, scope: Scope | None = None,
+               presenter: Presenter | None = None) -> Iterator[PageSpec]:
+    """Every page of the site in a fixed order, or with a scope only the pages in it.
+
+    The presenter makes the views; pass one to see the cards it made once the pages are rendered.
+    """
+    p = presenter or Presenter(config, graph)
     if scope is not None:
         yield from _scoped(config, graph, p, build_time, scope)
         return

@@ -68,6 +68,9 @@ class Presenter:
 
     config: Config
     graph: SiteGraph
+    # Cards of the last build still right for this graph: an edit that changed only some briefings
+    # keeps every other card the same object, so its digest and its rows need not be made again.
+    carried: Mapping[str, BriefingCard] = field(default_factory=dict)
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
     _feed_entries: dict[str, FeedEntry] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
@@ -106,15 +109,21 @@ class Presenter:
         """A briefing as a list row."""
         cached = self._cards.get(slug)
         if cached is None:
-            b = self.graph.by_slug[slug]
-            cached = BriefingCard(
-                slug=b.slug, title=b.title, url=briefing_path(b.slug), date=b.date, summary=b.summary,
-                dateline=b.dateline, agency=b.agency,
-                topics=tuple(self.topic_ref(t) for t in b.topics),
-                actors=tuple(self.actor_ref(a) for a in self.graph.briefing_actors[slug][:CARD_ACTORS]),
-            )
-            self._cards[slug] = cached
+            cached = self._cards[slug] = self.carried.get(slug) or self._new_card(slug)
         return cached
+
+    def _new_card(self, slug: str) -> BriefingCard:
+        b = self.graph.by_slug[slug]
+        return BriefingCard(
+            slug=b.slug, title=b.title, url=briefing_path(b.slug), date=b.date, summary=b.summary,
+            dateline=b.dateline, agency=b.agency,
+            topics=tuple(self.topic_ref(t) for t in b.topics),
+            actors=tuple(self.actor_ref(a) for a in self.graph.briefing_actors[slug][:CARD_ACTORS]),
+        )
+
+    def made_cards(self) -> dict[str, BriefingCard]:
+        """Every card this build made or carried, by slug."""
+        return {**self.carried, **self._cards}
 
     def cards(self, slugs: tuple[str, ...] | list[str]) -> tuple[BriefingCard, ...]:
         """Several cards in the given order."""

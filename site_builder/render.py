@@ -68,13 +68,15 @@ class PageRenderer:
     # Whether pages are digested: only a later build uses digests (a tenth of page time), and a one-shot
     # build without a cache has none.
     digested: bool = True
+    known: Sequence[tuple[object, bytes]] = ()  # digests of carried cards (see SharedDigests.known)
     fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
     inputs: SharedDigests = field(init=False)  # what each page is rendered from, as a digest
 
     def __post_init__(self) -> None:
         trusted = (str(theme_dir(self.config.theme) / "templates") + os.sep,)
-        object.__setattr__(self, "fragments", FragmentCache(trusted, self.carried))
-        object.__setattr__(self, "inputs", SharedDigests(SHARED_VIEWS))
+        inputs = SharedDigests(SHARED_VIEWS, self.known)
+        object.__setattr__(self, "inputs", inputs)
+        object.__setattr__(self, "fragments", FragmentCache(trusted, self.carried, inputs.of))
 
     def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:
         """Render the specs in order into the sink; template errors are collected once each, not once per page."""
