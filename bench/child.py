@@ -22,10 +22,39 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 if __package__ in (None, ""):  # run as `python bench/child.py`: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 EDIT_NOTE = "\n\nEditor's note: this briefing was revised after publication to correct a date.\n"
+EDIT_STEPS = ("edit", "title", "topics")  # a paragraph appended, the title changed, a topic added
+
+
+def edited_text(step: str, original: str, site: Path) -> str:
+    """The briefing as an edit step writes it, made from the original each time.
+
+    `title` changes only the card's text; `topics` adds a topic of the desk the briefing lacks, which
+    moves it into that topic's lists and changes the related briefings and actor tallies it is part of.
+    """
+    if step == "edit":
+        return original + EDIT_NOTE
+    _, head, body = original.split("---\n", 2)
+    data = yaml.safe_load(head) or {}
+    lines = head.splitlines()
+    if step == "title":
+        at = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+        lines[at] = "title: " + json.dumps(f"{data['title']} (revised)")  # JSON strings are YAML
+    else:
+        have = [str(t) for t in data.get("topics") or []]
+        known = sorted(p.stem for p in (site / "content" / "topics").glob("*.yaml"))
+        extra = next((t for t in known if t not in have), "bench-edit")
+        at = next((i for i, line in enumerate(lines) if line.startswith("topics:")), len(lines))
+        end = at + 1
+        while end < len(lines) and lines[end].lstrip().startswith("- "):
+            end += 1
+        lines[at:end] = ["topics: " + json.dumps([*have, extra])]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
 
 
 def summarise(value: Any) -> Any:
@@ -44,9 +73,9 @@ def summarise(value: Any) -> Any:
 
 def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> dict[str, Any]:
     """Run `steps` with one Builder. `cold` and `warm` are full builds (`Builder.build()`), `fresh` is
-    one into an emptied output folder with the cache kept; `noop` and `edit` are what the dev server
-    does after a save: `Builder.rebuild(changed paths)` with nothing changed, or after appending a
-    paragraph to one briefing. A builder without `rebuild` gets `build()` for those too; the report
+    one into an emptied output folder with the cache kept; `noop` and the edit steps are what the dev
+    server does after a save: `Builder.rebuild(changed paths)` with nothing changed, or after one
+    briefing was edited (see `edited_text`). A builder without `rebuild` gets `build()` for those too; the report
     names the call used. The edited file is restored before returning, even when the build fails."""
     started = time.perf_counter()
     from site_builder.build import Builder, BuildOptions
@@ -61,16 +90,16 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
     try:
         for step in steps:
             changed: list[str] = []
-            if step == "edit":
+            if step in EDIT_STEPS:
                 if edit is None or original is None:
                     raise SystemExit("--edit FILE is needed for an edit step")
-                edit.write_bytes(original + EDIT_NOTE.encode("utf-8"))
+                edit.write_text(edited_text(step, original.decode("utf-8"), site), encoding="utf-8")
                 changed = [edit.resolve().relative_to(site.resolve()).as_posix()]
             if step == "fresh":  # the cache is kept, the output folder is not (a CI job restoring .cache/)
                 shutil.rmtree(out, ignore_errors=True)
                 builder = Builder(site, BuildOptions(out_dir=out))
                 rebuild = getattr(builder, "rebuild", None)
-            incremental = step in ("noop", "edit") and rebuild is not None
+            incremental = (step == "noop" or step in EDIT_STEPS) and rebuild is not None
             began = time.perf_counter()
             result = rebuild(changed) if incremental and rebuild is not None else builder.build()
             seconds = time.perf_counter() - began

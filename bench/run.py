@@ -166,6 +166,8 @@ class Ours:
         self.fresh = Series()
         self.noop = Series()
         self.edit = Series()
+        self.title = Series()
+        self.topics = Series()
         self.import_seconds = Series()
         self.cold_rss = 0
         self.cold_tree = 0
@@ -201,7 +203,8 @@ class Ours:
             return
         backup = edit.read_bytes()
         try:
-            cmd = [sys.executable, "-m", "bench.child", "build", str(site), str(out), "--steps", "warm,fresh,noop,edit",
+            cmd = [sys.executable, "-m", "bench.child", "build", str(site), str(out), "--steps",
+                   "warm,fresh,noop,edit,title,topics",
                    "--edit", str(edit)]
             measured = measure(cmd, env=child_env(), timeout=OURS_TIMEOUT)
         finally:
@@ -211,15 +214,14 @@ class Ours:
         if report is None:
             self.reason = measured.reason()
             return
-        warm_step, fresh_step, noop_step, edit_step = report["steps"]
+        steps = {step["step"]: step for step in report["steps"]}
         # The process also ran the later steps after the warm build; take them off its wall time.
-        self.warm_wall.add(measured.wall - fresh_step["seconds"] - noop_step["seconds"] - edit_step["seconds"])
-        self.fresh.add(fresh_step["seconds"])
-        self.warm_build.add(warm_step["seconds"])
-        self.noop.add(noop_step["seconds"])
-        self.edit.add(edit_step["seconds"])
+        self.warm_wall.add(measured.wall - sum(step["seconds"] for name, step in steps.items() if name != "warm"))
+        for name, series in (("warm", self.warm_build), ("fresh", self.fresh), ("noop", self.noop),
+                             ("edit", self.edit), ("title", self.title), ("topics", self.topics)):
+            series.add(steps[name]["seconds"])
         self.warm_rss = max(self.warm_rss, measured.peak_rss_kib)
-        self.last.update(warm=warm_step, fresh=fresh_step, noop=noop_step, edit=edit_step)
+        self.last.update(steps)
 
     def rows(self) -> list[list[str]]:
         """The table of our figures."""
@@ -248,9 +250,13 @@ class Ours:
              f"same process, {call('noop', '[]')}; " + written("noop")],
             ["one-briefing edit rebuild", fmt_time(self.edit.median), self.edit.spread(),
              f"same process, one body edited, {call('edit', '[path]')}; " + written("edit")],
+            ["title edit rebuild", fmt_time(self.title.median), self.title.spread(),
+             f"same process, its title changed instead, {call('title', '[path]')}; " + written("title")],
+            ["topic edit rebuild", fmt_time(self.topics.median), self.topics.spread(),
+             f"same process, a topic added to it instead, {call('topics', '[path]')}; " + written("topics")],
             ["peak RSS, cold build", fmt_mib(self.cold_rss), "",
              f"process tree (sampled): PSS {fmt_mib(self.cold_tree_pss)}, RSS summed {fmt_mib(self.cold_tree)}"],
-            ["peak RSS, warm process", fmt_mib(self.warm_rss), "", "warm + no-op + edit in one process"],
+            ["peak RSS, warm process", fmt_mib(self.warm_rss), "", "warm + no-op + edits in one process"],
             ["pages per second, cold", f"{pps:,.0f}" if pps == pps else "–", "", "pages / Builder.build() seconds"],
         ]
 
@@ -478,6 +484,9 @@ def targets_section(ours: Ours, tool_runs: dict[str, ToolRuns], matcher: dict[st
                  f"{fresh:.2f}× Hugo" if fresh == fresh else "needs --compare and warm builds",
                  verdict(fresh, TARGETS["warm_vs_hugo_cold"])])
     rows.append(["one-briefing edit < 160 ms", fmt_time(ours.edit.median), verdict(edit_ms, TARGETS["edit_ms"])])
+    for label, series in (("title", ours.title), ("topic", ours.topics)):
+        ms = series.median * 1000 if series.values else float("nan")
+        rows.append([f"… a {label} edit", fmt_time(series.median), verdict(ms, TARGETS["edit_ms"])])
     # The largest process, or the whole tree by PSS: summed RSS counts what forked workers share with the
     # build process once per process (see TreeSampler).
     rss = max(ours.cold_rss, ours.cold_tree_pss, ours.warm_rss) / 1024
