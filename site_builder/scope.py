@@ -182,6 +182,10 @@ class _Collect:
                 self._gone(topic_path(slug), len(old), len(new), per)
             if _feed_changed(old, new, self.config.feeds.entries, edited, latest_moved):
                 self.topic_feeds.add(slug)
+        for slug in before.topics.keys() - graph.topics.keys():  # no topic file, and no briefing names it now
+            base = topic_path(slug)
+            pages = page_count(len(before.topic_briefings.get(slug, ())), per)
+            self.gone.update({base + "feed.xml", *(list_page_path(base, n) for n in range(1, pages + 1))})
 
     def moved_archive(self, before: SiteGraph, edited: frozenset[str]) -> None:
         """Year pages that list an edited briefing; every archive page when a month's count changed."""

@@ -85,7 +85,8 @@ def edited(doc: Doc, kind: str, k: int) -> Doc:
     if kind == "date":
         return replace(doc, date=DATES[k % len(DATES)])
     if kind == "topics":
-        return replace(doc, topics=tuple(t for i, t in enumerate(TOPICS) if (k >> i) & 1))
+        # "rare" is in no briefing at first: it comes and goes with the briefings that name it.
+        return replace(doc, topics=tuple(t for i, t in enumerate((*TOPICS, "rare")) if (k >> i) & 1))
     if kind == "actors":
         return replace(doc, actors=tuple(a for i, a in enumerate(("un", "idle", "kyj")) if (k >> i) & 1))
     if kind == "mention":  # a new mention can add an actor to the briefing, or reorder its actors
@@ -100,7 +101,7 @@ def edited(doc: Doc, kind: str, k: int) -> Doc:
 
 
 EDITS = st.tuples(st.sampled_from(["date", "topics", "actors", "mention", "unmention", "updated", "title", "draft"]),
-                  st.integers(0, COUNT - 1), st.integers(0, 15))
+                  st.integers(0, COUNT - 1), st.integers(0, 31))
 
 
 def clean(site: Path, scratch: Path) -> dict[str, bytes]:
@@ -196,3 +197,20 @@ def test_a_draft_flag_plans_every_page(tmp_path: Path, scopes: list[Scope | None
     builder.rebuild([path_of(3)])
     assert scopes[-1] is None
     assert read_tree(site / "public") == clean(site, tmp_path / "clean")
+
+
+def test_a_topic_no_briefing_uses_any_more_goes_with_its_pages(tmp_path: Path, scopes: list[Scope | None]) -> None:
+    """A topic without a topic file exists while a briefing names it; a new one comes the same way."""
+    docs = first_docs()
+    docs[5] = replace(docs[5], topics=("solo",))
+    site = start(tmp_path / "site", docs)
+    builder = Builder(site, BuildOptions(incremental=True))
+    builder.build()
+    out = site / "public"
+    assert (out / "topics/solo/index.html").is_file() and (out / "topics/solo/feed.xml").is_file()
+    (site / path_of(5)).write_text(replace(docs[5], topics=("fresh",)).text(), encoding="utf-8")
+    result = builder.rebuild([path_of(5)])
+    assert scopes[-1] is not None and {"topics/solo/", "topics/solo/feed.xml"} <= scopes[-1].gone
+    assert {"topics/solo/index.html", "topics/solo/feed.xml"} <= set(result.report.removed)
+    assert (out / "topics/fresh/index.html").is_file()
+    assert read_tree(out) == clean(site, tmp_path / "clean")
