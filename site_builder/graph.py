@@ -418,22 +418,29 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
 def _best(scores: Mapping[int, float], here: float, stamps: list[float], slugs: list[str],
           limit: int) -> list[tuple[float, str, int]]:
     """The `limit` best candidates as (-score, slug, index), best first; a score is the raw score
-    shrunk by the distance in time.
+    shrunk by the distance in time, rounded so that ties break by slug on every machine.
 
-    Shrinking never raises a score, so the candidates with the highest raw scores give a floor: the
-    `limit`-th best score is at least the lowest of theirs, and a candidate whose raw score is below
-    that floor cannot be among the best. At 10,000 briefings a briefing has about a thousand
-    candidates, and most are left out this way before their score is worked out.
+    Shrinking never raises a score, so candidates are taken by raw score, highest first: once a raw
+    score is below the `limit`-th best score found so far, neither it nor any after it can be among
+    the best. A candidate scoring below that mark is dropped as soon as it is scored. At 5,000
+    briefings this scores one candidate in three, and a build spent half its graph time here.
     """
-    def score(other: int, raw: float) -> tuple[float, str, int]:
-        # (-score, slug, index) tuples sort as wanted without a key function.
-        return (-round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9), slugs[other], other)
-
-    if len(scores) > 4 * limit:
-        leaders = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
-        floor = -max(score(other, raw)[0] for other, raw in leaders) - 1e-9  # below any rounding of a tie
-        scores = {other: raw for other, raw in scores.items() if raw >= floor}
-    return heapq.nsmallest(limit, (score(other, raw) for other, raw in scores.items()))
+    if limit < 1:
+        return []
+    kept: list[tuple[float, str, int]] = []  # candidates that were among the best when scored
+    floor: list[float] = []  # the best `limit` scores so far, lowest first
+    for other, raw in sorted(scores.items(), key=itemgetter(1), reverse=True):
+        if len(floor) == limit and raw < floor[0] - 1e-9:  # below any rounding of a tie
+            break
+        value = round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9)
+        if len(floor) < limit:
+            heapq.heappush(floor, value)
+        elif value < floor[0]:
+            continue
+        else:
+            heapq.heapreplace(floor, value)
+        kept.append((-value, slugs[other], other))
+    return heapq.nsmallest(limit, kept)
 
 
 def _candidate_cap(total: int) -> int:
