@@ -267,14 +267,19 @@ def _replace_quotes(quotes: dict[str, tuple[tuple[str, Quote], ...]], slug: str,
 
 def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
                  actors: Mapping[str, Actor]) -> dict[str, Tally]:
-    """How many briefings each pair of actors shares."""
+    """How many briefings each pair of actors shares.
+
+    Each actor counts every actor of its briefings, itself included, which Counter does in C; its
+    count of itself is taken out at the end. Counting pair by pair in Python took up to twice as long.
+    """
     pairs: dict[str, Counter[str]] = defaultdict(Counter)
     for b in briefings:
-        involved = sorted(set(briefing_actors[b.slug]))
-        for i, first in enumerate(involved):
-            for second in involved[i + 1:]:
-                pairs[first][second] += 1
-                pairs[second][first] += 1
+        involved = set(briefing_actors[b.slug])
+        if len(involved) > 1:
+            for actor_id in involved:
+                pairs[actor_id].update(involved)
+    for actor_id, counts in pairs.items():
+        del counts[actor_id]
     return {a: Tally(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
             for a, c in sorted(pairs.items())}
 
