@@ -14,6 +14,15 @@ base_url: https://example.org/desk/
 timezone: UTC
 """
 
+# Actors for desks whose bodies name them by name and alias: a person with a country, a relation, a
+# state, an armed group. Tests add the actors their own edits need.
+DESK_ACTORS = {
+    "kim": "name: Kim Jong Un\ntype: person\naliases: [Kim Jong-un]\ncountry: nk\n",
+    "kyj": "name: Kim Yo Jong\ntype: person\nrelations: [{actor: kim, kind: sister-of}]\n",
+    "nk": "name: North Korea\ntype: state\naliases: [Pyongyang]\n",
+    "wagner": "name: Wagner Group\ntype: armed-group\naliases: [Wagner]\n",
+}
+
 SiteFactory = Callable[..., Path]
 
 

@@ -7,20 +7,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import briefing, read_tree, write_site
+from conftest import DESK_ACTORS, briefing, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.build import Builder, BuildOptions
 from site_builder.errors import SiteError
 
-ACTORS = {
-    "kim": "name: Kim Jong Un\ntype: person\naliases: [Kim Jong-un]\ncountry: nk\n",
-    "kyj": "name: Kim Yo Jong\ntype: person\nrelations: [{actor: kim, kind: sister-of}]\n",
-    "nk": "name: North Korea\ntype: state\naliases: [Pyongyang]\n",
-    "wagner": "name: Wagner Group\ntype: armed-group\naliases: [Wagner]\n",
-    "spare": "name: Spare Actor\ntype: organization\n",
-}
+ACTORS = {**DESK_ACTORS, "spare": "name: Spare Actor\ntype: organization\n"}
 BODIES = [
     "Kim Jong Un met Wagner officials.",
     "Pyongyang denied it. “We never sold arms to anyone at all,” said Kim Yo Jong.",

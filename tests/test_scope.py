@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, read_tree, write_site
+from conftest import DESK_ACTORS, MINIMAL_CONFIG, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,10 +23,7 @@ from site_builder.scope import Scope
 
 CONFIG = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 3, home: 2}\nfeeds: {entries: 3}\n"
 ACTORS = {
-    "kim": "name: Kim Jong Un\ntype: person\naliases: [Kim Jong-un]\n",
-    "kyj": "name: Kim Yo Jong\ntype: person\nrelations: [{actor: kim, kind: sister-of}]\n",
-    "nk": "name: North Korea\ntype: state\naliases: [Pyongyang]\n",
-    "wagner": "name: Wagner Group\ntype: armed-group\naliases: [Wagner]\n",
+    **DESK_ACTORS,
     "un": "name: United Nations\ntype: organization\naliases: [UN]\n",
     "idle": "name: Idle Actor\ntype: organization\n",  # in no briefing: an empty feed, dated by the newest one
 }
