@@ -27,12 +27,12 @@ from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, s
 from .presentation import Presenter
 from .progress import Progress
 from .render import PageRenderer
-from .scope import edit_scope, move_scope
+from .scope import Scope, edit_scope, move_scope
 from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from .sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from .templates import Templates, available_themes, theme_dir
 from .urls import output_file
-from .views import BriefingCard
+from .views import BriefingCard, SiteView
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
 
 
@@ -273,12 +273,8 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
                               f"move the file out of static/{BUNDLE_DIR}/, or turn search off")
     assets = prepare_assets(sources, config.fingerprint, diagnostics)
     salt = digest(templates.source_key(), __version__, repr(assets.key))
-    scope = ((move_scope if working.moved else edit_scope)(config, memo.graph, graph, working.edited)
-             if memo is not None and memo.graph is not None and working.edited is not None
-             and memo.salt == salt and not touched else None)
-    # An edit in scope changed only the cards of the briefings it edited: the others stand, with their digests.
-    carried = ({slug: card for slug, card in memo.cards.items() if slug not in working.edited}
-               if scope is not None and memo is not None and working.edited is not None else {})
+    scope, carried = (_scope(config, memo, working, graph) if memo is not None and memo.salt == salt and not touched
+                      else (None, {}))
     presenter = Presenter(config, graph, carried)
     specs = list(plan_pages(config, graph, when, scope, presenter))
     stored: dict[str, StoredPage] = (cache.get(stored_pages_key(out_dir)) or {}) if memo is None else {}
@@ -300,28 +296,21 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     digests, dates = pages.digests, sitemap_dates(specs)
     files: dict[str, bytes] = {}
     diagnostics.extend({d.format(): d for d in pages.errors}.values())  # workers may each meet one error
-    gone: frozenset[str] = frozenset()
-    if scope is not None:  # the other pages, and robots.txt, stand as the last build left them
-        assert memo is not None
+    kept: frozenset[str] = frozenset()  # files of the last build that stand as they are
+    if scope is not None and memo is not None:  # the other pages, and robots.txt, stand as the last build left them
         gone = frozenset(output_file(url) for url in scope.gone)
         digests = {rel: d for rel, d in {**memo.pages, **digests}.items() if rel not in gone}
         dates = {url: d for url, d in {**memo.sitemap, **dates}.items() if url not in scope.gone}
+        kept = memo.files - gone
     skipped = pages.skipped + len(digests) - len(pages.digests)
     if not diagnostics and (scope is None or scope.sitemap):
-        base = {"site": site, "url": lambda t: t}
         try:
-            files["sitemap.xml"] = templates.render("sitemap.xml", {**base, "entries": sitemap_entries(config, dates)}
-                                                    ).encode("utf-8")
-            if scope is None:
-                robots = {**base, "sitemap_url": config.base_url + "sitemap.xml"}
-                files["robots.txt"] = templates.render("robots.txt", robots).encode("utf-8")
+            files.update(_sitemap(config, templates, site, dates, robots=scope is None))
         except TemplateFailure as exc:
             diagnostics.extend(exc.diagnostics)
     diagnostics.raise_if_any(TemplateFailure)
     static = assets.files
-    all_files = frozenset(digests) | frozenset(files) | frozenset(static)
-    if scope is not None and memo is not None:
-        all_files |= memo.files - gone
+    all_files = frozenset(digests) | frozenset(files) | frozenset(static) | kept
     for rel in sorted(set(static) & (set(digests) | set(files))):
         diagnostics.error(SourceLocation(f"static/{rel}"), f"static file would overwrite the generated page {rel}",
                           "rename or move the static file")
@@ -336,6 +325,29 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
         working.card_digests = renderer.inputs.known(working.cards.values())
     working.graph, working.salt = graph, salt
     return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
+
+
+def _scope(config: Config, memo: BuildMemo, working: BuildMemo,
+           graph: SiteGraph) -> tuple[Scope | None, dict[str, BriefingCard]]:
+    """The pages an edit to briefings can change (None: plan them all), and the cards it left as they were.
+
+    Only for the same templates and assets as the last build; the caller checks that.
+    """
+    if memo.graph is None or working.edited is None:
+        return None, {}
+    scope = (move_scope if working.moved else edit_scope)(config, memo.graph, graph, working.edited)
+    # The edit changed only the cards of the briefings it edited: the others stand, with their digests.
+    return scope, {slug: card for slug, card in memo.cards.items() if slug not in working.edited}
+
+
+def _sitemap(config: Config, templates: Templates, site: SiteView, dates: Mapping[str, str],
+             robots: bool) -> dict[str, bytes]:
+    """sitemap.xml from the pages' last-modified dates, and robots.txt when asked; raises TemplateFailure."""
+    base = {"site": site, "url": lambda t: t}
+    files = {"sitemap.xml": templates.render("sitemap.xml", {**base, "entries": sitemap_entries(config, dates)})}
+    if robots:
+        files["robots.txt"] = templates.render("robots.txt", {**base, "sitemap_url": config.base_url + "sitemap.xml"})
+    return {rel: text.encode("utf-8") for rel, text in files.items()}
 
 
 def store_pages(cache: BuildCache, out_dir: Path, digests: Mapping[str, bytes],
