@@ -154,6 +154,29 @@ def test_a_title_shows_on_neighbours_and_in_feeds_without_full_content(tmp_path:
     assert_clean(site, site / "public", tmp_path / "clean")
 
 
+def test_a_title_edit_makes_and_digests_only_the_edited_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other cards carry over from the last build with their digests: pickling them all was most of the edit."""
+    from site_builder import cache
+    from site_builder.views import BriefingCard
+
+    site, builder = started(tmp_path)
+    pickled: list[str] = []
+    dumps = cache.dumps
+
+    def spy(value: object) -> bytes:
+        if isinstance(value, BriefingCard):
+            pickled.append(value.slug)
+        return dumps(value)
+
+    monkeypatch.setattr(cache, "dumps", spy)
+    path = site / path_of(3)
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+    result = builder.rebuild([path_of(3)])
+    assert {"briefings/b2/index.html", "briefings/b4/index.html"} <= set(result.report.written)  # neighbours
+    assert pickled == ["b3"]
+    assert_clean(site, site / "public", tmp_path / "clean")
+
+
 def test_summary_key_points_and_sources_edits_equal_a_clean_build(tmp_path: Path) -> None:
     site, builder = started(tmp_path)
     path = site / path_of(5)
