@@ -22,6 +22,7 @@ from site_builder.build import Builder, BuildOptions
 from site_builder.scope import Scope
 
 CONFIG = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 3, home: 2}\nfeeds: {entries: 3}\n"
+SUMMARY_FEEDS = CONFIG.replace("{entries: 3}", "{entries: 3, full_content: false}")
 ACTORS = {
     **DESK_ACTORS,
     "un": "name: United Nations\ntype: organization\naliases: [UN]\n",
@@ -71,10 +72,10 @@ def path_of(n: int) -> str:
     return f"content/briefings/b{n:02d}.md"
 
 
-def start(root: Path, docs: list[Doc]) -> Path:
+def start(root: Path, docs: list[Doc], config: str = CONFIG) -> Path:
     files = {f"content/actors/{k}.yaml": v for k, v in ACTORS.items()}
     files.update((path_of(n), doc.text()) for n, doc in enumerate(docs))
-    return write_site(root, files, CONFIG)
+    return write_site(root, files, config)
 
 
 def edited(doc: Doc, kind: str, k: int) -> Doc:
@@ -101,9 +102,9 @@ EDITS = st.tuples(st.sampled_from(["date", "topics", "actors", "mention", "unmen
                   st.integers(0, COUNT - 1), st.integers(0, 31))
 
 
-def clean(site: Path, scratch: Path) -> dict[str, bytes]:
+def clean(site: Path, scratch: Path, drafts: bool = False) -> dict[str, bytes]:
     shutil.rmtree(scratch, ignore_errors=True)
-    Builder(site, BuildOptions(out_dir=scratch, cache=False)).build()
+    Builder(site, BuildOptions(out_dir=scratch, cache=False, drafts=drafts)).build()
     return read_tree(scratch)
 
 
@@ -122,22 +123,25 @@ def scopes(monkeypatch: pytest.MonkeyPatch) -> list[Scope | None]:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=4), st.booleans())
-def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, int]]], months_only: bool) -> None:
-    """Several files per rebuild, several rebuilds; the archive index with and without its briefings."""
+@given(st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=4), st.booleans(), st.booleans(),
+       st.booleans())
+def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, int]]], months_only: bool,
+                                            drafts: bool, summaries: bool) -> None:
+    """Several files per rebuild, several rebuilds; the archive index with and without its briefings,
+    drafts shown (as `serve --drafts` does) or left out, feeds with full content or summaries."""
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
         if months_only:
             patch.setattr(pages, "ARCHIVE_INDEX_LIMIT", 5)
         docs = first_docs()
-        site = start(Path(tmp) / "site", docs)
-        builder = Builder(site, BuildOptions(incremental=True))
+        site = start(Path(tmp) / "site", docs, SUMMARY_FEEDS if summaries else CONFIG)
+        builder = Builder(site, BuildOptions(incremental=True, drafts=drafts))
         builder.build()
         for edits in rounds:
             for kind, n, k in edits:
                 docs[n] = edited(docs[n], kind, k)
                 (site / path_of(n)).write_text(docs[n].text(), encoding="utf-8")
             builder.rebuild([path_of(n) for _, n, _ in edits])
-            expected = clean(site, Path(tmp) / "clean")
+            expected = clean(site, Path(tmp) / "clean", drafts)
             got = read_tree(site / "public")
             assert sorted(got) == sorted(expected), edits
             assert [rel for rel in expected if got[rel] != expected[rel]] == [], edits
