@@ -394,18 +394,20 @@ def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tupl
     for index, b in enumerate(briefings):
         if only is not None and b.slug not in only:
             continue
-        scores: dict[int, float] = defaultdict(float)
+        # A plain dict and its bound get: a defaultdict's += took twice as long over a million additions.
+        scores: dict[int, float] = {}
+        get = scores.get
         for actor_id in briefing_actors[b.slug]:
             members = by_actor[actor_id]
             if len(members) <= cap and idf[actor_id] > 0:
                 weight = idf[actor_id]
                 for other in members:
-                    scores[other] += weight
+                    scores[other] = get(other, 0.0) + weight
         for topic in b.topics:
             members = by_topic[topic]
             if len(members) <= cap:
                 for other in members:
-                    scores[other] += TOPIC_WEIGHT
+                    scores[other] = get(other, 0.0) + TOPIC_WEIGHT
         scores.pop(index, None)
         top = _best(scores, stamps[index], stamps, slugs, limit)
         ranked = [(-negative, other) for negative, _, other in top]
