@@ -297,12 +297,12 @@ def _quotes(briefings: tuple[Briefing, ...], bodies: Mapping[str, RenderedBody],
 
 def _actor_topics(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
                   topics: Mapping[str, Topic]) -> dict[str, tuple[tuple[str, int], ...]]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    named: dict[str, list[str]] = defaultdict(list)  # each actor's topics, once per briefing: counted once at the end
     for b in briefings:
         for actor_id in briefing_actors[b.slug]:
-            counts[actor_id].update(b.topics)
-    return {a: tuple(sorted(c.items(), key=lambda kv: (-kv[1], topics[kv[0]].title)))
-            for a, c in sorted(counts.items())}
+            named[actor_id].extend(b.topics)
+    return {a: tuple(sorted(Counter(t).items(), key=lambda kv: (-kv[1], topics[kv[0]].title)))
+            for a, t in sorted(named.items())}
 
 
 def _incoming(actors: tuple[Actor, ...]) -> dict[str, tuple[tuple[str, str], ...]]:
