@@ -184,7 +184,8 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
         content, models = _without_text(content, models)
     content_changes = {rel for rel in stale if classify(rel, config.output_dir) not in (Kind.TEMPLATE, Kind.STATIC)}
     last = previous.graph if same_registry else None
-    edits = text_edits(previous.models, models, content_changes) if last is not None else None
+    changes = briefing_edits(previous.models, models, content_changes) if last is not None else None
+    edits = text_edits(changes) if changes is not None else None
     patch = relinkable(last, edits, bodies) if edits is not None and last is not None else None
     derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
     edited: frozenset[str] | None = None if patch is None else frozenset(patch)
@@ -192,9 +193,8 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
         graph = relink_bodies(last, patch)
     else:
         graph = build_graph(content, bodies, page_bodies, derived)
-        moved = briefing_edits(previous.models, models, content_changes) if last is not None else None
-        if moved is not None and last is not None and graph.by_slug.keys() == last.by_slug.keys():
-            edited = frozenset(new.slug for _, new in moved.values())
+        if changes is not None and last is not None and graph.by_slug.keys() == last.by_slug.keys():
+            edited = frozenset(new.slug for _, new in changes.values())
     if memo is not None:
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
         memo.files_found, memo.edited, memo.moved = files, edited, edited is not None and patch is None

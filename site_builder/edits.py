@@ -15,17 +15,14 @@ from .models import Briefing, Content, Page
 from .rendered import RenderedBody
 
 
-def text_edits(before: Mapping[str, Model], after: Mapping[str, Model],
-               changed: Collection[str]) -> dict[str, Briefing] | None:
-    """The changed briefings by path, when every change kept what places a briefing in lists; else None.
+def text_edits(edited: Mapping[str, tuple[Briefing, Briefing]]) -> dict[str, Briefing] | None:
+    """The edited briefings by path (see `briefing_edits`), when every edit kept what places a briefing
+    in lists; else None.
 
     Body and text fields (title, summary, key points, sources, dateline, agency) may change; the
-    slug, dates, topics, actors and draft state may not. A created or deleted file, or a change to
-    anything but a briefing, returns None. The caller leaves out templates and static files: they
-    are no content.
+    slug, dates, topics, actors and draft state may not.
     """
-    edited = briefing_edits(before, after, changed)
-    if edited is None or any(_placing(old) != _placing(new) for old, new in edited.values()):
+    if any(_placing(old) != _placing(new) for old, new in edited.values()):
         return None
     return {rel: new for rel, (_, new) in edited.items()}
 
@@ -35,7 +32,9 @@ def briefing_edits(before: Mapping[str, Model], after: Mapping[str, Model],
     """The changed briefings by path, before and after, when only briefing files changed and each kept its slug.
 
     With actors, topics and pages as they were and the same briefing files, the site has the same
-    briefings unless a draft flag changed, which the caller tells from the graphs. None otherwise.
+    briefings unless a draft flag changed, which the caller tells from the graphs. None otherwise: a
+    created or deleted file, or a change to anything but a briefing. The caller leaves out templates
+    and static files: they are no content.
     """
     if before.keys() != after.keys():  # a file came or went, whatever `changed` says
         return None

@@ -107,6 +107,10 @@ class SiteGraph:
         """
         return self.bodies[slug].mention_counts()
 
+    def last_updated(self) -> datetime | None:
+        """The newest date any briefing was published or updated: an empty feed is dated by it."""
+        return max((b.updated or b.date for b in self.briefings), default=None)
+
     def total_mentions(self, actor_id: str) -> int:
         """How often an actor is mentioned in all bodies."""
         return self.actor_mentions.get(actor_id, 0)

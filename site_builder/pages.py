@@ -326,11 +326,8 @@ def _feed_context(config: Config, graph: SiteGraph, p: Presenter, url: str, titl
     entries = [p.feed_entry(slug) for slug in slugs[: config.feeds.entries]]
     # An empty feed (an actor or topic with no briefing yet) still needs <updated>: the site's newest
     # content date keeps it off the build clock; only a site without any briefing falls back to
-    # the build time stamp (SOURCE_DATE_EPOCH).
-    if entries:
-        updated = max(e.updated for e in entries)
-    else:  # rare, and a walk over every briefing: not done for the hundreds of feeds that have entries
-        updated = max((b.updated or b.date for b in graph.briefings), default=build_time)
+    # the build time stamp (SOURCE_DATE_EPOCH). That walk over every briefing is done only for such feeds.
+    updated = max(e.updated for e in entries) if entries else graph.last_updated() or build_time
     feed = FeedView(absolute_url(base, url), title, subtitle, absolute_url(base, url),
                     absolute_url(base, alternate), updated, tuple(entries))
     return {"feed": feed}

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from .config import Config
 from .graph import SiteGraph
@@ -228,9 +227,6 @@ def _months(graph: SiteGraph) -> Counter[tuple[int, int]]:
     return Counter((b.date.year, b.date.month) for b in graph.briefings)
 
 
-def _latest(graph: SiteGraph) -> datetime | None:
-    return max((b.updated or b.date for b in graph.briefings), default=None)
-
 
 def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
     """The pages to plan after the briefings `slugs` changed in body or card text only."""
@@ -251,7 +247,7 @@ def move_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Itera
     one page each, are always planned; so is the sitemap.
     """
     edited = frozenset(slug for slug in slugs if slug in after.by_slug)
-    latest_moved = _latest(before) != _latest(after)
+    latest_moved = before.last_updated() != after.last_updated()
     collect = _Collect(config, after)
     collect.home = collect.actors_index = collect.topics_index = collect.sitemap = True
     collect.moved_briefings(before, edited, latest_moved)
