@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from markupsafe import Markup
@@ -157,13 +157,24 @@ class Presenter:
         return "Also about " + " and ".join(names)
 
     def actor(self, actor: Actor, pagination: Pagination, slugs: tuple[str, ...]) -> ActorView:
-        """A profile page; `slugs` are the briefings of this page of the timeline."""
+        """A profile page; `slugs` are the briefings of this page of the timeline.
+
+        The infobox, quotes and neighbourhood are filled on the first page only; later pages are the
+        timeline. Repeated on every page, they were a fifth of a profile's rendering time, and an edit
+        that moved a tally (topics, co-mentions, mentions) rendered every page of each actor again.
+        """
+        timeline = tuple(TimelineEntry(self.card(slug), self.excerpts(actor.id, slug)) for slug in slugs)
+        view = ActorView(ref=self.actor_ref(actor.id), aliases=actor.aliases, summary=actor.summary,
+                         timeline=timeline, pagination=pagination,
+                         briefing_count=len(self.graph.actor_briefings.get(actor.id, ())),
+                         feed_url=actor_path(actor.id) + "feed.xml")
+        return self._infobox(actor, view) if pagination.number == 1 else view
+
+    def _infobox(self, actor: Actor, view: ActorView) -> ActorView:
+        """The first page of a profile: the view with everything besides the timeline."""
         graph = self.graph
-        first_page = pagination.number == 1
-        return ActorView(
-            ref=self.actor_ref(actor.id),
-            aliases=actor.aliases,
-            summary=actor.summary,
+        return replace(
+            view,
             country=self.actor_ref(actor.country) if actor.country else None,
             roles=tuple(RoleView(r.title, self.actor_ref(r.of) if r.of else None, r.start, r.end)
                         for r in actor.roles),
@@ -171,16 +182,11 @@ class Presenter:
             links=tuple(LinkView(_LINK_LABELS.get(k, k.replace("-", " ").capitalize()), u)
                         for k, u in actor.links.items()),
             image=actor.image,
-            timeline=tuple(TimelineEntry(self.card(slug), self.excerpts(actor.id, slug)) for slug in slugs),
-            pagination=pagination,
-            briefing_count=len(graph.actor_briefings.get(actor.id, ())),
             mentions=graph.total_mentions(actor.id),
-            quotes=tuple(QuoteView(q.text, self.card(slug)) for slug, q in graph.quotes.get(actor.id, ())[:QUOTES])
-            if first_page else (),
+            quotes=tuple(QuoteView(q.text, self.card(slug)) for slug, q in graph.quotes.get(actor.id, ())[:QUOTES]),
             co_mentioned=tuple(CoMention(self.actor_ref(a), n) for a, n in graph.co_mentions.get(actor.id, ())[:12]),
             topics=tuple(TopicCount(self.topic_ref(t), n) for t, n in graph.actor_topics.get(actor.id, ())),
-            network=ego_network(actor.id, graph.co_mentions.get(actor.id, ()), self.actor_ref) if first_page else None,
-            feed_url=actor_path(actor.id) + "feed.xml",
+            network=ego_network(actor.id, graph.co_mentions.get(actor.id, ()), self.actor_ref),
         )
 
     def excerpts(self, actor_id: str, slug: str) -> tuple[Excerpt, ...]:

@@ -1,19 +1,15 @@
 """Which pages an edit to briefings can change, so a rebuild plans only those.
 
-Both kinds of edit here keep the same briefings in the site.
-
 A text edit (`edit_scope`) keeps every briefing's date, topics and actors. A body shows on its
 briefing page, in feeds with full content, and on the profiles of the actors it involves: the
-excerpts on the timeline page that lists it, the quotes on the first page, the mention count on
-every page. Mention counts also show on the home page, the actors index and the pages of the
-briefing's topics. A card (title, summary, dateline, agency) shows wherever the briefing is
-listed: its neighbours' and related briefings' pages, the list pages and feeds that hold it. With
-dates, topics and actors unchanged, no briefing moves in or out of any list, so nothing else can
-change.
+excerpts on the timeline page that lists it, the quotes and mention count on the first page.
+Mention counts also show on the home page, the actors index and the pages of the briefing's
+topics. A card (title, summary, dateline, agency) shows wherever the briefing is listed: its
+neighbours' and related briefings' pages, the list pages and feeds that hold it. With dates,
+topics and actors unchanged, no briefing moves in or out of any list, so nothing else can change.
 
-Any other edit (`move_scope`) may move briefings in lists, add them to topics and actors or take
-them out: the two graphs are compared list by list and tally by tally.
-"""
+Any other edit of briefings (`move_scope`) may move briefings in lists, add them to topics and
+actors or take them out: the two graphs are compared list by list and tally by tally."""
 
 from __future__ import annotations
 
@@ -99,8 +95,8 @@ class _Collect:
         if self.config.feeds.full_content:
             self.feeds(slug)
         for actor_id in graph.briefing_actors[slug]:
-            self._add(self.profiles, actor_id, None if old[actor_id] != new[actor_id] else self._page(actor_id, slug))
-            if before.quotes.get(actor_id) != graph.quotes.get(actor_id):
+            self._add(self.profiles, actor_id, self._page(actor_id, slug))
+            if old[actor_id] != new[actor_id] or before.quotes.get(actor_id) != graph.quotes.get(actor_id):
                 self._add(self.profiles, actor_id, 1)
 
     def card(self, slug: str) -> None:
@@ -153,20 +149,22 @@ class _Collect:
         self.site_feed = _feed_changed(old_order, new_order, config.feeds.entries, edited, latest_moved)
 
     def moved_actors(self, before: SiteGraph, edited: frozenset[str], latest_moved: bool) -> None:
-        """Profile pages and feeds: whole profiles when a count or tally they show changed, else the rows."""
+        """Profile pages and feeds: whole profiles when their count of briefings changed, else the pages whose
+        rows changed, and the first page when a tally or quote of its infobox did."""
         graph, per = self.graph, self.config.pagination.timeline
         for actor_id in graph.actors:
             old, new = before.actor_briefings.get(actor_id, ()), graph.actor_briefings.get(actor_id, ())
-            if (len(old) != len(new) or before.total_mentions(actor_id) != graph.total_mentions(actor_id)
-                    or before.co_mentions.get(actor_id) != graph.co_mentions.get(actor_id)
-                    or before.actor_topics.get(actor_id) != graph.actor_topics.get(actor_id)):
+            if len(old) != len(new):
                 self._add(self.profiles, actor_id, None)
                 self._gone(actor_path(actor_id), len(old), len(new), per)
             else:
                 for number in _rows_changed(old, new, per, edited):
                     self._add(self.profiles, actor_id, number)
                 quotes = graph.quotes.get(actor_id, ())
-                if quotes != before.quotes.get(actor_id, ()) or any(slug in edited for slug, _ in quotes):
+                if (quotes != before.quotes.get(actor_id, ()) or any(slug in edited for slug, _ in quotes)
+                        or before.total_mentions(actor_id) != graph.total_mentions(actor_id)
+                        or before.co_mentions.get(actor_id) != graph.co_mentions.get(actor_id)
+                        or before.actor_topics.get(actor_id) != graph.actor_topics.get(actor_id)):
                     self._add(self.profiles, actor_id, 1)
             if _feed_changed(old, new, self.config.feeds.entries, edited, latest_moved):
                 self.actor_feeds.add(actor_id)

@@ -194,25 +194,29 @@ class NetworkView:
 
 @dataclass(frozen=True)
 class ActorView:
-    """Everything an actor profile shows; `timeline` is this page's slice, `pagination` where it stands."""
+    """Everything an actor profile shows; `timeline` is this page's slice, `pagination` where it stands.
+
+    The fields after `feed_url` (the infobox, quotes and neighbourhood) are filled on the first page
+    only, and empty on later pages, which carry the timeline.
+    """
 
     ref: ActorRef
     aliases: tuple[str, ...]
     summary: str
-    country: ActorRef | None
-    roles: tuple[RoleView, ...]
-    relations: tuple[RelationView, ...]
-    links: tuple[LinkView, ...]
-    image: str
     timeline: tuple[TimelineEntry, ...]  # newest first
     pagination: Pagination
     briefing_count: int
-    mentions: int
-    quotes: tuple[QuoteView, ...]
-    co_mentioned: tuple[CoMention, ...]
-    topics: tuple[TopicCount, ...]
-    network: NetworkView | None
     feed_url: str
+    country: ActorRef | None = None
+    roles: tuple[RoleView, ...] = ()
+    relations: tuple[RelationView, ...] = ()
+    links: tuple[LinkView, ...] = ()
+    image: str = ""
+    mentions: int = 0
+    quotes: tuple[QuoteView, ...] = ()
+    co_mentioned: tuple[CoMention, ...] = ()
+    topics: tuple[TopicCount, ...] = ()
+    network: NetworkView | None = None
 
     @property
     def timeline_years(self) -> tuple[tuple[int, tuple[TimelineEntry, ...]], ...]:

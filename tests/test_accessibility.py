@@ -29,6 +29,7 @@ PAGES = (
     "briefings/white-house-says-north-korea-sent-1000-containers/index.html",
     "actors/kim-jong-un/index.html",
     "actors/north-korea/index.html",
+    "actors/north-korea/page/2/index.html",
     "actors/index.html",
     "topics/index.html",
     "topics/wagner-group/index.html",

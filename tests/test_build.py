@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SiteFactory, briefing, read_tree
+from conftest import MINIMAL_CONFIG, SiteFactory, briefing, read_tree
 
 from site_builder.build import Builder, BuildOptions
 from site_builder.errors import SiteError
@@ -229,6 +229,23 @@ def test_profile_shows_excerpts_quotes_co_mentions_topics_and_network(make_site:
     assert 'role="group"' in svg and 'class="node node--person node--center"' in svg
     assert 'href="../kim-jong-un/"' not in html  # no link to itself
     assert 'href="../wagner-group/"' in svg
+
+
+def test_later_profile_pages_are_the_timeline_with_a_way_back(make_site: SiteFactory) -> None:
+    """The infobox, quotes and network are on the first page; the second has the rest of the timeline."""
+    site = desk(make_site, {"content/briefings/2023-02-05-quote.md": briefing(
+        "Kim speaks", "2023-02-05", "“We will stand with Russia to the end,” said Kim Jong Un.",
+        topics="[sanctions]")}, config=MINIMAL_CONFIG + "pagination: {timeline: 1}\n")
+    out = build(site)
+    first = (out / "actors/kim-jong-un/index.html").read_text()
+    later = (out / "actors/kim-jong-un/page/2/index.html").read_text()
+    for part in ("At a glance", "Often mentioned with", "In their words", "<svg"):
+        assert part in first and part not in later, part
+    assert "page 2 of" in later and '<a href="../../">Profile of Kim Jong Un</a>' in later
+    assert later.count('class="row"') == 1  # one timeline entry a page
+    last = (out / "actors/kim-jong-un/page/3/index.html").read_text()
+    assert "<mark>Kim Jong Un</mark>, spoke." in last and "At a glance" not in last  # excerpts stay with their rows
+    assert "data-pagefind-body" in first and "data-pagefind-body" not in later
 
 
 def test_actors_index_has_the_whole_network_with_a_text_alternative(make_site: SiteFactory) -> None:

@@ -215,3 +215,30 @@ def test_a_topic_no_briefing_uses_any_more_goes_with_its_pages(tmp_path: Path, s
     assert {"topics/solo/index.html", "topics/solo/feed.xml"} <= set(result.report.removed)
     assert (out / "topics/fresh/index.html").is_file()
     assert read_tree(out) == clean(site, tmp_path / "clean")
+
+
+def test_a_tally_edit_plans_only_the_first_page_of_a_profile(tmp_path: Path, scopes: list[Scope | None]) -> None:
+    """Topic tallies and mention counts are in the infobox, on the first page: the other timeline pages stand."""
+    docs = first_docs()
+    site = start(tmp_path / "site", docs)
+    builder = Builder(site, BuildOptions(incremental=True))
+    builder.build()
+    out = site / "public"
+    # b00, one of the UN's oldest briefings, is on the last page of its timeline.
+    assert (out / "actors/un/page/4/index.html").is_file() and not (out / "actors/un/page/5/index.html").exists()
+    # It is on two topics already, so a third one leaves its card (two topics shown) as it was.
+    docs[0] = replace(docs[0], topics=(*docs[0].topics, "war-in-ukraine"))
+    (site / path_of(0)).write_text(docs[0].text(), encoding="utf-8")
+    builder.rebuild([path_of(0)])
+    moved = scopes[-1]
+    # The first page for the tallies, the page that lists the edited briefing; not the pages between.
+    assert moved is not None and moved.profiles["un"] == frozenset({1, 4})
+    assert all(numbers is not None and len(numbers) == 2 for numbers in moved.profiles.values())
+    assert read_tree(out) == clean(site, tmp_path / "clean")
+    # A first mention of the UN, after the others: the same actors in the same order, a new count.
+    docs[0] = replace(docs[0], body=(*docs[0].body, SENTENCES[4]))
+    (site / path_of(0)).write_text(docs[0].text(), encoding="utf-8")
+    builder.rebuild([path_of(0)])
+    text = scopes[-1]
+    assert text is not None and text.profiles["un"] == frozenset({1, 4})  # the count; the row's excerpts
+    assert read_tree(out) == clean(site, tmp_path / "clean")
