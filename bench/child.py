@@ -29,6 +29,8 @@ if __package__ in (None, ""):  # run as `python bench/child.py`: make `bench` im
 
 EDIT_NOTE = "\n\nEditor's note: this briefing was revised after publication to correct a date.\n"
 EDIT_STEPS = ("edit", "title", "topics")  # a paragraph appended, the title changed, a topic added
+FILE_STEPS = ("new", "delete")  # a briefing added beside the edited one, as the desk's newest; deleted again
+NEW_FILE = "bench-new-briefing.md"
 
 
 def edited_text(step: str, original: str, site: Path) -> str:
@@ -57,6 +59,28 @@ def edited_text(step: str, original: str, site: Path) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n" + body
 
 
+def new_briefing(original: str, newest: str) -> str:
+    """The `new` step's briefing: the edited one's text under another title, dated like the desk's newest
+    briefing (as a desk adds today's), without a slug of its own, so the file name gives it one."""
+    _, head, body = original.split("---\n", 2)
+    lines = [line for line in head.splitlines() if not line.startswith("slug:")]
+    for i, line in enumerate(lines):
+        if line.startswith("title:"):
+            lines[i] = "title: A briefing added while the server runs"
+        elif line.startswith("date:"):
+            lines[i] = "date: " + newest
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def newest_date(folder: Path) -> str:
+    """The latest `date:` value among the briefings of a folder, as written (dates sort as ISO strings)."""
+    dates = []
+    for path in folder.rglob("*.md"):
+        with path.open(encoding="utf-8") as handle:
+            dates += [line[5:].strip() for line in handle if line.startswith("date:")][:1]
+    return max(dates, key=lambda d: d.strip("'\""))
+
+
 def summarise(value: Any) -> Any:
     """A JSON-able digest of a BuildResult: numbers kept, sequences counted, dataclasses recursed.
 
@@ -74,9 +98,11 @@ def summarise(value: Any) -> Any:
 def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> dict[str, Any]:
     """Run `steps` with one Builder. `cold` and `warm` are full builds (`Builder.build()`), `fresh` is
     one into an emptied output folder with the cache kept; `noop` and the edit steps are what the dev
-    server does after a save: `Builder.rebuild(changed paths)` with nothing changed, or after one
-    briefing was edited (see `edited_text`). A builder without `rebuild` gets `build()` for those too; the report
-    names the call used. The edited file is restored before returning, even when the build fails."""
+    server does after a save: `Builder.rebuild(changed paths)` with nothing changed, after one
+    briefing was edited (see `edited_text`), or after a briefing was added beside it (`new`, see
+    `new_briefing`) or that one deleted (`delete`). A builder without `rebuild` gets `build()` for those
+    too; the report names the call used. The edited file is restored and the added one removed before
+    returning, even when the build fails."""
     started = time.perf_counter()
     from site_builder.build import Builder, BuildOptions
 
@@ -86,20 +112,28 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
     builder = Builder(site, BuildOptions(out_dir=out, one_shot=one_shot))
     rebuild = getattr(builder, "rebuild", None)
     original = edit.read_bytes() if edit else None
+    added = edit.with_name(NEW_FILE) if edit else None
+    newest = newest_date(edit.parent) if edit and any(s in FILE_STEPS for s in steps) else ""
     results = []
     try:
         for step in steps:
             changed: list[str] = []
-            if step in EDIT_STEPS:
-                if edit is None or original is None:
-                    raise SystemExit("--edit FILE is needed for an edit step")
-                edit.write_text(edited_text(step, original.decode("utf-8"), site), encoding="utf-8")
-                changed = [edit.resolve().relative_to(site.resolve()).as_posix()]
+            if step in EDIT_STEPS or step in FILE_STEPS:
+                if edit is None or original is None or added is None:
+                    raise SystemExit(f"--edit FILE is needed for the {step} step")
+                touched = edit if step in EDIT_STEPS else added
+                if step in EDIT_STEPS:
+                    edit.write_text(edited_text(step, original.decode("utf-8"), site), encoding="utf-8")
+                elif step == "new":
+                    added.write_text(new_briefing(original.decode("utf-8"), newest), encoding="utf-8")
+                else:
+                    added.unlink(missing_ok=True)
+                changed = [touched.resolve().relative_to(site.resolve()).as_posix()]
             if step == "fresh":  # the cache is kept, the output folder is not (a CI job restoring .cache/)
                 shutil.rmtree(out, ignore_errors=True)
                 builder = Builder(site, BuildOptions(out_dir=out))
                 rebuild = getattr(builder, "rebuild", None)
-            incremental = (step == "noop" or step in EDIT_STEPS) and rebuild is not None
+            incremental = (step == "noop" or step in EDIT_STEPS or step in FILE_STEPS) and rebuild is not None
             began = time.perf_counter()
             result = rebuild(changed) if incremental and rebuild is not None else builder.build()
             seconds = time.perf_counter() - began
@@ -108,6 +142,8 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
     finally:
         if edit is not None and original is not None:
             edit.write_bytes(original)
+        if added is not None:
+            added.unlink(missing_ok=True)
     return {"import_seconds": imported, "steps": results}
 
 

@@ -21,11 +21,12 @@ from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
 from .edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .fragments import Rows
-from .graph import SiteGraph, build_graph, check_references, check_slugs, relink_bodies
+from .graph import SiteGraph, build_graph, check_references, check_slugs
 from .models import Actor, Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
 from .presentation import Presenter
 from .progress import Progress
+from .relink import relink_bodies, relink_briefings
 from .render import PageRenderer
 from .scope import Scope, edit_scope, move_scope
 from .search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
@@ -34,6 +35,8 @@ from .templates import Templates, available_themes, theme_dir
 from .urls import output_file
 from .views import BriefingCard, SiteView
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
+
+CONTENT_KINDS = (Kind.BRIEFING, Kind.ACTOR, Kind.TOPIC, Kind.PAGE)  # files that make models
 
 
 @dataclass
@@ -53,7 +56,7 @@ class BuildMemo:
     graph: SiteGraph | None = None  # the last build's graph and page salt, to tell a body-only edit
     salt: bytes = b""
     files_found: SiteFiles | None = None  # the content files, brought up to date from the changed paths
-    edited: frozenset[str] | None = None  # slugs of the briefings edited; None: anything else changed
+    edited: frozenset[str] | None = None  # slugs of the briefings edited, before and after; None: anything else
     moved: bool = False  # whether those edits may have moved briefings in lists (see scope.move_scope)
     rows: Rows = field(default_factory=dict)  # list rows by card value, for these compiled templates
     sitemap: dict[str, str] = field(default_factory=dict)  # site path -> last-modified date (pages.sitemap_dates)
@@ -182,19 +185,20 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     step.done()
     if not keep_text:
         content, models = _without_text(content, models)
-    content_changes = {rel for rel in stale if classify(rel, config.output_dir) not in (Kind.TEMPLATE, Kind.STATIC)}
+    content_changes = {rel for rel in stale if classify(rel, config.output_dir) in CONTENT_KINDS}
     last = previous.graph if same_registry else None
     changes = briefing_edits(previous.models, models, content_changes) if last is not None else None
     edits = text_edits(changes) if changes is not None else None
     patch = relinkable(last, edits, bodies) if edits is not None and last is not None else None
     derived = DerivedMemo(previous.derived, cache, carry=patch is not None)
-    edited: frozenset[str] | None = None if patch is None else frozenset(patch)
+    edited: frozenset[str] | None = None
     if patch is not None and last is not None:
-        graph = relink_bodies(last, patch)
+        graph, edited = relink_bodies(last, patch), frozenset(patch)
+    elif changes is not None and last is not None:  # the slugs of every side: those that went, those that came
+        edited = frozenset(b.slug for pair in changes.values() for b in pair if b is not None)
+        graph = relink_briefings(last, content, bodies, page_bodies, edited, derived)
     else:
         graph = build_graph(content, bodies, page_bodies, derived)
-        if changes is not None and last is not None and graph.by_slug.keys() == last.by_slug.keys():
-            edited = frozenset(new.slug for _, new in changes.values())
     if memo is not None:
         memo.models, memo.bodies, memo.matcher, memo.derived = models, body_memo, matcher, derived
         memo.files_found, memo.edited, memo.moved = files, edited, edited is not None and patch is None

@@ -15,33 +15,40 @@ from .models import Briefing, Content, Page
 from .rendered import RenderedBody
 
 
-def text_edits(edited: Mapping[str, tuple[Briefing, Briefing]]) -> dict[str, Briefing] | None:
+def text_edits(edited: Mapping[str, tuple[Briefing | None, Briefing | None]]) -> dict[str, Briefing] | None:
     """The edited briefings by path (see `briefing_edits`), when every edit kept what places a briefing
     in lists; else None.
 
     Body and text fields (title, summary, key points, sources, dateline, agency) may change; the
-    slug, dates, topics, actors and draft state may not.
+    slug, dates, topics, actors and draft state may not, and no file may come or go.
     """
-    if any(_placing(old) != _placing(new) for old, new in edited.values()):
-        return None
-    return {rel: new for rel, (_, new) in edited.items()}
+    kept: dict[str, Briefing] = {}
+    for rel, (old, new) in edited.items():
+        if old is None or new is None or _placing(old) != _placing(new):
+            return None
+        kept[rel] = new
+    return kept
 
 
 def briefing_edits(before: Mapping[str, Model], after: Mapping[str, Model],
-                   changed: Collection[str]) -> dict[str, tuple[Briefing, Briefing]] | None:
-    """The changed briefings by path, before and after, when only briefing files changed and each kept its slug.
+                   changed: Collection[str]) -> dict[str, tuple[Briefing | None, Briefing | None]] | None:
+    """The changed briefing files by path, before and after (None where a file was not there), when only
+    briefing files changed.
 
-    With actors, topics and pages as they were and the same briefing files, the site has the same
-    briefings unless a draft flag changed, which the caller tells from the graphs. None otherwise: a
-    created or deleted file, or a change to anything but a briefing. The caller leaves out templates
-    and static files: they are no content.
+    With actors, topics and pages as they were, the site's links change only through these
+    briefings: created, deleted, renamed or edited in anything, a draft flag included. None
+    otherwise: a change to anything but a briefing, or a file that came or went unannounced.
+    `changed` holds content files only (briefings, actors, topics, pages): one in neither mapping
+    came and went between the two builds, and changed nothing.
     """
-    if before.keys() != after.keys():  # a file came or went, whatever `changed` says
+    if not (before.keys() ^ after.keys()) <= set(changed):
         return None
-    edited: dict[str, tuple[Briefing, Briefing]] = {}
+    edited: dict[str, tuple[Briefing | None, Briefing | None]] = {}
     for rel in changed:
         old, new = before.get(rel), after.get(rel)
-        if not isinstance(old, Briefing) or not isinstance(new, Briefing) or old.slug != new.slug:
+        if old is None and new is None:
+            continue
+        if not isinstance(old, Briefing | None) or not isinstance(new, Briefing | None):
             return None
         edited[rel] = (old, new)
     return edited

@@ -7,7 +7,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from operator import itemgetter
@@ -176,12 +176,8 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
     they are computed from is unchanged.
     """
     memo = derived or DerivedMemo()
-    briefings = tuple(sorted(content.briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
+    briefings = newest_first(content.briefings)
     actors = {a.id: a for a in content.actors}
-    topics = {t.slug: t for t in content.topics}
-    for b in briefings:
-        for slug in b.topics:
-            topics.setdefault(slug, Topic(slug=slug, title=topic_title(slug)))
     briefing_actors: dict[str, tuple[str, ...]] = {}
     actor_mentions: Counter[str] = Counter()
     actor_briefings: dict[str, list[str]] = defaultdict(list)
@@ -195,78 +191,68 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
             actor_briefings[actor_id].append(b.slug)
         for slug in b.topics:
             topic_briefings[slug].append(b.slug)
-    signature = related_signature(briefings, briefing_actors)
+    by_actor = {k: tuple(v) for k, v in sorted(actor_briefings.items())}
+    by_slug = {b.slug: b for b in briefings}
+    topics = site_topics(content.topics, topic_briefings)
+    related, co_mentions = linked(briefings, briefing_actors, content.actors, memo)
     return SiteGraph(
         briefings=briefings,
         actors=dict(sorted(actors.items())),
-        topics=dict(sorted(topics.items())),
+        topics=topics,
         pages=tuple(sorted(content.pages, key=lambda p: (p.weight, p.title, p.slug))),
         bodies=bodies,
         page_bodies=page_bodies,
         briefing_actors=briefing_actors,
-        actor_briefings={k: tuple(v) for k, v in sorted(actor_briefings.items())},
+        actor_briefings=by_actor,
         topic_briefings={k: tuple(v) for k, v in sorted(topic_briefings.items())},
-        related=memo.get_equal("related", signature,
-                               partial(_related, briefings, briefing_actors, len(briefings)),
-                               partial(_related_update, briefings, briefing_actors, signature)),
-        by_slug={b.slug: b for b in briefings},
+        related=related,
+        by_slug=by_slug,
         incoming=_incoming(content.actors),
-        co_mentions=memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
-                                                    tuple((a.id, a.name) for a in content.actors)),
-                                   partial(_co_mentions, briefings, briefing_actors, actors)),
+        co_mentions=co_mentions,
         quotes=_quotes(briefings, bodies, {a.id for a in content.actors if a.type == "person"}),
-        actor_topics=_actor_topics(briefings, briefing_actors, topics),
-        actor_mentions=dict(actor_mentions),
+        actor_topics={a: topic_tally(slugs, by_slug, topics) for a, slugs in by_actor.items()},
+        actor_mentions=dict(sorted(actor_mentions.items())),
     )
+
+
+def newest_first(briefings: Iterable[Briefing]) -> tuple[Briefing, ...]:
+    """Briefings in the order of every list: newest first, then by slug."""
+    return tuple(sorted(briefings, key=lambda b: (-b.date.timestamp(), b.slug)))
+
+
+def site_topics(files: Iterable[Topic], named: Iterable[str]) -> dict[str, Topic]:
+    """The topics of the site by slug: those with a file, and any other that a briefing names."""
+    topics = {t.slug: t for t in files}
+    for slug in named:
+        topics.setdefault(slug, Topic(slug=slug, title=topic_title(slug)))
+    return dict(sorted(topics.items()))
+
+
+def linked(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+           actors: Iterable[Actor], memo: DerivedMemo) -> tuple[dict[str, tuple[Related, ...]], dict[str, Tally]]:
+    """Related briefings and co-mentions, from the memo when what they are computed from is unchanged."""
+    signature = related_signature(briefings, briefing_actors)
+    by_id = {a.id: a for a in actors}
+    related = memo.get_equal("related", signature, partial(_related, briefings, briefing_actors, len(briefings)),
+                             partial(_related_update, briefings, briefing_actors, signature))
+    co_mentions = memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
+                                                 tuple((a.id, a.name) for a in by_id.values())),
+                                 partial(_co_mentions, briefings, briefing_actors, by_id))
+    return related, co_mentions
+
+
+def topic_tally(slugs: Iterable[str], by_slug: Mapping[str, Briefing],
+                topics: Mapping[str, Topic]) -> tuple[tuple[str, int], ...]:
+    """The topics of some briefings (an actor's), most frequent first, then by title."""
+    named: list[str] = []  # gathered per briefing, counted once at the end
+    for slug in slugs:
+        named.extend(by_slug[slug].topics)
+    return tuple(sorted(Counter(named).items(), key=lambda kv: (-kv[1], topics[kv[0]].title)))
 
 
 def briefing_actor_list(b: Briefing, body: RenderedBody) -> tuple[str, ...]:
     """A briefing's actors: those its body mentions, by first mention, then the rest of its front matter list."""
     return tuple(dict.fromkeys(body.actors + b.actors))
-
-
-def relink_bodies(previous: SiteGraph, edited: Mapping[str, tuple[Briefing, RenderedBody]]) -> SiteGraph:
-    """The previous graph with new bodies for briefings whose front matter and actor list are unchanged.
-
-    Everything linked from front matter and the actor list (related briefings, co-mentions, topics,
-    who is in which briefing) stays; only mentions counts and quotes follow a body. Re-linking the
-    whole graph for that costs more than the rest of a one-briefing rebuild. `edited` maps slugs to
-    the new briefing and body; the caller has checked that the rest of each briefing is unchanged.
-    """
-    if not edited:
-        return previous
-    persons = frozenset(a.id for a in previous.actors.values() if a.type == "person")
-    by_slug = {**previous.by_slug, **{slug: b for slug, (b, _) in edited.items()}}
-    actor_mentions = Counter(previous.actor_mentions)
-    quotes = dict(previous.quotes)
-    order = {b.slug: i for i, b in enumerate(previous.briefings)}
-    for slug, (_, body) in edited.items():
-        actor_mentions.update(body.mention_counts())
-        actor_mentions.subtract(previous.mention_counts(slug))
-        found = resolve_quotes(body.quotes, persons)
-        _replace_quotes(quotes, slug, found, previous.briefing_actors[slug], order)
-    return replace(
-        previous,
-        briefings=tuple(by_slug[b.slug] for b in previous.briefings),
-        bodies={**previous.bodies, **{slug: body for slug, (_, body) in edited.items()}},
-        by_slug=by_slug,
-        quotes={k: v for k, v in sorted(quotes.items()) if v},
-        actor_mentions={k: v for k, v in actor_mentions.items() if v},
-    )
-
-
-def _replace_quotes(quotes: dict[str, tuple[tuple[str, Quote], ...]], slug: str, found: list[Quote],
-                    involved: tuple[str, ...], order: Mapping[str, int]) -> None:
-    """Swap one briefing's quotes in each speaker's newest-first list, in the place a full link puts them.
-
-    Speakers are always actors mentioned in the body, so only the briefing's own actors can lose a quote.
-    """
-    speakers = {a for a in involved if a in quotes} | {q.actor_id for q in found}
-    for actor_id in speakers:
-        kept = [entry for entry in quotes.get(actor_id, ()) if entry[0] != slug]
-        at = next((i for i, (s, _) in enumerate(kept) if order[s] > order[slug]), len(kept))
-        kept[at:at] = [(slug, q) for q in found if q.actor_id == actor_id]
-        quotes[actor_id] = tuple(kept)
 
 
 def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
@@ -297,16 +283,6 @@ def _quotes(briefings: tuple[Briefing, ...], bodies: Mapping[str, RenderedBody],
         for quote in resolve_quotes(body.quotes, people):
             found[quote.actor_id].append((b.slug, quote))
     return {k: tuple(v) for k, v in sorted(found.items())}
-
-
-def _actor_topics(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-                  topics: Mapping[str, Topic]) -> dict[str, tuple[tuple[str, int], ...]]:
-    named: dict[str, list[str]] = defaultdict(list)  # each actor's topics, once per briefing: counted once at the end
-    for b in briefings:
-        for actor_id in briefing_actors[b.slug]:
-            named[actor_id].extend(b.topics)
-    return {a: tuple(sorted(Counter(t).items(), key=lambda kv: (-kv[1], topics[kv[0]].title)))
-            for a, t in sorted(named.items())}
 
 
 def _incoming(actors: tuple[Actor, ...]) -> dict[str, tuple[tuple[str, str], ...]]:

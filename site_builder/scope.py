@@ -8,8 +8,9 @@ topics. A card (title, summary, dateline, agency) shows wherever the briefing is
 neighbours' and related briefings' pages, the list pages and feeds that hold it. With dates,
 topics and actors unchanged, no briefing moves in or out of any list, so nothing else can change.
 
-Any other edit of briefings (`move_scope`) may move briefings in lists, add them to topics and
-actors or take them out: the two graphs are compared list by list and tally by tally."""
+Any other edit of briefings (`move_scope`), a new, deleted or renamed file or a draft flag
+included, may move briefings in lists, add them to topics and actors or take them out: the two
+graphs are compared list by list and tally by tally."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import Config
-from .graph import SiteGraph
+from .graph import Related, SiteGraph
 from .models import Briefing
-from .urls import actor_path, archive_year_path, list_page_path, page_count, topic_path
+from .urls import actor_path, archive_year_path, briefing_path, list_page_path, page_count, topic_path
 
 Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page
 
@@ -134,18 +135,26 @@ class _Collect:
                      self.archive_index, self.sitemap, frozenset(self.gone))
 
     def moved_briefings(self, before: SiteGraph, edited: frozenset[str], latest_moved: bool) -> None:
-        """Briefing pages whose neighbours or related briefings changed or show an edited card; lists; site feed."""
+        """Briefing pages that are new, or whose neighbours or related briefings changed or show an edited card;
+        pages of briefings that went; lists; site feed."""
         graph, config = self.graph, self.config
         old, new = before.briefings, graph.briefings
         old_at = {b.slug: i for i, b in enumerate(old)}
         for i, b in enumerate(new):
             shown = _around(new, i)
             related = graph.related[b.slug]
-            if (b.slug in edited or shown != _around(old, old_at[b.slug]) or not edited.isdisjoint(shown)
-                    or related != before.related[b.slug] or any(r.slug in edited for r in related)):
+            at = old_at.get(b.slug)
+            if (at is None or b.slug in edited or shown != _around(old, at) or not edited.isdisjoint(shown)
+                    or _reasons(related) != _reasons(before.related[b.slug]) or any(r.slug in edited for r in related)):
                 self.briefings.add(b.slug)
+        self.gone.update(briefing_path(slug) for slug in before.by_slug.keys() - graph.by_slug.keys())
         old_order, new_order = tuple(b.slug for b in old), tuple(b.slug for b in new)
-        self.lists.update(_rows_changed(old_order, new_order, config.pagination.per_page, edited))
+        per = config.pagination.per_page
+        if len(old_order) == len(new_order):
+            self.lists.update(_rows_changed(old_order, new_order, per, edited))
+        else:  # every page shows the count
+            self.lists.update(range(1, page_count(len(new_order), per) + 1))
+            self._gone("briefings/", len(old_order), len(new_order), per)
         self.site_feed = _feed_changed(old_order, new_order, config.feeds.entries, edited, latest_moved)
 
     def moved_actors(self, before: SiteGraph, edited: frozenset[str], latest_moved: bool) -> None:
@@ -192,7 +201,7 @@ class _Collect:
             self.years.update(year for year, _ in new)
             self.gone.update(archive_year_path(year) for year in {y for y, _ in old} - {y for y, _ in new})
         for graph in (before, self.graph):
-            self.years.update(graph.by_slug[slug].date.year for slug in edited)
+            self.years.update(graph.by_slug[slug].date.year for slug in edited if slug in graph.by_slug)
 
     def _gone(self, base: str, old_items: int, new_items: int, per_page: int) -> None:
         """The pages of a list beyond its new length."""
@@ -205,6 +214,12 @@ def _around(briefings: Sequence[Briefing], index: int) -> tuple[str | None, str 
     newer = briefings[index - 1].slug if index > 0 else None
     older = briefings[index + 1].slug if index + 1 < len(briefings) else None
     return newer, older
+
+
+def _reasons(related: Sequence[Related]) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """What a briefing page shows of its related briefings: which, in order, and why. Not the scores: a
+    briefing that comes or goes changes the weight of every actor, and so nearly every score."""
+    return [(r.slug, r.shared_actors, r.shared_topics) for r in related]
 
 
 def _rows_changed(old: tuple[str, ...], new: tuple[str, ...], per_page: int, edited: frozenset[str]) -> set[int]:
@@ -237,12 +252,13 @@ def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Itera
 
 
 def move_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
-    """The pages to plan after the briefings `slugs` changed in anything, the site keeping the same briefings.
+    """The pages to plan after the briefings `slugs` changed in anything, came or went (the slugs of both
+    sides: a renamed briefing is one that went and one that came).
 
     A page is planned when anything it shows differs between the graphs or it shows an edited
     briefing. A list that grew or shrank is planned whole, since each page shows the count, and
-    its pages beyond the new length are `gone`. The home page and the actor and topic indexes,
-    one page each, are always planned; so is the sitemap.
+    its pages beyond the new length are `gone`, as are the pages of briefings that went. The home
+    page and the actor and topic indexes, one page each, are always planned; so is the sitemap.
     """
     edited = frozenset(slug for slug in slugs if slug in after.by_slug)
     latest_moved = before.last_updated() != after.last_updated()

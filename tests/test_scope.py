@@ -98,7 +98,18 @@ def edited(doc: Doc, kind: str, k: int) -> Doc:
     return replace(doc, draft=not doc.draft)  # the site loses or gains a briefing
 
 
-EDITS = st.tuples(st.sampled_from(["date", "topics", "actors", "mention", "unmention", "updated", "title", "draft"]),
+def moved(path: str | None, kind: str, n: int) -> str | None:
+    """Where a briefing's file is after an edit: "delete" takes it away or brings it back, "rename" gives it
+    another file name, and so another slug."""
+    if kind == "delete":
+        return None if path is not None else path_of(n)
+    if kind == "rename" and path is not None:
+        return f"content/briefings/renamed-{n:02d}.md" if path == path_of(n) else path_of(n)
+    return path
+
+
+EDITS = st.tuples(st.sampled_from(["date", "topics", "actors", "mention", "unmention", "updated", "title", "draft",
+                                   "delete", "rename"]),
                   st.integers(0, COUNT - 1), st.integers(0, 31))
 
 
@@ -136,11 +147,21 @@ def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, in
         site = start(Path(tmp) / "site", docs, SUMMARY_FEEDS if summaries else CONFIG)
         builder = Builder(site, BuildOptions(incremental=True, drafts=drafts))
         builder.build()
+        where: list[str | None] = [path_of(n) for n in range(COUNT)]  # each briefing's file; None: deleted
         for edits in rounds:
+            changed: list[str] = []
             for kind, n, k in edits:
-                docs[n] = edited(docs[n], kind, k)
-                (site / path_of(n)).write_text(docs[n].text(), encoding="utf-8")
-            builder.rebuild([path_of(n) for _, n, _ in edits])
+                was = where[n]
+                if was is not None:
+                    (site / was).unlink()
+                where[n] = moved(was, kind, n)
+                if kind not in ("delete", "rename"):
+                    docs[n] = edited(docs[n], kind, k)
+                now = where[n]
+                if now is not None:
+                    (site / now).write_text(docs[n].text(), encoding="utf-8")
+                changed += [p for p in (was, now) if p is not None]
+            builder.rebuild(changed)
             expected = clean(site, Path(tmp) / "clean", drafts)
             got = read_tree(site / "public")
             assert sorted(got) == sorted(expected), edits
@@ -188,16 +209,39 @@ def test_pages_a_list_no_longer_has_are_removed(tmp_path: Path, scopes: list[Sco
     assert read_tree(out) == clean(site, tmp_path / "clean")
 
 
-def test_a_draft_flag_plans_every_page(tmp_path: Path, scopes: list[Scope | None]) -> None:
-    """The site loses a briefing: not an edit that keeps the same briefings."""
+def test_a_briefing_that_comes_or_goes_plans_the_pages_it_reaches(tmp_path: Path, scopes: list[Scope | None]) -> None:
+    """A draft flag, a deleted, a new and a renamed file: the site gains or loses a briefing, and the
+    pages that list or link it, every list page (each shows the count) and the indexes are planned."""
     docs = first_docs()
     site = start(tmp_path / "site", docs)
     builder = Builder(site, BuildOptions(incremental=True))
     builder.build()
+    out = site / "public"
+
+    def rebuilt(*changed: str) -> Scope:
+        result = builder.rebuild(list(changed))
+        scope = scopes[-1]
+        expected = clean(site, tmp_path / "clean")
+        assert read_tree(out) == expected
+        assert scope is not None and scope.sitemap
+        assert result.pages < len([rel for rel in expected if rel.endswith((".html", ".xml"))]) - 10
+        return scope
+
     (site / path_of(3)).write_text(replace(docs[3], draft=True).text(), encoding="utf-8")
-    builder.rebuild([path_of(3)])
-    assert scopes[-1] is None
-    assert read_tree(site / "public") == clean(site, tmp_path / "clean")
+    scope = rebuilt(path_of(3))
+    assert "briefings/b03/" in scope.gone and not (out / "briefings/b03").exists()
+    assert scope.lists == {1, 2, 3, 4, 5, 6}  # every page shows the count
+    (site / path_of(3)).unlink()
+    scope = rebuilt(path_of(3))  # a draft left the site already: nothing to plan but the indexes
+    assert not scope.briefings and not scope.lists and not scope.gone
+    (site / path_of(3)).write_text(docs[3].text(), encoding="utf-8")
+    scope = rebuilt(path_of(3))
+    assert "b03" in scope.briefings and (out / "briefings/b03/index.html").is_file() and not scope.gone
+    renamed = "content/briefings/renamed.md"
+    (site / path_of(3)).rename(site / renamed)
+    scope = rebuilt(path_of(3), renamed)
+    assert "renamed" in scope.briefings and scope.gone == {"briefings/b03/"}
+    assert not (out / "briefings/b03").exists() and (out / "briefings/renamed/index.html").is_file()
 
 
 def test_a_topic_no_briefing_uses_any_more_goes_with_its_pages(tmp_path: Path, scopes: list[Scope | None]) -> None:

@@ -1,0 +1,85 @@
+"""A graph patched after edits to briefings equals the graph linked from scratch, field by field and in order."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from test_scope import COUNT, EDITS, Doc, edited, first_docs, moved, path_of, start
+
+from site_builder import build
+from site_builder.build import BuildMemo, BuildOptions, load_and_link, load_site_config
+from site_builder.graph import SiteGraph
+
+LOOKED_UP = ("bodies", "page_bodies")  # read by slug only, never in order: they keep the order bodies were made in
+
+
+def assert_same(patched: SiteGraph, linked: SiteGraph) -> None:
+    """Equal values, and mappings in the same key order: pages, lists and the sitemap follow that order."""
+    for field in dataclasses.fields(SiteGraph):
+        ours, theirs = getattr(patched, field.name), getattr(linked, field.name)
+        assert ours == theirs, field.name
+        if isinstance(ours, Mapping) and field.name not in LOOKED_UP:
+            assert list(ours) == list(theirs), field.name
+
+
+def write(site: Path, where: list[str | None], docs: list[Doc], edits: list[tuple[str, int, int]]) -> list[str]:
+    """Apply edits as files (see test_scope.moved and test_scope.edited); the paths that changed."""
+    changed: list[str] = []
+    for kind, n, k in edits:
+        was = where[n]
+        if was is not None:
+            (site / was).unlink()
+        where[n] = moved(was, kind, n)
+        if kind not in ("delete", "rename"):
+            docs[n] = edited(docs[n], kind, k)
+        now = where[n]
+        if now is not None:
+            (site / now).write_text(docs[n].text(), encoding="utf-8")
+        changed += [p for p in (was, now) if p is not None]
+    return changed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=5), st.booleans())
+@example([[("rename", 0, 0), ("delete", 0, 0)]], False)  # renamed-00.md came and went: it changed nothing
+def test_patched_graphs_equal_linked_ones(rounds: list[list[tuple[str, int, int]]], drafts: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = first_docs()
+        site = start(Path(tmp) / "site", docs)
+        config = load_site_config(site, BuildOptions())
+        memo = BuildMemo()
+        _, memo.graph, _ = load_and_link(config, drafts, memo)
+        where: list[str | None] = [path_of(n) for n in range(COUNT)]
+        for edits in rounds:
+            _, patched, _ = load_and_link(config, drafts, memo, write(site, where, docs, edits))
+            assert memo.edited is not None  # only briefings changed: patched, never linked again
+            _, linked, _ = load_and_link(config, drafts)
+            assert_same(patched, linked)
+            memo.graph = patched
+
+
+def test_a_change_to_an_actor_links_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = first_docs()
+    site = start(tmp_path / "site", docs)
+    config = load_site_config(site, BuildOptions())
+    memo = BuildMemo()
+    _, memo.graph, _ = load_and_link(config, False, memo)
+    calls: list[object] = []
+    original = build.build_graph
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "build_graph", counted)
+    (site / "content/actors/un.yaml").write_text("name: United Nations\ntype: organization\naliases: [U.N.]\n",
+                                                 encoding="utf-8")
+    (site / path_of(2)).write_text(edited(docs[2], "date", 3).text(), encoding="utf-8")
+    load_and_link(config, False, memo, ["content/actors/un.yaml", path_of(2)])
+    assert memo.edited is None and len(calls) == 1
