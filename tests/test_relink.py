@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_scope import COUNT, EDITS, Doc, edited, first_docs, moved, path_of, start
+from test_scope import COUNT, EDITS, apply_edits, edited, first_docs, path_of, start
 
 from site_builder import build
 from site_builder.build import BuildMemo, BuildOptions, load_and_link, load_site_config
@@ -28,23 +28,6 @@ def assert_same(patched: SiteGraph, linked: SiteGraph) -> None:
             assert list(ours) == list(theirs), field.name
 
 
-def write(site: Path, where: list[str | None], docs: list[Doc], edits: list[tuple[str, int, int]]) -> list[str]:
-    """Apply edits as files (see test_scope.moved and test_scope.edited); the paths that changed."""
-    changed: list[str] = []
-    for kind, n, k in edits:
-        was = where[n]
-        if was is not None:
-            (site / was).unlink()
-        where[n] = moved(was, kind, n)
-        if kind not in ("delete", "rename"):
-            docs[n] = edited(docs[n], kind, k)
-        now = where[n]
-        if now is not None:
-            (site / now).write_text(docs[n].text(), encoding="utf-8")
-        changed += [p for p in (was, now) if p is not None]
-    return changed
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=5), st.booleans())
 @example([[("rename", 0, 0), ("delete", 0, 0)]], False)  # renamed-00.md came and went: it changed nothing
@@ -57,7 +40,7 @@ def test_patched_graphs_equal_linked_ones(rounds: list[list[tuple[str, int, int]
         _, memo.graph, _ = load_and_link(config, drafts, memo)
         where: list[str | None] = [path_of(n) for n in range(COUNT)]
         for edits in rounds:
-            _, patched, _ = load_and_link(config, drafts, memo, write(site, where, docs, edits))
+            _, patched, _ = load_and_link(config, drafts, memo, apply_edits(site, where, docs, edits))
             assert memo.edited is not None  # only briefings changed: patched, never linked again
             _, linked, _ = load_and_link(config, drafts)
             assert_same(patched, linked)

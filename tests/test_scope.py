@@ -108,6 +108,23 @@ def moved(path: str | None, kind: str, n: int) -> str | None:
     return path
 
 
+def apply_edits(site: Path, where: list[str | None], docs: list[Doc], edits: list[tuple[str, int, int]]) -> list[str]:
+    """Write the edits out (see `edited` and `moved`), keeping `where` and `docs` up to date; the paths that changed."""
+    changed: list[str] = []
+    for kind, n, k in edits:
+        was = where[n]
+        if was is not None:
+            (site / was).unlink()
+        where[n] = moved(was, kind, n)
+        if kind not in ("delete", "rename"):
+            docs[n] = edited(docs[n], kind, k)
+        now = where[n]
+        if now is not None:
+            (site / now).write_text(docs[n].text(), encoding="utf-8")
+        changed += [p for p in (was, now) if p is not None]
+    return changed
+
+
 EDITS = st.tuples(st.sampled_from(["date", "topics", "actors", "mention", "unmention", "updated", "title", "draft",
                                    "delete", "rename"]),
                   st.integers(0, COUNT - 1), st.integers(0, 31))
@@ -149,19 +166,7 @@ def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, in
         builder.build()
         where: list[str | None] = [path_of(n) for n in range(COUNT)]  # each briefing's file; None: deleted
         for edits in rounds:
-            changed: list[str] = []
-            for kind, n, k in edits:
-                was = where[n]
-                if was is not None:
-                    (site / was).unlink()
-                where[n] = moved(was, kind, n)
-                if kind not in ("delete", "rename"):
-                    docs[n] = edited(docs[n], kind, k)
-                now = where[n]
-                if now is not None:
-                    (site / now).write_text(docs[n].text(), encoding="utf-8")
-                changed += [p for p in (was, now) if p is not None]
-            builder.rebuild(changed)
+            builder.rebuild(apply_edits(site, where, docs, edits))
             expected = clean(site, Path(tmp) / "clean", drafts)
             got = read_tree(site / "public")
             assert sorted(got) == sorted(expected), edits
