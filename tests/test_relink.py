@@ -35,6 +35,10 @@ def test_patched_graphs_equal_linked_ones(rounds: list[list[tuple[str, int, int]
     with tempfile.TemporaryDirectory() as tmp:
         docs = first_docs()
         site = start(Path(tmp) / "site", docs)
+        # A topic with a file of its own, whose title orders actor tallies differently from its slug; the
+        # others exist while a briefing names them.
+        (site / "content/topics").mkdir()
+        (site / "content/topics/nuclear.yaml").write_text("title: Arms control\n", encoding="utf-8")
         config = load_site_config(site, BuildOptions())
         memo = BuildMemo()
         _, memo.graph, _ = load_and_link(config, drafts, memo)
