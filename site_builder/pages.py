@@ -308,7 +308,9 @@ def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None,
     if only is None or full_index or index:
         yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
                        {"years": tuple(year_group(y, full_index) for y in years), "year": None})
-    summary = tuple(year_group(y, False) for y in years)
+    # A year page links the other years; their months and counts are the index's. Had each year page
+    # held them, a briefing added or moved to another month would render every year page again.
+    summary = tuple(YearGroup(y, archive_year_path(y), 0, ()) for y in years)
     for year in years if only is None else sorted(only & by_year.keys(), reverse=True):
         yield PageSpec(archive_year_path(year), "archive.html", "archive", f"Archive {year}", "",
                        {"years": summary, "year": year_group(year, True)})

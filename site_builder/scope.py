@@ -194,12 +194,18 @@ class _Collect:
             self.gone.update({base + "feed.xml", *(list_page_path(base, n) for n in range(1, pages + 1))})
 
     def moved_archive(self, before: SiteGraph, edited: frozenset[str]) -> None:
-        """Year pages that list an edited briefing; every archive page when a month's count changed."""
+        """Year pages that list an edited briefing or whose month counts changed, every year page when a year
+        came or went (each links the others); the index, which shows every count, when a count changed."""
         old, new = _months(before), _months(self.graph)
-        if old != new:  # every archive page shows the count of each year and month
+        if old != new:
             self.archive_index = True
-            self.years.update(year for year, _ in new)
-            self.gone.update(archive_year_path(year) for year in {y for y, _ in old} - {y for y, _ in new})
+            old_years, new_years = {y for y, _ in old}, {y for y, _ in new}
+            if old_years != new_years:
+                self.years.update(new_years)
+                self.gone.update(archive_year_path(year) for year in old_years - new_years)
+            else:
+                self.years.update(year for year, month in old.keys() | new.keys()
+                                  if old[year, month] != new[year, month])
         for graph in (before, self.graph):
             self.years.update(graph.by_slug[slug].date.year for slug in edited if slug in graph.by_slug)
 

@@ -278,7 +278,7 @@ class MonthGroup:
 
 @dataclass(frozen=True)
 class YearGroup:
-    """One archive year."""
+    """One archive year; on a year page the other years come with their `year` and `url` only (count 0, no months)."""
 
     year: int
     url: str
