@@ -171,6 +171,9 @@ class Ours:
         self.new = Series()
         self.delete = Series()
         self.import_seconds = Series()
+        # The steps of the second process, in the order it runs them, and where each one's time goes.
+        self.later = {"warm": self.warm_build, "fresh": self.fresh, "noop": self.noop, "edit": self.edit,
+                      "title": self.title, "topics": self.topics, "new": self.new, "delete": self.delete}
         self.cold_rss = 0
         self.cold_tree = 0
         self.cold_tree_pss = 0
@@ -206,8 +209,7 @@ class Ours:
         backup = edit.read_bytes()
         try:
             cmd = [sys.executable, "-m", "bench.child", "build", str(site), str(out), "--steps",
-                   "warm,fresh,noop,edit,title,topics,new,delete",
-                   "--edit", str(edit)]
+                   ",".join(self.later), "--edit", str(edit)]
             measured = measure(cmd, env=child_env(), timeout=OURS_TIMEOUT)
         finally:
             edit.write_bytes(backup)  # the child restores it too; this covers a killed child
@@ -219,9 +221,7 @@ class Ours:
         steps = {step["step"]: step for step in report["steps"]}
         # The process also ran the later steps after the warm build; take them off its wall time.
         self.warm_wall.add(measured.wall - sum(step["seconds"] for name, step in steps.items() if name != "warm"))
-        for name, series in (("warm", self.warm_build), ("fresh", self.fresh), ("noop", self.noop),
-                             ("edit", self.edit), ("title", self.title), ("topics", self.topics),
-                             ("new", self.new), ("delete", self.delete)):
+        for name, series in self.later.items():
             series.add(steps[name]["seconds"])
         self.warm_rss = max(self.warm_rss, measured.peak_rss_kib)
         self.last.update(steps)

@@ -159,7 +159,6 @@ class FragmentCache:
             return None
         return {**(self._carried or {}), **self._by_value}
 
-
     def _value_key(self, macro: Callable[..., Any], item: Any, args: tuple[Any, ...]) -> ValueKey | None:
         """The key of a row by its item's value, exactly: None for an item that cannot be pickled.
 

@@ -246,7 +246,6 @@ def _months(graph: SiteGraph) -> Counter[tuple[int, int]]:
     return Counter((b.date.year, b.date.month) for b in graph.briefings)
 
 
-
 def edit_scope(config: Config, before: SiteGraph, after: SiteGraph, slugs: Iterable[str]) -> Scope:
     """The pages to plan after the briefings `slugs` changed in body or card text only."""
     collect = _Collect(config, after)
