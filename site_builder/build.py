@@ -22,6 +22,7 @@ from .edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
 from .fragments import Rows
 from .graph import SiteGraph, build_graph, check_references, check_slugs
+from .heap import settle
 from .models import Actor, Content
 from .pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
 from .presentation import Presenter
@@ -37,6 +38,9 @@ from .views import BriefingCard, SiteView
 from .writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
 
 CONTENT_KINDS = (Kind.BRIEFING, Kind.ACTOR, Kind.TOPIC, Kind.PAGE)  # files that make models
+# Pages from which a builder that rebuilds settles its heap after a full build (see heap.py); below it a
+# full collection of its state costs a few milliseconds, less than the collection that settling costs.
+SETTLE_PAGES = 2000
 
 
 @dataclass
@@ -75,6 +79,7 @@ class RenderedSite:
     memo: BuildMemo
     skipped: int = 0  # pages whose inputs were unchanged, so their files stand as they are
     bodies: BodyReport = field(default_factory=BodyReport)
+    scoped: bool = False  # only the pages an edit to briefings can change were planned (see scope.py)
 
 
 @dataclass(frozen=True)
@@ -328,7 +333,8 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
         working.cards = presenter.made_cards()
         working.card_digests = renderer.inputs.known(working.cards.values())
     working.graph, working.salt = graph, salt
-    return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report)
+    return RenderedSite(memory.files, all_files, len(specs), graph, working, skipped, body_report,
+                        scoped=scope is not None)
 
 
 def _scope(config: Config, memo: BuildMemo, working: BuildMemo,
@@ -444,6 +450,8 @@ class Builder:
             # Without the texts a rebuild could not tell what changed: a one-shot builder starts afresh.
             self._config, self._memo = config, None if self.options.one_shot else rendered.memo
             self._pending.clear()
+            if self._memo is not None and not rendered.scoped and rendered.pages >= SETTLE_PAGES:
+                settle()  # the state just replaced goes, the state kept is left out of later collections
             # After the pages are written: Pagefind reads them from disk. A failure raises, keeping the old
             # index, and before the state below is saved, so the next build does not take itself as up to date.
             search = (index_site(out, keep_index_url=config.relative_urls)
