@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-import heapq
-import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from operator import itemgetter
 from typing import Any
 
 from .derived import DerivedMemo
 from .errors import Diagnostics, SourceLocation, did_you_mean
 from .models import Actor, Briefing, Content, Page, Topic
 from .quotes import Quote, resolve_quotes
+from .related import Related, related_lists, related_signature, updated_lists
 from .rendered import RenderedBody
-
-TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the briefings
 
 # Site paths owned by generated sections; a standalone page may not take them.
 RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})
-
-
-@dataclass(frozen=True, slots=True)
-class Related:
-    """A related briefing, its score and the reason shown to readers (slots: a big desk has 50,000)."""
-
-    slug: str
-    score: float
-    shared_actors: tuple[str, ...]
-    shared_topics: tuple[str, ...]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # The cache keeps every briefing's list; the default for a slots dataclass builds a dict of each.
-        return Related, (self.slug, self.score, self.shared_actors, self.shared_topics)
 
 
 class Tally(Sequence[tuple[str, int]]):
@@ -233,8 +215,8 @@ def linked(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[
     """Related briefings and co-mentions, from the memo when what they are computed from is unchanged."""
     signature = related_signature(briefings, briefing_actors)
     by_id = {a.id: a for a in actors}
-    related = memo.get_equal("related", signature, partial(_related, briefings, briefing_actors, len(briefings)),
-                             partial(_related_update, briefings, briefing_actors, signature))
+    related = memo.get_equal("related lists", signature, partial(related_lists, briefings, briefing_actors),
+                             partial(updated_lists, briefings, briefing_actors, signature)).lists
     co_mentions = memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
                                                  tuple((a.id, a.name) for a in by_id.values())),
                                  partial(_co_mentions, briefings, briefing_actors, by_id))
@@ -293,143 +275,3 @@ def _incoming(actors: tuple[Actor, ...]) -> dict[str, tuple[tuple[str, str], ...
             if relation.actor != actor.id:
                 found[relation.actor].append((actor.id, relation.kind))
     return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
-
-
-RelatedInput = tuple[str, datetime, tuple[str, ...], tuple[str, ...]]  # slug, date, actors, topics
-
-
-def related_signature(briefings: Iterable[Briefing],
-                      briefing_actors: Mapping[str, tuple[str, ...]]) -> tuple[RelatedInput, ...]:
-    """Everything related briefings are worked out from, briefing by briefing."""
-    return tuple((b.slug, b.date, briefing_actors[b.slug], b.topics) for b in briefings)
-
-
-def _related_update(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-                    signature: tuple[RelatedInput, ...], old_signature: tuple[RelatedInput, ...],
-                    old: Mapping[str, tuple[Related, ...]]) -> dict[str, tuple[Related, ...]]:
-    """Related briefings after edits, from the last ones: only the lists an edit can change are worked out.
-
-    An edited briefing S can change the list of a briefing X only through an actor or topic of S
-    (before or after the edit) that X has too, if it counts towards relatedness before or after: it
-    puts S among X's candidates, or moves its score, date or reasons. An actor that S gained or lost
-    also changes its weight, which orders the shared actors in the reasons of any list holding it.
-    Adding or removing a briefing changes every weight, so that works out every list again.
-    """
-    total = len(briefings)
-    before = {slug: (date, actors, topics) for slug, date, actors, topics in old_signature}
-    after = {slug: (date, actors, topics) for slug, date, actors, topics in signature}
-    if before.keys() != after.keys():
-        return _related(briefings, briefing_actors, total)
-    changed = [slug for slug, value in after.items() if before[slug] != value]
-    cap = _candidate_cap(total)
-    members = [_members(before), _members(after)]  # (actors, topics) key -> slugs, before and after
-    affected = set(changed)
-    for slug in changed:
-        pairs = ((before[slug][1], after[slug][1]), (before[slug][2], after[slug][2]))  # actors, topics
-        for kind, (old_keys, new_keys) in enumerate(pairs):
-            for key in set(old_keys) | set(new_keys):
-                old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
-                counts = any(len(m) <= cap and (kind or len(m) < total) for m in (old_members, new_members) if m)
-                if counts or (kind == 0 and old_members != new_members):
-                    affected |= old_members | new_members
-    fresh = _related(briefings, briefing_actors, total, only=affected)
-    return {b.slug: fresh[b.slug] if b.slug in fresh else old[b.slug] for b in briefings}
-
-
-def _members(signature: Mapping[str, tuple[datetime, tuple[str, ...], tuple[str, ...]]],
-             ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """The briefings of each actor and of each topic."""
-    actors: dict[str, set[str]] = defaultdict(set)
-    topics: dict[str, set[str]] = defaultdict(set)
-    for slug, (_, actor_ids, topic_slugs) in signature.items():
-        for actor_id in actor_ids:
-            actors[actor_id].add(slug)
-        for topic in topic_slugs:
-            topics[topic].add(slug)
-    return actors, topics
-
-
-def _related(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-             total: int, limit: int = 5, only: Collection[str] | None = None) -> dict[str, tuple[Related, ...]]:
-    """Score pairs by shared actors weighted by rarity (idf), shared topics and closeness in time.
-
-    An actor's weight is log(N/df): zero for an actor in every briefing. Scores are accumulated
-    through the briefings each actor and topic appears in, so the cost follows the graph, not
-    N²; actors and topics in more than `_candidate_cap` briefings are left out, since their
-    weight is small and their lists are long. Reasons are worked out for the winners only.
-    With `only`, just the lists of those slugs.
-    """
-    by_actor: dict[str, list[int]] = defaultdict(list)
-    by_topic: dict[str, list[int]] = defaultdict(list)
-    for index, b in enumerate(briefings):
-        for actor_id in briefing_actors[b.slug]:
-            by_actor[actor_id].append(index)
-        for topic in b.topics:
-            by_topic[topic].append(index)
-    cap = _candidate_cap(total)
-    idf = {a: math.log(total / len(ix)) for a, ix in by_actor.items()}
-    stamps = [b.date.timestamp() for b in briefings]
-    slugs = [b.slug for b in briefings]
-    result: dict[str, tuple[Related, ...]] = {}
-    for index, b in enumerate(briefings):
-        if only is not None and b.slug not in only:
-            continue
-        # A plain dict and its bound get: a defaultdict's += took twice as long over a million additions.
-        scores: dict[int, float] = {}
-        get = scores.get
-        for actor_id in briefing_actors[b.slug]:
-            members = by_actor[actor_id]
-            if len(members) <= cap and idf[actor_id] > 0:
-                weight = idf[actor_id]
-                for other in members:
-                    scores[other] = get(other, 0.0) + weight
-        for topic in b.topics:
-            members = by_topic[topic]
-            if len(members) <= cap:
-                for other in members:
-                    scores[other] = get(other, 0.0) + TOPIC_WEIGHT
-        scores.pop(index, None)
-        top = _best(scores, stamps[index], stamps, slugs, limit)
-        ranked = [(-negative, other) for negative, _, other in top]
-        mine = set(briefing_actors[b.slug])
-        result[b.slug] = tuple(
-            Related(briefings[other].slug, score,
-                    tuple(sorted(mine.intersection(briefing_actors[briefings[other].slug]),
-                                 key=lambda a: (-idf[a], a))),
-                    tuple(sorted(set(b.topics).intersection(briefings[other].topics))))
-            for score, other in ranked
-        )
-    return result
-
-
-def _best(scores: Mapping[int, float], here: float, stamps: list[float], slugs: list[str],
-          limit: int) -> list[tuple[float, str, int]]:
-    """The `limit` best candidates as (-score, slug, index), best first; a score is the raw score
-    shrunk by the distance in time, rounded so that ties break by slug on every machine.
-
-    Shrinking never raises a score, so candidates are taken by raw score, highest first: once a raw
-    score is below the `limit`-th best score found so far, neither it nor any after it can be among
-    the best. A candidate scoring below that mark is dropped as soon as it is scored. At 5,000
-    briefings this scores one candidate in three, and a build spent half its graph time here.
-    """
-    if limit < 1:
-        return []
-    kept: list[tuple[float, str, int]] = []  # candidates that were among the best when scored
-    floor: list[float] = []  # the best `limit` scores so far, lowest first
-    for other, raw in sorted(scores.items(), key=itemgetter(1), reverse=True):
-        if len(floor) == limit and raw < floor[0] - 1e-9:  # below any rounding of a tie
-            break
-        value = round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9)
-        if len(floor) < limit:
-            heapq.heappush(floor, value)
-        elif value < floor[0]:
-            continue
-        else:
-            heapq.heapreplace(floor, value)
-        kept.append((-value, slugs[other], other))
-    return heapq.nsmallest(limit, kept)
-
-
-def _candidate_cap(total: int) -> int:
-    """How many briefings an actor or topic may be in and still count towards relatedness."""
-    return max(50, int(4 * math.sqrt(total)))

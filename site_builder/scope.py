@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import Config
-from .graph import Related, SiteGraph
+from .graph import SiteGraph
 from .models import Briefing
+from .related import Related
 from .urls import actor_path, archive_year_path, briefing_path, list_page_path, page_count, topic_path
 
 Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page

@@ -1,14 +1,12 @@
-"""The site graph: references, slug collisions, involvement, topics by use, related briefings."""
+"""The site graph: references, slug collisions, involvement, topics by use, related briefings in a graph."""
 
 from __future__ import annotations
 
 import pickle
-import random
 from datetime import UTC, datetime
 
-from site_builder import graph as graph_module
 from site_builder.errors import Diagnostics
-from site_builder.graph import Related, Tally, _best, build_graph, check_references, check_slugs
+from site_builder.graph import Tally, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
 from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
 from site_builder.rendered import RenderedBody
@@ -107,21 +105,6 @@ def test_related_prefers_rare_shared_actors_and_is_deterministic() -> None:
     assert graph_of(*reversed(briefings)).related["base"] == g.related["base"]
 
 
-def test_best_candidates_equal_scoring_them_all() -> None:
-    """The raw-score floor only skips work: ties (broken by slug) and far-apart dates included."""
-    rng = random.Random(7)
-    for _ in range(300):
-        n = rng.randint(1, 80)
-        stamps = [rng.choice([0.0, 86400.0 * rng.randint(0, 2000)]) for _ in range(n)]
-        slugs = [f"b{rng.randint(0, 40):02d}-{i}" for i in range(n)]
-        scores = {i: rng.choice([1.0, 2.5, 2.5, rng.random() * 5]) for i in rng.sample(range(n), rng.randint(0, n))}
-        here = rng.choice(stamps)
-        every = sorted((-round(raw / (1.0 + abs(here - stamps[o]) / 86400 / 90.0) ** 0.5, 9), slugs[o], o)
-                       for o, raw in scores.items())
-        limit = rng.randint(0, 6)
-        assert _best(scores, here, stamps, slugs, limit) == every[:limit]
-
-
 def test_tally_reads_and_compares_as_its_pairs() -> None:
     pairs = (("russia", 3), ("nato", 2), ("kim", 1))
     tally = Tally(pairs)
@@ -132,63 +115,3 @@ def test_tally_reads_and_compares_as_its_pairs() -> None:
     again = pickle.loads(pickle.dumps(tally))
     assert again == tally and pickle.dumps(again) == pickle.dumps(tally)
     assert Tally() == () and tally != pairs[:2] and tally != Tally(pairs[:2])
-
-
-def test_related_pickles_as_its_fields() -> None:
-    related = Related("b", 1.25, ("kim", "nato"), ("security",))
-    assert pickle.loads(pickle.dumps(related)) == related
-    assert pickle.dumps(related) == pickle.dumps(Related("b", 1.25, ("kim", "nato"), ("security",)))
-
-
-def test_related_after_edits_equal_working_them_all_out() -> None:
-    """Lists worked out only where an edit can reach equal the whole computation, caps and ties included."""
-    rng = random.Random(11)
-    actors = [f"a{i}" for i in range(300)]
-    weights = [1 / (i + 1) for i in range(300)]  # a few actors in most briefings, past the cap; most in few
-    topics = [f"t{i}" for i in range(30)]
-
-    def pick(rng: random.Random) -> tuple[tuple[str, ...], tuple[str, ...], int]:
-        chosen = tuple(dict.fromkeys(rng.choices(actors, weights, k=rng.randint(0, 5))))
-        return chosen, tuple(sorted(set(rng.sample(topics, rng.randint(0, 2))))), rng.randint(1, 28)
-
-    for _ in range(40):
-        drafts = {f"s{i:03d}": pick(rng) for i in range(rng.randint(100, 260))}
-
-        def linked(items: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]]
-                   ) -> tuple[tuple[Briefing, ...], dict[str, tuple[str, ...]]]:
-            made = sorted((b(slug, day, acts, tops) for slug, (acts, tops, day) in items.items()),
-                          key=lambda x: (x.date, x.slug), reverse=True)
-            return tuple(made), {x.slug: x.actors for x in made}
-
-        briefings, involved = linked(drafts)
-        before = graph_module._related(briefings, involved, len(briefings))
-        signature = graph_module.related_signature(briefings, involved)
-        for slug in rng.sample(sorted(drafts), rng.randint(1, 3)):
-            acts, tops, day = drafts[slug]
-            new_acts, new_tops, new_day = pick(rng)
-            drafts[slug] = rng.choice([(new_acts, tops, day), (acts, new_tops, day), (acts, tops, new_day),
-                                       (new_acts, new_tops, new_day)])
-        briefings, involved = linked(drafts)
-        updated = graph_module._related_update(briefings, involved, graph_module.related_signature(briefings, involved), signature, before)
-        assert updated == graph_module._related(briefings, involved, len(briefings))
-        assert list(updated) == [x.slug for x in briefings]
-
-
-def test_related_after_an_edit_reorders_reasons_of_lists_it_does_not_join() -> None:
-    """S gains an actor too common to count: no list gets S, but that actor's weight changes and with it
-    the order of the shared actors shown on other lists."""
-    def made(s_actors: tuple[str, ...]) -> tuple[tuple[Briefing, ...], dict[str, tuple[str, ...]]]:
-        items = [b(f"b{i:02d}", 1, ("zbig", "mid")) for i in range(60)]
-        items += [b("m", 1, ("mid",)), b("x", 2, ("zbig", "mid", "c")), b("y", 2, ("zbig", "mid", "c")),
-                  b("s", 3, s_actors)]
-        ordered = tuple(sorted(items, key=lambda x: (x.date, x.slug), reverse=True))
-        return ordered, {x.slug: x.actors for x in ordered}
-
-    briefings, involved = made(())
-    before = graph_module._related(briefings, involved, len(briefings))
-    assert before["x"][0].shared_actors == ("c", "zbig", "mid")
-    signature = graph_module.related_signature(briefings, involved)
-    briefings, involved = made(("zbig",))
-    updated = graph_module._related_update(briefings, involved, graph_module.related_signature(briefings, involved), signature, before)
-    assert updated == graph_module._related(briefings, involved, len(briefings))
-    assert updated["x"][0].shared_actors == ("c", "mid", "zbig")

@@ -1,0 +1,276 @@
+"""Related briefings: which other briefings a briefing's page lists, and the reasons it shows.
+
+Scores come from shared actors weighted by rarity (idf), shared topics and closeness in time. A
+list is kept with a bound above the score of every candidate it left out, so that a briefing added
+or removed elsewhere, which moves every weight a little, updates the lists it does not touch without
+scoring them again (`updated_lists`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from .models import Briefing
+
+TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the briefings
+LIMIT = 5  # related briefings per briefing
+# Added to a bound each time it is carried, and asked of the margin it must leave: above the rounding
+# of scores (nine places) and the error of adding a few logarithms, far below any gap between scores.
+SLACK = 1e-6
+
+RelatedInput = tuple[str, datetime, tuple[str, ...], tuple[str, ...]]  # slug, date, actors, topics
+Inputs = Mapping[str, tuple[datetime, tuple[str, ...], tuple[str, ...]]]  # the same, by slug
+Members = tuple[dict[str, set[str]], dict[str, set[str]]]  # the briefings of each actor, of each topic
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A related briefing, its score and the reason shown to readers (slots: a big desk has 50,000)."""
+
+    slug: str
+    score: float
+    shared_actors: tuple[str, ...]
+    shared_topics: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The cache keeps every briefing's list; the default for a slots dataclass builds a dict of each.
+        return Related, (self.slug, self.score, self.shared_actors, self.shared_topics)
+
+
+@dataclass(frozen=True)
+class RelatedLists:
+    """Every briefing's related list, and for each a score no candidate it left out reaches."""
+
+    lists: dict[str, tuple[Related, ...]]
+    bounds: dict[str, float]  # slug -> at least the best score of a candidate left out; -inf: none was
+
+
+def related_signature(briefings: Iterable[Briefing],
+                      briefing_actors: Mapping[str, tuple[str, ...]]) -> tuple[RelatedInput, ...]:
+    """Everything related briefings are worked out from, briefing by briefing."""
+    return tuple((b.slug, b.date, briefing_actors[b.slug], b.topics) for b in briefings)
+
+
+def related_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+                  only: Collection[str] | None = None) -> RelatedLists:
+    """Score pairs by shared actors weighted by rarity (idf), shared topics and closeness in time.
+
+    An actor's weight is log(N/df): zero for an actor in every briefing. Scores are accumulated
+    through the briefings each actor and topic appears in, so the cost follows the graph, not
+    N²; actors and topics in more than `candidate_cap` briefings are left out, since their
+    weight is small and their lists are long. Reasons are worked out for the winners only.
+    With `only`, just the lists of those slugs.
+    """
+    total = len(briefings)
+    by_actor: dict[str, list[int]] = defaultdict(list)
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for index, b in enumerate(briefings):
+        for actor_id in briefing_actors[b.slug]:
+            by_actor[actor_id].append(index)
+        for topic in b.topics:
+            by_topic[topic].append(index)
+    cap = candidate_cap(total)
+    idf = {a: math.log(total / len(ix)) for a, ix in by_actor.items()}
+    stamps = [b.date.timestamp() for b in briefings]
+    slugs = [b.slug for b in briefings]
+    lists: dict[str, tuple[Related, ...]] = {}
+    bounds: dict[str, float] = {}
+    for index, b in enumerate(briefings):
+        if only is not None and b.slug not in only:
+            continue
+        # A plain dict and its bound get: a defaultdict's += took twice as long over a million additions.
+        scores: dict[int, float] = {}
+        get = scores.get
+        for actor_id in briefing_actors[b.slug]:
+            members = by_actor[actor_id]
+            if len(members) <= cap and idf[actor_id] > 0:
+                weight = idf[actor_id]
+                for other in members:
+                    scores[other] = get(other, 0.0) + weight
+        for topic in b.topics:
+            members = by_topic[topic]
+            if len(members) <= cap:
+                for other in members:
+                    scores[other] = get(other, 0.0) + TOPIC_WEIGHT
+        scores.pop(index, None)
+        top, bounds[b.slug] = best(scores, stamps[index], stamps, slugs, LIMIT)
+        mine = set(briefing_actors[b.slug])
+        lists[b.slug] = tuple(
+            Related(slugs[other], -negative,
+                    tuple(sorted(mine.intersection(briefing_actors[slugs[other]]), key=lambda a: (-idf[a], a))),
+                    tuple(sorted(set(b.topics).intersection(briefings[other].topics))))
+            for negative, _, other in top
+        )
+    return RelatedLists(lists, bounds)
+
+
+def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+                  signature: tuple[RelatedInput, ...], old_signature: tuple[RelatedInput, ...],
+                  old: RelatedLists) -> RelatedLists:
+    """Related briefings after edits, from the last ones: only the lists an edit can change are scored.
+
+    An edited briefing S can change the list of a briefing X only through an actor or topic of S
+    (before or after the edit) that X has too, if it counts towards relatedness before or after: it
+    puts S among X's candidates, or moves its score, date or reasons. An actor that S gained or lost
+    also changes its weight, which orders the shared actors in the reasons of any list holding it.
+
+    A briefing added or removed changes N, and so every weight log(N/df), by log(N'/N) for an actor
+    whose briefings are the same. A list none of whose actors and topics changed briefings has the
+    same candidates with every shared actor moved by that much: its members are scored again from
+    their shared actors (a few additions), and the list stands if they still clear the bound of the
+    candidates left out, moved by as much as a score can move (see `_shifted`). Otherwise, and for
+    lists that share an actor or topic with a briefing added, removed or edited, the list is scored.
+    """
+    before = {slug: (date, actors, topics) for slug, date, actors, topics in old_signature}
+    after = {slug: (date, actors, topics) for slug, date, actors, topics in signature}
+    total, cap = len(after), candidate_cap(len(after))
+    if not before:
+        return related_lists(briefings, briefing_actors)
+    members = [_members(before), _members(after)]  # (actors, topics) key -> slugs, before and after
+    changed = [slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug)]
+    if before.keys() == after.keys():
+        affected = _reached(changed, before, after, members, cap, total)
+        fresh = related_lists(briefings, briefing_actors, only=affected)
+        source = {b.slug: fresh if b.slug in fresh.lists else old for b in briefings}
+        return RelatedLists({slug: lists.lists[slug] for slug, lists in source.items()},
+                            {slug: lists.bounds[slug] for slug, lists in source.items()})
+    affected = set(after.keys() - before.keys())
+    old_cap = candidate_cap(len(before))
+    for slug in changed:
+        for side in (before.get(slug), after.get(slug)):
+            for kind, keys in enumerate(side[1:] if side is not None else ()):  # actors, topics
+                for key in keys:
+                    old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
+                    if len(old_members) <= old_cap or len(new_members) <= cap:  # it counts on one side at least
+                        affected |= old_members | new_members
+    for kind in (0, 1):  # the cap grows with N: an actor or topic at its edge may count on one side only
+        for key, slugs in members[1][kind].items():
+            if (len(slugs) <= cap) != (len(members[0][kind].get(key, ())) <= old_cap):
+                affected |= slugs
+    for slugs in members[1][0].values():
+        if len(slugs) in (len(before), total):  # in every briefing on one side: its weight is zero there
+            affected |= slugs
+    shift = math.log(total / len(before))
+    weights = {a: math.log(total / len(s)) for a, s in members[1][0].items()}
+    kept: dict[str, tuple[tuple[Related, ...], float]] = {}
+    for slug in after.keys() - affected:
+        found = _shifted(slug, old.lists[slug], old.bounds[slug], after, members[1], weights, cap, shift)
+        if found is None:
+            affected.add(slug)
+        else:
+            kept[slug] = found
+    fresh = related_lists(briefings, briefing_actors, only=affected)
+    lists = {b.slug: kept[b.slug][0] if b.slug in kept else fresh.lists[b.slug] for b in briefings}
+    return RelatedLists(lists, {b.slug: kept[b.slug][1] if b.slug in kept else fresh.bounds[b.slug]
+                                for b in briefings})
+
+
+def _reached(changed: Iterable[str], before: Inputs, after: Inputs, members: list[Members], cap: int,
+             total: int) -> set[str]:
+    """The lists edits that keep every briefing can change (see `updated_lists`)."""
+    affected = set(changed)
+    for slug in changed:
+        pairs = ((before[slug][1], after[slug][1]), (before[slug][2], after[slug][2]))  # actors, topics
+        for kind, (old_keys, new_keys) in enumerate(pairs):
+            for key in set(old_keys) | set(new_keys):
+                old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
+                counts = any(len(m) <= cap and (kind or len(m) < total) for m in (old_members, new_members) if m)
+                if counts or (kind == 0 and old_members != new_members):
+                    affected |= old_members | new_members
+    return affected
+
+
+def _shifted(slug: str, old: tuple[Related, ...], bound: float, after: Inputs, members: Members,
+             weights: Mapping[str, float], cap: int, shift: float) -> tuple[tuple[Related, ...], float] | None:
+    """A list whose candidates and shared actors are unchanged, with every weight moved by `shift`.
+
+    Its members are scored again, adding in the order `related_lists` adds, so the scores are the
+    same floats. A candidate left out shares at most K counted actors (K: this briefing's), so its
+    score moved by at most K·shift (time only shrinks a score). None when a member no longer clears
+    that bound: the list must be scored.
+    """
+    date, actor_ids, topics = after[slug]
+    here = date.timestamp()
+    counted = [a for a in actor_ids if len(members[0][a]) <= cap and weights[a] > 0]
+    counted_topics = [t for t in topics if len(members[1][t]) <= cap]
+    moved = bound + max(0.0, len(counted) * shift) + SLACK if bound > -math.inf else bound
+    rescored = []
+    for item in old:
+        raw: float | None = None
+        for actor_id in counted:
+            if item.slug in members[0][actor_id]:
+                raw = weights[actor_id] if raw is None else raw + weights[actor_id]
+        for topic in counted_topics:
+            if item.slug in members[1][topic]:
+                raw = TOPIC_WEIGHT if raw is None else raw + TOPIC_WEIGHT
+        if raw is None:
+            return None  # cannot happen for an unchanged candidate; scored again rather than guessed
+        other = after[item.slug][0].timestamp()
+        score = round(raw / (1.0 + abs(here - other) / 86400 / 90.0) ** 0.5, 9)
+        if moved > -math.inf and score <= moved + SLACK:
+            return None
+        # An actor too common to count may have changed briefings: its weight orders the reasons all the same.
+        shared = tuple(sorted(item.shared_actors, key=lambda a: (-weights[a], a)))
+        rescored.append(Related(item.slug, score, shared, item.shared_topics))
+    rescored.sort(key=lambda r: (-r.score, r.slug))
+    return tuple(rescored), moved
+
+
+def _members(signature: Inputs) -> Members:
+    """The briefings of each actor and of each topic."""
+    actors: dict[str, set[str]] = defaultdict(set)
+    topics: dict[str, set[str]] = defaultdict(set)
+    for slug, (_, actor_ids, topic_slugs) in signature.items():
+        for actor_id in actor_ids:
+            actors[actor_id].add(slug)
+        for topic in topic_slugs:
+            topics[topic].add(slug)
+    return actors, topics
+
+
+def best(scores: Mapping[int, float], here: float, stamps: list[float], slugs: list[str],
+         limit: int) -> tuple[list[tuple[float, str, int]], float]:
+    """The `limit` best candidates as (-score, slug, index), best first, and a bound at or above the score
+    of every candidate left out (-inf when none was); a score is the raw score shrunk by the distance in
+    time, rounded so that ties break by slug on every machine.
+
+    Shrinking never raises a score, so candidates are taken by raw score, highest first: once a raw
+    score is below the `limit`-th best score found so far, neither it nor any after it can be among
+    the best, and that raw score bounds theirs. A candidate scoring below that mark is dropped as soon
+    as it is scored. At 5,000 briefings this scores one candidate in three, and a build spent half its
+    graph time here.
+    """
+    if limit < 1:
+        return [], max(scores.values()) + 1e-9 if scores else -math.inf  # as below: raw scores, rounded up
+    kept: list[tuple[float, str, int]] = []  # candidates that were among the best when scored
+    floor: list[float] = []  # the best `limit` scores so far, lowest first
+    left_out = -math.inf
+    for other, raw in sorted(scores.items(), key=itemgetter(1), reverse=True):
+        if len(floor) == limit and raw < floor[0] - 1e-9:  # below any rounding of a tie
+            left_out = max(left_out, raw + 1e-9)  # their scores are at most their raw scores, rounded
+            break
+        value = round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9)
+        if len(floor) < limit:
+            heapq.heappush(floor, value)
+        elif value < floor[0]:
+            left_out = max(left_out, value)
+            continue
+        else:
+            heapq.heapreplace(floor, value)
+        kept.append((-value, slugs[other], other))
+    kept.sort()
+    if len(kept) > limit:
+        left_out = max(left_out, -kept[limit][0])
+    return kept[:limit], left_out
+
+
+def candidate_cap(total: int) -> int:
+    """How many briefings an actor or topic may be in and still count towards relatedness."""
+    return max(50, int(4 * math.sqrt(total)))
