@@ -263,6 +263,18 @@ class Pagination:
     previous_url: str  # site path or "" on the first page
     next_url: str  # site path or "" on the last page
     page_urls: tuple[str, ...]  # site path of every page, index 0 is page 1
+    # The pages a pagination bar links: the first, the last and two either side of this one, with a gap
+    # (number 0) where pages are left out. A bar that walked `page_urls` on each page made every list page
+    # cost time in proportion to the number of pages: at 10,000 briefings, 500 pages of 500 steps each.
+    window: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page in a pagination bar, or a gap where pages are left out (number 0, no url)."""
+
+    number: int
+    url: str
 
 
 @dataclass(frozen=True)
