@@ -217,9 +217,9 @@ def linked(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[
     by_id = {a.id: a for a in actors}
     related = memo.get_equal("related lists", signature, partial(related_lists, briefings, briefing_actors),
                              partial(updated_lists, briefings, briefing_actors, signature)).lists
-    co_mentions = memo.get_equal("co-mentions", (tuple(briefing_actors.values()),
-                                                 tuple((a.id, a.name) for a in by_id.values())),
-                                 partial(_co_mentions, briefings, briefing_actors, by_id))
+    pairs = (tuple(briefing_actors.items()), tuple((a.id, a.name) for a in by_id.values()))
+    co_mentions = memo.get_equal("co-mentions", pairs, partial(_co_mentions, briefings, briefing_actors, by_id),
+                                 partial(_co_mentions_update, briefings, briefing_actors, by_id, pairs))
     return related, co_mentions
 
 
@@ -254,6 +254,40 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
         del counts[actor_id]
     return {a: Tally(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
             for a, c in sorted(pairs.items())}
+
+
+CoMentionInput = tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, str], ...]]  # actors, names
+
+
+def _co_mentions_update(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
+                        actors: Mapping[str, Actor], signature: CoMentionInput, old_signature: CoMentionInput,
+                        old: Mapping[str, Tally]) -> dict[str, Tally]:
+    """Co-mentions after edits, from the last ones: only the tallies of actors of edited briefings change.
+
+    A briefing that came, went or changed actors takes its pairs out of the counts and puts its new
+    ones in; an actor renamed changes the order of every tally that holds it, so that counts all again.
+    """
+    if signature[1] != old_signature[1]:
+        return _co_mentions(briefings, briefing_actors, actors)
+    before, after = dict(old_signature[0]), dict(signature[0])
+    changes: dict[str, Counter[str]] = defaultdict(Counter)
+    for slug in before.keys() | after.keys():
+        if before.get(slug) == after.get(slug):
+            continue
+        for involved, sign in ((set(before.get(slug, ())), -1), (set(after.get(slug, ())), 1)):
+            if len(involved) > 1:
+                for actor_id in involved:
+                    changes[actor_id].update(dict.fromkeys(involved - {actor_id}, sign))
+    result = dict(old)
+    for actor_id, change in changes.items():
+        counts = Counter(dict(result.get(actor_id, ())))
+        counts.update(change)
+        kept = [(other, n) for other, n in counts.items() if n > 0]
+        if kept:
+            result[actor_id] = Tally(sorted(kept, key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
+        else:
+            result.pop(actor_id, None)
+    return dict(sorted(result.items()))
 
 
 def _quotes(briefings: tuple[Briefing, ...], bodies: Mapping[str, RenderedBody],

@@ -125,7 +125,7 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
     whose briefings are the same. A list none of whose actors and topics changed briefings has the
     same candidates with every shared actor moved by that much: its members are scored again from
     their shared actors (a few additions), and the list stands if they still clear the bound of the
-    candidates left out, moved by as much as a score can move (see `_shifted`). Otherwise, and for
+    candidates left out, moved by as much as a score can move (see `_Shift`). Otherwise, and for
     lists that share an actor or topic with a briefing added, removed or edited, the list is scored.
     """
     before = {slug: (date, actors, topics) for slug, date, actors, topics in old_signature}
@@ -157,11 +157,12 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
     for slugs in members[1][0].values():
         if len(slugs) in (len(before), total):  # in every briefing on one side: its weight is zero there
             affected |= slugs
-    shift = math.log(total / len(before))
-    weights = {a: math.log(total / len(s)) for a, s in members[1][0].items()}
+    shifted = _Shift(after, members[1], {a: math.log(total / len(s)) for a, s in members[1][0].items()},
+                     {slug: date.timestamp() for slug, (date, _, _) in after.items()}, cap,
+                     math.log(total / len(before)))
     kept: dict[str, tuple[tuple[Related, ...], float]] = {}
     for slug in after.keys() - affected:
-        found = _shifted(slug, old.lists[slug], old.bounds[slug], after, members[1], weights, cap, shift)
+        found = shifted.carry(slug, old.lists[slug], old.bounds[slug])
         if found is None:
             affected.add(slug)
         else:
@@ -187,40 +188,54 @@ def _reached(changed: Iterable[str], before: Inputs, after: Inputs, members: lis
     return affected
 
 
-def _shifted(slug: str, old: tuple[Related, ...], bound: float, after: Inputs, members: Members,
-             weights: Mapping[str, float], cap: int, shift: float) -> tuple[tuple[Related, ...], float] | None:
-    """A list whose candidates and shared actors are unchanged, with every weight moved by `shift`.
+@dataclass(frozen=True)
+class _Shift:
+    """Lists carried past a briefing added or removed elsewhere, with every weight moved by `shift`."""
 
-    Its members are scored again, adding in the order `related_lists` adds, so the scores are the
-    same floats. A candidate left out shares at most K counted actors (K: this briefing's), so its
-    score moved by at most K·shift (time only shrinks a score). None when a member no longer clears
-    that bound: the list must be scored.
-    """
-    date, actor_ids, topics = after[slug]
-    here = date.timestamp()
-    counted = [a for a in actor_ids if len(members[0][a]) <= cap and weights[a] > 0]
-    counted_topics = [t for t in topics if len(members[1][t]) <= cap]
-    moved = bound + max(0.0, len(counted) * shift) + SLACK if bound > -math.inf else bound
-    rescored = []
-    for item in old:
-        raw: float | None = None
-        for actor_id in counted:
-            if item.slug in members[0][actor_id]:
-                raw = weights[actor_id] if raw is None else raw + weights[actor_id]
-        for topic in counted_topics:
-            if item.slug in members[1][topic]:
-                raw = TOPIC_WEIGHT if raw is None else raw + TOPIC_WEIGHT
-        if raw is None:
-            return None  # cannot happen for an unchanged candidate; scored again rather than guessed
-        other = after[item.slug][0].timestamp()
-        score = round(raw / (1.0 + abs(here - other) / 86400 / 90.0) ** 0.5, 9)
-        if moved > -math.inf and score <= moved + SLACK:
-            return None
-        # An actor too common to count may have changed briefings: its weight orders the reasons all the same.
-        shared = tuple(sorted(item.shared_actors, key=lambda a: (-weights[a], a)))
-        rescored.append(Related(item.slug, score, shared, item.shared_topics))
-    rescored.sort(key=lambda r: (-r.score, r.slug))
-    return tuple(rescored), moved
+    after: Inputs
+    members: Members
+    weights: Mapping[str, float]  # actor id -> log(N/df), after the change
+    stamps: Mapping[str, float]  # slug -> date as a timestamp
+    cap: int
+    shift: float  # log(N'/N)
+
+    def carry(self, slug: str, old: tuple[Related, ...], bound: float) -> tuple[tuple[Related, ...], float] | None:
+        """The list of a briefing whose candidates and counted actors and topics are unchanged, and its new bound.
+
+        Its members are scored again, adding in the order `related_lists` adds, so the scores are the
+        same floats. A candidate left out shares at most K counted actors (K: this briefing's), so its
+        score moved by at most K·shift (time only shrinks a score). None when a member no longer clears
+        that bound: the list must be scored.
+        """
+        _, actor_ids, topics = self.after[slug]
+        actors, topic_members = self.members
+        weights = self.weights
+        counted = [(actors[a], weights[a]) for a in actor_ids if len(actors[a]) <= self.cap and weights[a] > 0]
+        counted_topics = [topic_members[t] for t in topics if len(topic_members[t]) <= self.cap]
+        moved = bound + max(0.0, len(counted) * self.shift) + SLACK if bound > -math.inf else bound
+        here = self.stamps[slug]
+        rescored = []
+        for item in old:
+            other = item.slug
+            raw: float | None = None
+            for members, weight in counted:
+                if other in members:
+                    raw = weight if raw is None else raw + weight
+            for members in counted_topics:
+                if other in members:
+                    raw = TOPIC_WEIGHT if raw is None else raw + TOPIC_WEIGHT
+            if raw is None:
+                return None  # cannot happen for an unchanged candidate; scored again rather than guessed
+            score = round(raw / (1.0 + abs(here - self.stamps[other]) / 86400 / 90.0) ** 0.5, 9)
+            if moved > -math.inf and score <= moved + SLACK:
+                return None
+            # An actor too common to count may have changed briefings: its weight orders the reasons all the same.
+            shared = item.shared_actors
+            if len(shared) > 1:
+                shared = tuple(sorted(shared, key=lambda a: (-weights[a], a)))
+            rescored.append(Related(other, score, shared, item.shared_topics))
+        rescored.sort(key=lambda r: (-r.score, r.slug))
+        return tuple(rescored), moved
 
 
 def _members(signature: Inputs) -> Members:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pickle
+import random
 from datetime import UTC, datetime
 
+from site_builder import graph as graph_module
 from site_builder.errors import Diagnostics
 from site_builder.graph import Tally, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
@@ -115,3 +117,31 @@ def test_tally_reads_and_compares_as_its_pairs() -> None:
     again = pickle.loads(pickle.dumps(tally))
     assert again == tally and pickle.dumps(again) == pickle.dumps(tally)
     assert Tally() == () and tally != pairs[:2] and tally != Tally(pairs[:2])
+
+
+def test_co_mentions_after_edits_equal_counting_them_all() -> None:
+    """Tallies updated from the briefings that came, went or changed actors equal a fresh count, order included."""
+    rng = random.Random(5)
+    actors = {f"x{i}": a(f"x{i}") for i in range(12)}
+
+    def signature(drafts: dict[str, tuple[str, ...]]) -> graph_module.CoMentionInput:
+        return tuple(drafts.items()), tuple((k, v.name) for k, v in actors.items())
+
+    for _ in range(60):
+        drafts = {f"s{i}": tuple(rng.sample(sorted(actors), rng.randint(0, 4))) for i in range(rng.randint(0, 12))}
+        briefings = tuple(b(slug, 1, acts) for slug, acts in drafts.items())
+        tallies = graph_module._co_mentions(briefings, drafts, actors)
+        for _ in range(5):
+            old = signature(drafts)
+            for _ in range(rng.randint(1, 3)):
+                move = rng.choice(["add", "remove", "change"])
+                if move == "add" or not drafts:
+                    drafts[f"n{rng.random()}"] = tuple(rng.sample(sorted(actors), rng.randint(0, 4)))
+                elif move == "remove":
+                    del drafts[rng.choice(sorted(drafts))]
+                else:
+                    drafts[rng.choice(sorted(drafts))] = tuple(rng.sample(sorted(actors), rng.randint(0, 4)))
+            briefings = tuple(b(slug, 1, acts) for slug, acts in drafts.items())
+            tallies = graph_module._co_mentions_update(briefings, drafts, actors, signature(drafts), old, tallies)
+            fresh = graph_module._co_mentions(briefings, drafts, actors)
+            assert tallies == fresh and list(tallies) == list(fresh)
