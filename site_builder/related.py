@@ -275,7 +275,8 @@ def best(scores: Mapping[int, float], here: float, stamps: list[float], slugs: l
         if len(floor) < limit:
             heapq.heappush(floor, value)
         elif value < floor[0]:
-            left_out = max(left_out, value)
+            if value > left_out:  # a comparison, not max(): this branch runs for most candidates
+                left_out = value
             continue
         else:
             heapq.heapreplace(floor, value)
