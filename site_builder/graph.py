@@ -14,7 +14,7 @@ from .derived import DerivedMemo
 from .errors import Diagnostics, SourceLocation, did_you_mean
 from .models import Actor, Briefing, Content, Page, Topic
 from .quotes import Quote, resolve_quotes
-from .related import Related, related_lists, related_signature, updated_lists
+from .related import Related, RelatedInput, related_lists, related_signature, updated_lists
 from .rendered import RenderedBody
 
 # Site paths owned by generated sections; a standalone page may not take them.
@@ -217,7 +217,7 @@ def linked(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[
     by_id = {a.id: a for a in actors}
     related = memo.get_equal("related lists", signature, partial(related_lists, briefings, briefing_actors),
                              partial(updated_lists, briefings, briefing_actors, signature)).lists
-    pairs = (tuple(briefing_actors.items()), tuple((a.id, a.name) for a in by_id.values()))
+    pairs = (signature, tuple((a.id, a.name) for a in by_id.values()))  # the same tuple: no second copy kept
     co_mentions = memo.get_equal("co-mentions", pairs, partial(_co_mentions, briefings, briefing_actors, by_id),
                                  partial(_co_mentions_update, briefings, briefing_actors, by_id, pairs))
     return related, co_mentions
@@ -256,7 +256,7 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
             for a, c in sorted(pairs.items())}
 
 
-CoMentionInput = tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[tuple[str, str], ...]]  # actors, names
+CoMentionInput = tuple[tuple[RelatedInput, ...], tuple[tuple[str, str], ...]]  # briefings, actor names
 
 
 def _co_mentions_update(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
@@ -269,7 +269,8 @@ def _co_mentions_update(briefings: tuple[Briefing, ...], briefing_actors: Mappin
     """
     if signature[1] != old_signature[1]:
         return _co_mentions(briefings, briefing_actors, actors)
-    before, after = dict(old_signature[0]), dict(signature[0])
+    before = {slug: actor_ids for slug, _, actor_ids, _ in old_signature[0]}
+    after = {slug: actor_ids for slug, _, actor_ids, _ in signature[0]}
     changes: dict[str, Counter[str]] = defaultdict(Counter)
     for slug in before.keys() | after.keys():
         if before.get(slug) == after.get(slug):

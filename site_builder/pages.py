@@ -31,7 +31,6 @@ from .views import (
     FeedView,
     MonthGroup,
     NavItem,
-    PageLink,
     PageMeta,
     PageView,
     Pagination,
@@ -129,18 +128,8 @@ def _lastmod(graph: SiteGraph, slugs: tuple[str, ...]) -> str:
 def _paginate(base: str, total_items: int, per_page: int) -> list[Pagination]:
     pages = page_count(total_items, per_page)
     urls = tuple(list_page_path(base, n) for n in range(1, pages + 1))
-    return [Pagination(n, pages, urls[n - 2] if n > 1 else "", urls[n] if n < pages else "", urls, _window(n, urls))
+    return [Pagination(n, pages, urls[n - 2] if n > 1 else "", urls[n] if n < pages else "", urls)
             for n in range(1, pages + 1)]
-
-
-def _window(number: int, urls: tuple[str, ...]) -> tuple[PageLink, ...]:
-    """The first and last pages and two either side of `number`, with a gap where pages are left out."""
-    links: list[PageLink] = []
-    for n in sorted({1, len(urls), *range(max(1, number - 2), min(len(urls), number + 2) + 1)}):
-        if links and n > links[-1].number + 1:
-            links.append(PageLink(0, ""))
-        links.append(PageLink(n, urls[n - 1]))
-    return tuple(links)
 
 
 def _home(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:

@@ -263,13 +263,26 @@ class Pagination:
     previous_url: str  # site path or "" on the first page
     next_url: str  # site path or "" on the last page
     page_urls: tuple[str, ...]  # site path of every page, index 0 is page 1
-    # The pages a pagination bar links: the first, the last and two either side of this one, with a gap
-    # (number 0) where pages are left out. A bar that walked `page_urls` on each page made every list page
-    # cost time in proportion to the number of pages: at 10,000 briefings, 500 pages of 500 steps each.
-    window: tuple[PageLink, ...]
+
+    @property
+    def window(self) -> tuple[PageLink, ...]:
+        """The pages a pagination bar links: the first, the last and two either side of this one, with a
+        gap (number 0) where pages are left out.
+
+        A bar that walked `page_urls` on each page made every list page cost time in proportion to the
+        number of pages: at 10,000 briefings, 500 pages of 500 steps each. Made when a page is rendered,
+        not kept: a large desk plans thousands of paginated pages at once.
+        """
+        links: list[PageLink] = []
+        last = len(self.page_urls)
+        for n in sorted({1, last, *range(max(1, self.number - 2), min(last, self.number + 2) + 1)}):
+            if links and n > links[-1].number + 1:
+                links.append(PageLink(0, ""))
+            links.append(PageLink(n, self.page_urls[n - 1]))
+        return tuple(links)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageLink:
     """A page in a pagination bar, or a gap where pages are left out (number 0, no url)."""
 

@@ -11,6 +11,7 @@ from site_builder.errors import Diagnostics
 from site_builder.graph import Tally, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
 from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
+from site_builder.related import related_signature
 from site_builder.rendered import RenderedBody
 
 
@@ -125,7 +126,8 @@ def test_co_mentions_after_edits_equal_counting_them_all() -> None:
     actors = {f"x{i}": a(f"x{i}") for i in range(12)}
 
     def signature(drafts: dict[str, tuple[str, ...]]) -> graph_module.CoMentionInput:
-        return tuple(drafts.items()), tuple((k, v.name) for k, v in actors.items())
+        briefings = tuple(b(slug, 1, acts) for slug, acts in drafts.items())
+        return related_signature(briefings, drafts), tuple((k, v.name) for k, v in actors.items())
 
     for _ in range(60):
         drafts = {f"s{i}": tuple(rng.sample(sorted(actors), rng.randint(0, 4))) for i in range(rng.randint(0, 12))}
