@@ -141,22 +141,7 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
         source = {b.slug: fresh if b.slug in fresh.lists else old for b in briefings}
         return RelatedLists({slug: lists.lists[slug] for slug, lists in source.items()},
                             {slug: lists.bounds[slug] for slug, lists in source.items()})
-    affected = set(after.keys() - before.keys())
-    old_cap = candidate_cap(len(before))
-    for slug in changed:
-        for side in (before.get(slug), after.get(slug)):
-            for kind, keys in enumerate(side[1:] if side is not None else ()):  # actors, topics
-                for key in keys:
-                    old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
-                    if len(old_members) <= old_cap or len(new_members) <= cap:  # it counts on one side at least
-                        affected |= old_members | new_members
-    for kind in (0, 1):  # the cap grows with N: an actor or topic at its edge may count on one side only
-        for key, slugs in members[1][kind].items():
-            if (len(slugs) <= cap) != (len(members[0][kind].get(key, ())) <= old_cap):
-                affected |= slugs
-    for slugs in members[1][0].values():
-        if len(slugs) in (len(before), total):  # in every briefing on one side: its weight is zero there
-            affected |= slugs
+    affected = _reached_past_a_count(changed, before, after, members)
     shifted = _Shift(after, members[1], {a: math.log(total / len(s)) for a, s in members[1][0].items()},
                      {slug: date.timestamp() for slug, (date, _, _) in after.items()}, cap,
                      math.log(total / len(before)))
@@ -185,6 +170,27 @@ def _reached(changed: Iterable[str], before: Inputs, after: Inputs, members: lis
                 counts = any(len(m) <= cap and (kind or len(m) < total) for m in (old_members, new_members) if m)
                 if counts or (kind == 0 and old_members != new_members):
                     affected |= old_members | new_members
+    return affected
+
+
+def _reached_past_a_count(changed: Iterable[str], before: Inputs, after: Inputs, members: list[Members]) -> set[str]:
+    """The lists edits that add or remove briefings must score again (see `updated_lists`): the rest are carried."""
+    affected = set(after.keys() - before.keys())
+    cap, old_cap = candidate_cap(len(after)), candidate_cap(len(before))
+    for slug in changed:
+        for side in (before.get(slug), after.get(slug)):
+            for kind, keys in enumerate(side[1:] if side is not None else ()):  # actors, topics
+                for key in keys:
+                    old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
+                    if len(old_members) <= old_cap or len(new_members) <= cap:  # it counts on one side at least
+                        affected |= old_members | new_members
+    for kind in (0, 1):  # the cap grows with N: an actor or topic at its edge may count on one side only
+        for key, slugs in members[1][kind].items():
+            if (len(slugs) <= cap) != (len(members[0][kind].get(key, ())) <= old_cap):
+                affected |= slugs
+    for slugs in members[1][0].values():
+        if len(slugs) in (len(before), len(after)):  # in every briefing on one side: its weight is zero there
+            affected |= slugs
     return affected
 
 
