@@ -125,7 +125,7 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
     whose briefings are the same. A list none of whose actors and topics changed briefings has the
     same candidates with every shared actor moved by that much: its members are scored again from
     their shared actors (a few additions), and the list stands if they still clear the bound of the
-    candidates left out, moved by as much as a score can move (see `_Shift`). Otherwise, and for
+    candidates left out, moved by as much as a score can move (see `_Rescore.carry`). Otherwise, and for
     lists that share an actor or topic with a briefing added, removed or edited, the list is scored.
     """
     before = {slug: (date, actors, topics) for slug, date, actors, topics in old_signature}
@@ -135,24 +135,29 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
         return related_lists(briefings, briefing_actors)
     members = [_members(before), _members(after)]  # (actors, topics) key -> slugs, before and after
     changed = [slug for slug in before.keys() | after.keys() if before.get(slug) != after.get(slug)]
-    if before.keys() == after.keys():
-        affected = _reached(changed, before, after, members, cap, total)
-        fresh = related_lists(briefings, briefing_actors, only=affected)
-        source = {b.slug: fresh if b.slug in fresh.lists else old for b in briefings}
-        return RelatedLists({slug: lists.lists[slug] for slug, lists in source.items()},
-                            {slug: lists.bounds[slug] for slug, lists in source.items()})
-    affected = _reached_past_a_count(changed, before, after, members)
-    shifted = _Shift(after, members[1], {a: math.log(total / len(s)) for a, s in members[1][0].items()},
-                     {slug: date.timestamp() for slug, (date, _, _) in after.items()}, cap,
-                     math.log(total / len(before)))
+    rescore = _Rescore(after, members[1], {a: math.log(total / len(s)) for a, s in members[1][0].items()},
+                       {slug: date.timestamp() for slug, (date, _, _) in after.items()}, cap,
+                       math.log(total / len(before)))
     kept: dict[str, tuple[tuple[Related, ...], float]] = {}
-    for slug in after.keys() - affected:
-        found = shifted.carry(slug, old.lists[slug], old.bounds[slug])
-        if found is None:
-            affected.add(slug)
-        else:
-            kept[slug] = found
+    if before.keys() == after.keys():
+        affected = _weights_moved(changed, before, after, members, cap)
+        for slug in _reached(changed, before, after, members, cap, total) - affected:
+            found = rescore.exchange(slug, old.lists[slug], old.bounds[slug], changed)
+            if found is None:
+                affected.add(slug)
+            else:
+                kept[slug] = found
+    else:
+        affected = _reached_past_a_count(changed, before, after, members)
+        for slug in after.keys() - affected:
+            found = rescore.carry(slug, old.lists[slug], old.bounds[slug])
+            if found is None:
+                affected.add(slug)
+            else:
+                kept[slug] = found
     fresh = related_lists(briefings, briefing_actors, only=affected)
+    for slug in after.keys() - affected - kept.keys():  # lists no edit reaches stand as they were
+        kept[slug] = old.lists[slug], old.bounds[slug]
     lists = {b.slug: kept[b.slug][0] if b.slug in kept else fresh.lists[b.slug] for b in briefings}
     return RelatedLists(lists, {b.slug: kept[b.slug][1] if b.slug in kept else fresh.bounds[b.slug]
                                 for b in briefings})
@@ -171,6 +176,25 @@ def _reached(changed: Iterable[str], before: Inputs, after: Inputs, members: lis
                 if counts or (kind == 0 and old_members != new_members):
                     affected |= old_members | new_members
     return affected
+
+
+def _weights_moved(changed: Collection[str], before: Inputs, after: Inputs, members: list[Members],
+                   cap: int) -> set[str]:
+    """Of the lists edits that keep every briefing reach, those whose other scores may move too.
+
+    An actor that gained or lost briefings changes its weight, and so every score through it; a topic
+    that gained or lost briefings across the cap starts or stops counting for all its briefings. Any
+    other edit (a date, a topic that counts on both sides or on neither) moves only the scores of
+    the edited briefings, which `_Rescore.exchange` puts right in the lists that hold them.
+    """
+    moved = set(changed)
+    for slug in changed:
+        for kind, (old_keys, new_keys) in enumerate(zip(before[slug][1:], after[slug][1:], strict=True)):
+            for key in set(old_keys) | set(new_keys):  # actors (kind 0), then topics
+                old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
+                if old_members != new_members and (kind == 0 or (len(old_members) <= cap) != (len(new_members) <= cap)):
+                    moved |= old_members | new_members
+    return moved
 
 
 def _reached_past_a_count(changed: Iterable[str], before: Inputs, after: Inputs, members: list[Members]) -> set[str]:
@@ -195,15 +219,15 @@ def _reached_past_a_count(changed: Iterable[str], before: Inputs, after: Inputs,
 
 
 @dataclass(frozen=True)
-class _Shift:
-    """Lists carried past a briefing added or removed elsewhere, with every weight moved by `shift`."""
+class _Rescore:
+    """Lists worked out from the last ones after edits that leave a list's other scores as they were."""
 
     after: Inputs
     members: Members
     weights: Mapping[str, float]  # actor id -> log(N/df), after the change
     stamps: Mapping[str, float]  # slug -> date as a timestamp
     cap: int
-    shift: float  # log(N'/N)
+    shift: float = 0.0  # log(N'/N): how much every weight moved
 
     def carry(self, slug: str, old: tuple[Related, ...], bound: float) -> tuple[tuple[Related, ...], float] | None:
         """The list of a briefing whose candidates and counted actors and topics are unchanged, and its new bound.
@@ -213,35 +237,85 @@ class _Shift:
         score moved by at most K·shift (time only shrinks a score). None when a member no longer clears
         that bound: the list must be scored.
         """
-        _, actor_ids, topics = self.after[slug]
-        actors, topic_members = self.members
-        weights = self.weights
-        counted = [(actors[a], weights[a]) for a in actor_ids if len(actors[a]) <= self.cap and weights[a] > 0]
-        counted_topics = [topic_members[t] for t in topics if len(topic_members[t]) <= self.cap]
-        moved = bound + max(0.0, len(counted) * self.shift) + SLACK if bound > -math.inf else bound
-        here = self.stamps[slug]
+        score = self._scorer(slug)
+        moved = bound + max(0.0, score.counted * self.shift) + SLACK if bound > -math.inf else bound
         rescored = []
         for item in old:
-            other = item.slug
-            raw: float | None = None
-            for members, weight in counted:
-                if other in members:
-                    raw = weight if raw is None else raw + weight
-            for members in counted_topics:
-                if other in members:
-                    raw = TOPIC_WEIGHT if raw is None else raw + TOPIC_WEIGHT
-            if raw is None:
-                return None  # cannot happen for an unchanged candidate; scored again rather than guessed
-            score = round(raw / (1.0 + abs(here - self.stamps[other]) / 86400 / 90.0) ** 0.5, 9)
-            if moved > -math.inf and score <= moved + SLACK:
-                return None
+            value = score(item.slug)
+            if value is None or (moved > -math.inf and value <= moved + SLACK):
+                return None  # (None cannot happen for an unchanged candidate; scored again rather than guessed)
             # An actor too common to count may have changed briefings: its weight orders the reasons all the same.
             shared = item.shared_actors
             if len(shared) > 1:
-                shared = tuple(sorted(shared, key=lambda a: (-weights[a], a)))
-            rescored.append(Related(other, score, shared, item.shared_topics))
+                shared = tuple(sorted(shared, key=lambda a: (-self.weights[a], a)))
+            rescored.append(Related(item.slug, value, shared, item.shared_topics))
         rescored.sort(key=lambda r: (-r.score, r.slug))
         return tuple(rescored), moved
+
+    def exchange(self, slug: str, old: tuple[Related, ...], bound: float,
+                 edited: Collection[str]) -> tuple[tuple[Related, ...], float] | None:
+        """The list of a briefing none of whose weights moved, after edits to other briefings only.
+
+        The edited briefings' dates or topics changed, not any actor's briefings: every other
+        candidate keeps its score, so each edited briefing is taken out and put back with its new
+        score, and the best stay. A candidate that drops out raises the bound. None when the list
+        must be scored: it is short while candidates were left out, or its last member does not
+        clear the bound.
+        """
+        score = self._scorer(slug)
+        _, mine, my_topics = self.after[slug]
+        items = [item for item in old if item.slug not in edited]
+        for other in edited:
+            value = score(other)
+            if value is not None:
+                _, theirs, their_topics = self.after[other]
+                items.append(Related(other, value,
+                                     tuple(sorted(set(mine).intersection(theirs), key=lambda a: (-self.weights[a], a))),
+                                     tuple(sorted(set(my_topics).intersection(their_topics)))))
+        items.sort(key=lambda r: (-r.score, r.slug))
+        if len(items) > LIMIT:
+            bound = max(bound, items[LIMIT].score)
+            items = items[:LIMIT]
+        if bound > -math.inf and (len(items) < LIMIT or items[-1].score <= bound + SLACK):
+            return None
+        return tuple(items), bound
+
+    def _scorer(self, slug: str) -> _Scorer:
+        _, actor_ids, topics = self.after[slug]
+        actors, topic_members = self.members
+        return _Scorer([(actors[a], self.weights[a]) for a in actor_ids
+                        if len(actors[a]) <= self.cap and self.weights[a] > 0],
+                       [topic_members[t] for t in topics if len(topic_members[t]) <= self.cap],
+                       self.stamps[slug], self.stamps)
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    """One briefing's score for a candidate, as `related_lists` makes it: the same additions in the same order."""
+
+    actors: list[tuple[set[str], float]]  # the briefings of each counted actor, and its weight
+    topics: list[set[str]]  # the briefings of each counted topic
+    here: float
+    stamps: Mapping[str, float]
+
+    @property
+    def counted(self) -> int:
+        """How many counted actors the briefing has: a candidate shares at most that many."""
+        return len(self.actors)
+
+    def __call__(self, other: str) -> float | None:
+        """The score of `other`, or None when it is no candidate (it shares nothing that counts)."""
+        raw: float | None = None
+        for members, weight in self.actors:
+            if other in members:
+                raw = weight if raw is None else raw + weight
+        for members in self.topics:
+            if other in members:
+                raw = TOPIC_WEIGHT if raw is None else raw + TOPIC_WEIGHT
+        if raw is None:
+            return None
+        shrunk: float = raw / (1.0 + abs(self.here - self.stamps[other]) / 86400 / 90.0) ** 0.5
+        return round(shrunk, 9)
 
 
 def _members(signature: Inputs) -> Members:

@@ -181,6 +181,22 @@ def test_an_actor_or_topic_that_starts_counting_without_changing_briefings_reach
         assert len(updated.lists[slug]) == related_module.LIMIT
 
 
+def test_an_edit_that_takes_a_topic_past_the_cap_rescores_its_briefings() -> None:
+    """A topic in 50 briefings counts (the cap at 60 briefings is 50); given to one more, it stops counting
+    for all 51, so their lists lose every candidate they had through it, not only the edited briefing."""
+    def made(s_topics: tuple[str, ...]) -> tuple[tuple[Briefing, ...], dict[str, tuple[str, ...]]]:
+        drafts: Drafts = {f"t{i:02d}": ((), ("busy",), 1 + i % 20) for i in range(50)}
+        drafts.update({f"f{i}": ((f"o{i}",), (), 1) for i in range(9)})
+        drafts["s"] = (("o0",), s_topics, 3)
+        return linked(drafts)
+
+    old = related_lists(*made(()))
+    assert len(old.lists["t00"]) == related_module.LIMIT
+    updated = updated_lists(*made(("busy",)), related_signature(*made(("busy",))), related_signature(*made(())), old)
+    assert updated.lists == related_lists(*made(("busy",))).lists
+    assert updated.lists["t00"] == ()
+
+
 def test_lists_are_kept_with_their_bounds() -> None:
     briefings, involved = linked({"a": (("p",), (), 1), "b": (("p",), (), 2), "c": (("q",), (), 3)})
     lists = related_lists(briefings, involved)
