@@ -119,7 +119,9 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
     An edited briefing S can change the list of a briefing X only through an actor or topic of S
     (before or after the edit) that X has too, if it counts towards relatedness before or after: it
     puts S among X's candidates, or moves its score, date or reasons. An actor that S gained or lost
-    also changes its weight, which orders the shared actors in the reasons of any list holding it.
+    also changes its weight, which orders the shared actors in the reasons of any list holding it:
+    the lists of its briefings are scored, as are those of a topic that crossed the cap. Any other
+    list reached only sees S's own score move, and has S's entry exchanged (`_Rescore.exchange`).
 
     A briefing added or removed changes N, and so every weight log(N/df), by log(N'/N) for an actor
     whose briefings are the same. A list none of whose actors and topics changed briefings has the
