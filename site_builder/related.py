@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -165,18 +165,25 @@ def updated_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
                                 for b in briefings})
 
 
-def _reached(changed: Iterable[str], before: Inputs, after: Inputs, members: list[Members], cap: int,
+def _edited_keys(changed: Iterable[str], before: Inputs, after: Inputs,
+                 members: list[Members]) -> Iterator[tuple[int, set[str], set[str]]]:
+    """(kind, briefings before, briefings after) of each actor (kind 0) and topic (kind 1) that an edited
+    briefing has on either side of the edit."""
+    for slug in changed:
+        sides = [side[1:] for side in (before.get(slug), after.get(slug)) if side is not None]
+        for kind in (0, 1):
+            for key in {key for side in sides for key in side[kind]}:
+                yield kind, members[0][kind].get(key, set()), members[1][kind].get(key, set())
+
+
+def _reached(changed: Collection[str], before: Inputs, after: Inputs, members: list[Members], cap: int,
              total: int) -> set[str]:
     """The lists edits that keep every briefing can change (see `updated_lists`)."""
     affected = set(changed)
-    for slug in changed:
-        pairs = ((before[slug][1], after[slug][1]), (before[slug][2], after[slug][2]))  # actors, topics
-        for kind, (old_keys, new_keys) in enumerate(pairs):
-            for key in set(old_keys) | set(new_keys):
-                old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
-                counts = any(len(m) <= cap and (kind or len(m) < total) for m in (old_members, new_members) if m)
-                if counts or (kind == 0 and old_members != new_members):
-                    affected |= old_members | new_members
+    for kind, old_members, new_members in _edited_keys(changed, before, after, members):
+        counts = any(len(m) <= cap and (kind or len(m) < total) for m in (old_members, new_members) if m)
+        if counts or (kind == 0 and old_members != new_members):
+            affected |= old_members | new_members
     return affected
 
 
@@ -190,26 +197,20 @@ def _weights_moved(changed: Collection[str], before: Inputs, after: Inputs, memb
     the edited briefings, which `_Rescore.exchange` puts right in the lists that hold them.
     """
     moved = set(changed)
-    for slug in changed:
-        for kind, (old_keys, new_keys) in enumerate(zip(before[slug][1:], after[slug][1:], strict=True)):
-            for key in set(old_keys) | set(new_keys):  # actors (kind 0), then topics
-                old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
-                if old_members != new_members and (kind == 0 or (len(old_members) <= cap) != (len(new_members) <= cap)):
-                    moved |= old_members | new_members
+    for kind, old_members, new_members in _edited_keys(changed, before, after, members):
+        if old_members != new_members and (kind == 0 or (len(old_members) <= cap) != (len(new_members) <= cap)):
+            moved |= old_members | new_members
     return moved
 
 
-def _reached_past_a_count(changed: Iterable[str], before: Inputs, after: Inputs, members: list[Members]) -> set[str]:
+def _reached_past_a_count(changed: Collection[str], before: Inputs, after: Inputs,
+                          members: list[Members]) -> set[str]:
     """The lists edits that add or remove briefings must score again (see `updated_lists`): the rest are carried."""
     affected = set(after.keys() - before.keys())
     cap, old_cap = candidate_cap(len(after)), candidate_cap(len(before))
-    for slug in changed:
-        for side in (before.get(slug), after.get(slug)):
-            for kind, keys in enumerate(side[1:] if side is not None else ()):  # actors, topics
-                for key in keys:
-                    old_members, new_members = members[0][kind].get(key, set()), members[1][kind].get(key, set())
-                    if len(old_members) <= old_cap or len(new_members) <= cap:  # it counts on one side at least
-                        affected |= old_members | new_members
+    for _, old_members, new_members in _edited_keys(changed, before, after, members):
+        if len(old_members) <= old_cap or len(new_members) <= cap:  # it counts on one side at least
+            affected |= old_members | new_members
     for kind in (0, 1):  # the cap grows with N: an actor or topic at its edge may count on one side only
         for key, slugs in members[1][kind].items():
             if (len(slugs) <= cap) != (len(members[0][kind].get(key, ())) <= old_cap):
