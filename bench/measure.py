@@ -24,6 +24,9 @@ class Measured:
     stdout: str
     stderr: str
     tree_pss_kib: int = 0  # sampled like tree_rss_kib with proportional set sizes: a page n processes share counts 1/n
+    # User and system seconds of the child and of every descendant it waited for (forked workers, a
+    # tool's threads): the work done, which wall time hides on a machine whose cores slow each other down.
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -132,4 +135,5 @@ def measure(argv: list[str], *, env: dict[str, str] | None = None, timeout: floa
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     status = "timeout" if timed_out.is_set() else "ok" if proc.returncode == 0 else "failed"
-    return Measured(status, wall, int(usage.ru_maxrss), sampler.peak_kib, stdout, stderr, sampler.peak_pss_kib)
+    return Measured(status, wall, int(usage.ru_maxrss), sampler.peak_kib, stdout, stderr, sampler.peak_pss_kib,
+                    usage.ru_utime + usage.ru_stime)

@@ -75,6 +75,7 @@ class ToolRuns:
     status: str = "not run"
     reason: str = ""
     wall: Series = field(default_factory=Series)
+    cpu: Series = field(default_factory=Series)
     rss_kib: int = 0
     html_pages: int = 0
 
@@ -160,6 +161,7 @@ class Ours:
 
     def __init__(self) -> None:
         self.cold_wall = Series()
+        self.cold_cpu = Series()
         self.cold_build = Series()
         self.warm_wall = Series()
         self.warm_build = Series()
@@ -197,6 +199,7 @@ class Ours:
             return
         step = report["steps"][0]
         self.cold_wall.add(measured.wall)
+        self.cold_cpu.add(measured.cpu)
         self.cold_build.add(step["seconds"])
         self.import_seconds.add(report["import_seconds"])
         self.cold_rss = max(self.cold_rss, measured.peak_rss_kib)
@@ -324,6 +327,7 @@ def run_tool(runs: ToolRuns, tool: Any, site: Path, work: Path, timeout: float) 
         runs.reason = f"after {fmt_time(measured.wall)}" if measured.status == "timeout" else measured.reason()
         return
     runs.wall.add(measured.wall)
+    runs.cpu.add(measured.cpu)
     runs.rss_kib = max(runs.rss_kib, measured.peak_rss_kib)
     runs.html_pages = count_html(out)
 
@@ -443,18 +447,20 @@ def matcher_section(matcher: dict[str, Any] | str) -> str:
 
 
 def compare_section(ours: Ours, tool_runs: dict[str, ToolRuns]) -> str:
-    """Cold builds of every tool side by side, with our time as a multiple of theirs."""
+    """Cold builds of every tool side by side, with our time and our CPU time as multiples of theirs."""
     rows = [["site_builder", _version(), ours.cold_status, fmt_time(ours.cold_wall.median), ours.cold_wall.spread(),
-             fmt_mib(ours.cold_rss), f"{ours.pages:,} pages", "1.00"]]
+             fmt_time(ours.cold_cpu.median), fmt_mib(ours.cold_rss), f"{ours.pages:,} pages", "1.00", "1.00"]]
     for r in tool_runs.values():
-        ratio = paired_ratio(ours.cold_wall.values, r.wall.values)
+        ratios = [paired_ratio(a, b) for a, b in ((ours.cold_wall.values, r.wall.values),
+                                                 (ours.cold_cpu.values, r.cpu.values))]
         status = r.status if r.status == "ok" else f"{r.status}: {r.reason}"
-        rows.append([r.name, r.version, status, fmt_time(r.wall.median), r.wall.spread(), fmt_mib(r.rss_kib),
-                     f"{r.html_pages:,} html" if r.html_pages else "", f"{ratio:.2f}" if ratio == ratio else "–"])
-    note = ("cold builds, process wall time incl. start-up, fresh output folder; "
-            "'ours ÷ tool' is the median of per-round ratios")
-    return note + "\n" + table(["tool", "version", "status", "cold median", "min – max", "peak RSS", "output",
-                                "ours ÷ tool"], rows)
+        rows.append([r.name, r.version, status, fmt_time(r.wall.median), r.wall.spread(), fmt_time(r.cpu.median),
+                     fmt_mib(r.rss_kib), f"{r.html_pages:,} html" if r.html_pages else "",
+                     *(f"{x:.2f}" if x == x else "–" for x in ratios)])
+    note = ("cold builds, process wall time incl. start-up, fresh output folder; CPU: user + system seconds of\n"
+            "the process and its workers or threads; 'ours ÷ tool' is the median of per-round ratios")
+    return note + "\n" + table(["tool", "version", "status", "cold median", "min – max", "CPU", "peak RSS", "output",
+                                "ours ÷ tool", "CPU ÷ tool"], rows)
 
 
 def _version() -> str:
@@ -513,7 +519,8 @@ def as_json(ours: Ours, tool_runs: dict[str, ToolRuns], matcher: dict[str, Any] 
         "corpus": described, "machine": machine(), "revision": revision(), "date": time.strftime("%Y-%m-%d"),
         "ours": {k: (v.values if isinstance(v, Series) else v) for k, v in vars(ours).items()},
         "tools": {n: {"version": r.version, "status": r.status, "reason": r.reason, "wall": r.wall.values,
-                      "peak_rss_kib": r.rss_kib, "html_pages": r.html_pages} for n, r in tool_runs.items()},
+                      "cpu": r.cpu.values, "peak_rss_kib": r.rss_kib, "html_pages": r.html_pages}
+                  for n, r in tool_runs.items()},
         "matcher": matcher,
     }
 
