@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
+from .cache import digest
 from .config import MentionsConfig
 from .errors import Diagnostics, SourceLocation
 from .models import Actor
@@ -69,6 +71,11 @@ class Matcher:
     def __init__(self, owners: dict[str, str | None]) -> None:
         self.owners = owners  # alias key -> actor id, None for aliases declared ambiguous
         self.pattern = _compile(sorted(owners)) if owners else None
+
+    @cached_property
+    def registry_digest(self) -> bytes:
+        """A digest of the alias registry, made once: a rebuild that changed no actor keeps this matcher."""
+        return digest(*(f"{alias}\0{owner or ''}" for alias, owner in sorted(self.owners.items())))
 
     def find(self, text: str) -> Iterator[Mention]:
         """Every mention in the text, leftmost first, longest at each position, never overlapping."""

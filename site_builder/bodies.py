@@ -69,11 +69,6 @@ class BodyReport:
     workers: int = 0
 
 
-def registry_key(matcher: Matcher) -> bytes:
-    """A digest of the alias registry; bodies rendered with another registry are never reused."""
-    return digest(*(f"{alias}\0{owner or ''}" for alias, owner in sorted(matcher.owners.items())))
-
-
 class BodyRenderer:
     """Renders bodies with one MarkdownIt and matcher; lives in the build process or in a worker."""
 
@@ -248,7 +243,7 @@ def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapp
     """
     settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners, detail)
     base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), str(detail),
-                  registry_key(matcher))
+                  matcher.registry_digest)  # bodies rendered with another registry are never reused
     jobs = [BodyJob(b.path, briefing_path(b.slug), b.body, b.body_line) for b in content.briefings]
     jobs += [BodyJob(p.path, page_path(p.slug), p.body, p.body_line) for p in content.pages]
     keys = [digest(base, job.here, str(job.line), job.text) for job in jobs]

@@ -65,7 +65,7 @@ class BuildMemo:
     rows: Rows = field(default_factory=dict)  # list rows by card value, for these compiled templates
     sitemap: dict[str, str] = field(default_factory=dict)  # site path -> last-modified date (pages.sitemap_dates)
     cards: dict[str, BriefingCard] = field(default_factory=dict)  # by slug, for a rebuild that keeps most
-    card_digests: list[tuple[object, bytes]] = field(default_factory=list)  # theirs, made for page digests
+    card_digests: dict[int, tuple[object, bytes]] = field(default_factory=dict)  # theirs, made for page digests
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def render_site(config: Config, drafts: bool = False, build_time: datetime | Non
     rows = (memo.rows if memo is not None and templates is memo.templates else {}) if keep_text else None
     renderer = PageRenderer(config, templates, site, salt, skip, assets.names, rows,
                             digested=keep_text or cache.path is not None,
-                            known=memo.card_digests if carried and memo is not None else ())
+                            known=memo.card_digests if carried and memo is not None else None)
     step = progress.stage("pages", len(specs))
     pages = renderer.render_all(specs, sink, step, processes(jobs) if memo is None else 1)
     step.done()

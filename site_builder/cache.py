@@ -85,13 +85,17 @@ class SharedDigests:
     instance (they are kept here, so an id is never reused for another object).
     """
 
-    def __init__(self, shared: Iterable[type], known: Iterable[tuple[object, bytes]] = ()) -> None:
-        self._known: dict[int, tuple[object, bytes]] = {id(value): (value, d) for value, d in known}
+    def __init__(self, shared: Iterable[type], known: Mapping[int, tuple[object, bytes]] | None = None) -> None:
+        # A copy in C of what `known()` gave: the dev server seeds every rebuild with a digest per card.
+        self._known: dict[int, tuple[object, bytes]] = dict(known or {})
         self._table = {**_DISPATCH, **dict.fromkeys(shared, self._stand_in)}
 
-    def known(self, values: Iterable[object]) -> list[tuple[object, bytes]]:
-        """(value, digest) of those of `values` digested here, to seed the next build's instance."""
-        return [found for found in map(self._known.get, map(id, values)) if found is not None]
+    def known(self, values: Iterable[object]) -> dict[int, tuple[object, bytes]]:
+        """(value, digest) by id of those of `values` digested here, to seed the next build's instance.
+
+        Each value is kept with its digest, so its id is not reused while the mapping lives.
+        """
+        return {id(found[0]): found for found in map(self._known.get, map(id, values)) if found is not None}
 
     def of(self, value: object) -> bytes:
         """The digest of one value's pickle, made once per object: list rows are keyed by it too."""

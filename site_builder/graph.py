@@ -122,9 +122,14 @@ def check_references(content: Content, diagnostics: Diagnostics, known: set[str]
 
 
 def check_slugs(content: Content, diagnostics: Diagnostics) -> None:
-    """Two briefings may not share a slug; standalone pages may not take a section's path."""
+    """Two briefings may not share a slug; standalone pages may not take a section's path.
+
+    Every rebuild checks: when the slugs are all distinct, a set says so without sorting the desk.
+    """
     seen: dict[str, Briefing] = {}
-    for briefing in sorted(content.briefings, key=lambda b: b.path):
+    slugs = [b.slug for b in content.briefings]
+    shared = () if len(set(slugs)) == len(slugs) else content.briefings
+    for briefing in sorted(shared, key=lambda b: b.path):
         other = seen.get(briefing.slug)
         if other is not None:
             diagnostics.error(

@@ -68,7 +68,7 @@ class PageRenderer:
     # Whether pages are digested: only a later build uses digests (a tenth of page time), and a one-shot
     # build without a cache has none.
     digested: bool = True
-    known: Sequence[tuple[object, bytes]] = ()  # digests of carried cards (see SharedDigests.known)
+    known: Mapping[int, tuple[object, bytes]] | None = None  # digests of carried cards (see SharedDigests.known)
     fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
     inputs: SharedDigests = field(init=False)  # what each page is rendered from, as a digest
 
