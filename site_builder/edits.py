@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
+from typing import TypeVar
 
 from .actors import Matcher
 from .bodies import BodyReport, MemoEntry, render_bodies
@@ -13,6 +14,8 @@ from .content import Model
 from .graph import SiteGraph, briefing_actor_list
 from .models import Briefing, Content, Page
 from .rendered import RenderedBody
+
+T = TypeVar("T", Briefing, Page)
 
 
 def text_edits(edited: Mapping[str, tuple[Briefing | None, Briefing | None]]) -> dict[str, Briefing] | None:
@@ -93,15 +96,19 @@ def render_changed_bodies(config: Config, content: Content, matcher: Matcher, me
     has the same text, line and page, hence the same body, and hashing thousands of bodies to find
     that out is most of a small rebuild.
     """
-    def kept(item: Briefing | Page) -> bool:
-        return item.path not in changed and item.path in memo
+    def split(items: tuple[T, ...]) -> tuple[list[T], list[T]]:
+        """The items whose body is kept, and the rest; one pass, as it runs on every save."""
+        same: list[T] = []
+        other: list[T] = []
+        for item in items:
+            (same if item.path not in changed and item.path in memo else other).append(item)
+        return same, other
 
-    rest = replace(content, briefings=tuple(b for b in content.briefings if not kept(b)),
-                   pages=tuple(p for p in content.pages if not kept(p)))
+    same_briefings, other_briefings = split(content.briefings)
+    same_pages, other_pages = split(content.pages)
+    rest = replace(content, briefings=tuple(other_briefings), pages=tuple(other_pages))
     bodies, page_bodies, new_memo, report = render_bodies(config, rest, matcher, memo, cache, progress, detail,
                                                           processes)
-    same_briefings = [b for b in content.briefings if kept(b)]
-    same_pages = [p for p in content.pages if kept(p)]
     bodies.update((b.slug, memo[b.path][1]) for b in same_briefings)
     page_bodies.update((p.slug, memo[p.path][1]) for p in same_pages)
     new_memo.update((b.path, memo[b.path]) for b in same_briefings)

@@ -107,7 +107,8 @@ class _Collect:
         index = next(i for i, b in enumerate(graph.briefings) if b.slug == slug)
         neighbours = graph.briefings[max(index - 1, 0):index + 2]
         self.briefings.update(b.slug for b in neighbours)
-        self.briefings.update(other for other, related in graph.related.items() if any(r.slug == slug for r in related))
+        # One flat walk over every related list (not a generator per list): it runs on every edit of a card.
+        self.briefings.update(other for other, related in graph.related.items() for r in related if r.slug == slug)
         self.home = self.home or index < config.pagination.home
         self.lists.add(index // config.pagination.per_page + 1)
         self.years.add(graph.by_slug[slug].date.year)

@@ -199,14 +199,16 @@ class Staging:
         self.staged.clear()
         removed = []
         root = self.out_dir.resolve()
-        for rel in sorted(read_manifest(self.out_dir) - set(keep)):
+        listed, keep = read_manifest(self.out_dir), set(keep)
+        for rel in sorted(listed - keep):
             target = self.out_dir / rel
             if target.resolve().is_relative_to(root) and target.is_file():
                 target.unlink()
                 removed.append(rel)
                 _remove_empty_parents(target.parent, self.out_dir)
-        manifest = "# files written by site-builder; stale ones are removed on the next build\n"
-        write_if_changed(self.out_dir / MANIFEST, (manifest + "\n".join(sorted(keep)) + "\n").encode("utf-8"))
+        if listed != keep or not listed:  # most rebuilds keep the same files: the manifest already lists them
+            manifest = "# files written by site-builder; stale ones are removed on the next build\n"
+            write_if_changed(self.out_dir / MANIFEST, (manifest + "\n".join(sorted(keep)) + "\n").encode("utf-8"))
         return WriteReport(tuple(written), self.unchanged, tuple(removed))
 
     def abort(self) -> None:
