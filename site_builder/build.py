@@ -20,6 +20,7 @@ from .derived import DerivedMemo
 from .discover import Kind, SiteFiles, classify, discover, refresh, walk_files
 from .edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from .errors import ContentError, Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure, did_you_mean
+from .forking import release_freed
 from .fragments import Rows
 from .graph import SiteGraph, build_graph, check_references, check_slugs
 from .heap import settle
@@ -190,6 +191,7 @@ def load_and_link(config: Config, drafts: bool, memo: BuildMemo | None = None, c
     step.done()
     if not keep_text:
         content, models = _without_text(content, models)
+        release_freed()  # the markdown just let go, a quarter of a big build's memory, before the graph takes more
     content_changes = {rel for rel in stale if classify(rel, config.output_dir) in CONTENT_KINDS}
     last = previous.graph if same_registry else None
     changes = briefing_edits(previous.models, models, content_changes) if last is not None else None

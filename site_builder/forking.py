@@ -35,7 +35,7 @@ def shared_heap() -> Iterator[None]:
     garbage meanwhile are collected after it. (No collection first: on a big site one costs more
     than the little garbage it would free.)
     """
-    _trim()
+    release_freed()
     gc.freeze()
     try:
         yield
@@ -43,11 +43,13 @@ def shared_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _trim() -> None:
+def release_freed() -> None:
     """Hand memory freed so far back to the system (glibc only), so that neither process copies it.
 
     Early stages free a lot (a one-shot build lets every briefing's markdown go); glibc keeps the
-    freed pages resident, and each page a worker then writes to is copied for it.
+    freed pages resident, and each page a worker then writes to is copied for it. Rendering pages
+    frees a lot too (each page's text, its bytes, the joins that made it), in chunks scattered over
+    a heap the early stages left full of holes: the workers call this every few blocks of pages.
     """
     try:
         trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library this process already uses

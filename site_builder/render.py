@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from .cache import SharedDigests, digest
 from .config import Config
 from .errors import Diagnostic, TemplateFailure
-from .forking import Shares, can_fork, shared_heap
+from .forking import Shares, can_fork, release_freed, shared_heap
 from .fragments import FragmentCache, Rows
 from .pages import PageSpec, page_meta
 from .progress import Stage
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 PARALLEL_MIN = 400  # pages; fewer render faster than workers start
 BLOCK = 16  # pages a worker takes at a time
+# Blocks between two hand-backs of freed memory in each rendering process (see forking.release_freed):
+# at 10,000 briefings the process tree peaked 80-100 MiB higher without them.
+RELEASE_EVERY = 4
 
 # Views that recur on many pages, digested once each (see SharedDigests).
 SHARED_VIEWS = (BriefingCard, ActorRef, TopicRef, NetworkView, SiteView, FeedEntry)
@@ -148,8 +151,10 @@ class PageRenderer:
     def _render_shares(self, specs: Sequence[PageSpec], shares: Shares, worker: int, sink: Sink,
                        step: Stage | None) -> RenderedPages:
         result = RenderedPages()
-        for taken in shares.claims(worker):
+        for count, taken in enumerate(shares.claims(worker), 1):
             result.merge(self.render(specs[taken.start:taken.stop], sink, step))
+            if count % RELEASE_EVERY == 0:
+                release_freed()
         return result
 
     def _child(self, specs: Sequence[PageSpec], shares: Shares, worker: int, sink: Sink, send: Connection) -> None:
