@@ -257,8 +257,12 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
                 pairs[actor_id].update(involved)
     for actor_id, counts in pairs.items():
         del counts[actor_id]
-    return {a: Tally(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
-            for a, c in sorted(pairs.items())}
+    return {a: _tally(c.items(), actors) for a, c in sorted(pairs.items())}
+
+
+def _tally(counts: Iterable[tuple[str, int]], actors: Mapping[str, Actor]) -> Tally:
+    """Co-mentioned actors, most shared briefings first, then by name: one order for counts made or updated."""
+    return Tally(sorted(counts, key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
 
 
 CoMentionInput = tuple[tuple[RelatedInput, ...], tuple[tuple[str, str], ...]]  # briefings, actor names
@@ -290,7 +294,7 @@ def _co_mentions_update(briefings: tuple[Briefing, ...], briefing_actors: Mappin
         counts.update(change)
         kept = [(other, n) for other, n in counts.items() if n > 0]
         if kept:
-            result[actor_id] = Tally(sorted(kept, key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
+            result[actor_id] = _tally(kept, actors)
         else:
             result.pop(actor_id, None)
     return dict(sorted(result.items()))

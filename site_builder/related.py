@@ -101,11 +101,9 @@ def related_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
                     scores[other] = get(other, 0.0) + TOPIC_WEIGHT
         scores.pop(index, None)
         top, bounds[b.slug] = best(scores, stamps[index], stamps, slugs, LIMIT)
-        mine = set(briefing_actors[b.slug])
         lists[b.slug] = tuple(
-            Related(slugs[other], -negative,
-                    tuple(sorted(mine.intersection(briefing_actors[slugs[other]]), key=lambda a: (-idf[a], a))),
-                    tuple(sorted(set(b.topics).intersection(briefings[other].topics))))
+            Related(slugs[other], -negative, *_reasons(briefing_actors[b.slug], briefing_actors[slugs[other]],
+                                                       b.topics, briefings[other].topics, idf))
             for negative, _, other in top
         )
     return RelatedLists(lists, bounds)
@@ -250,7 +248,7 @@ class _Rescore:
             # An actor too common to count may have changed briefings: its weight orders the reasons all the same.
             shared = item.shared_actors
             if len(shared) > 1:
-                shared = tuple(sorted(shared, key=lambda a: (-self.weights[a], a)))
+                shared = _by_weight(shared, self.weights)
             rescored.append(Related(item.slug, value, shared, item.shared_topics))
         rescored.sort(key=lambda r: (-r.score, r.slug))
         return tuple(rescored), moved
@@ -272,9 +270,7 @@ class _Rescore:
             value = score(other)
             if value is not None:
                 _, theirs, their_topics = self.after[other]
-                items.append(Related(other, value,
-                                     tuple(sorted(set(mine).intersection(theirs), key=lambda a: (-self.weights[a], a))),
-                                     tuple(sorted(set(my_topics).intersection(their_topics)))))
+                items.append(Related(other, value, *_reasons(mine, theirs, my_topics, their_topics, self.weights)))
         items.sort(key=lambda r: (-r.score, r.slug))
         if len(items) > LIMIT:
             bound = max(bound, items[LIMIT].score)
@@ -315,10 +311,25 @@ class _Scorer:
         for members in self.topics:
             if other in members:
                 raw = TOPIC_WEIGHT if raw is None else raw + TOPIC_WEIGHT
-        if raw is None:
-            return None
-        shrunk: float = raw / (1.0 + abs(self.here - self.stamps[other]) / 86400 / 90.0) ** 0.5
-        return round(shrunk, 9)
+        return None if raw is None else _shrunk(raw, self.here, self.stamps[other])
+
+
+def _shrunk(raw: float, here: float, there: float) -> float:
+    """A raw score shrunk by the distance in time between two dates (timestamps), rounded so that ties
+    break by slug on every machine: a briefing three months away counts 1/√2 as much."""
+    value: float = round(raw / (1.0 + abs(here - there) / 86400 / 90.0) ** 0.5, 9)
+    return value
+
+
+def _reasons(mine: Iterable[str], theirs: Iterable[str], my_topics: Iterable[str], their_topics: Iterable[str],
+             weights: Mapping[str, float]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The actors two briefings share, the most telling first, and the topics they share."""
+    return _by_weight(set(mine).intersection(theirs), weights), tuple(sorted(set(my_topics).intersection(their_topics)))
+
+
+def _by_weight(actor_ids: Iterable[str], weights: Mapping[str, float]) -> tuple[str, ...]:
+    """Actors by weight, rarest first, then by id: the order of the reasons shown."""
+    return tuple(sorted(actor_ids, key=lambda a: (-weights[a], a)))
 
 
 def _members(signature: Inputs) -> Members:
@@ -354,7 +365,7 @@ def best(scores: Mapping[int, float], here: float, stamps: list[float], slugs: l
         if len(floor) == limit and raw < floor[0] - 1e-9:  # below any rounding of a tie
             left_out = max(left_out, raw + 1e-9)  # their scores are at most their raw scores, rounded
             break
-        value = round(raw / (1.0 + abs(here - stamps[other]) / 86400 / 90.0) ** 0.5, 9)
+        value = _shrunk(raw, here, stamps[other])
         if len(floor) < limit:
             heapq.heappush(floor, value)
         elif value < floor[0]:
