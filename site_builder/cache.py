@@ -22,8 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import __version__
-from .models import Briefing, Page
+from site_builder import __version__
+from site_builder.models import Briefing, Page
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "site-builder.sqlite"

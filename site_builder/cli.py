@@ -9,12 +9,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
-from .build import Builder, BuildOptions, BuildResult
-from .errors import SiteError, UsageError
-from .progress import Progress
-from .scaffold import create_site
-from .search import SearchIndexError
+from site_builder import __version__
+from site_builder.build import Builder, BuildOptions, BuildResult
+from site_builder.errors import SiteError, UsageError
+from site_builder.progress import Progress
+from site_builder.scaffold import create_site
+from site_builder.search import SearchIndexError
 
 EXIT_OK = 0
 EXIT_ERRORS = 1

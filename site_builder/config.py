@@ -10,10 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from .errors import ContentError, Diagnostics, SourceLocation, did_you_mean
-from .schema import Fields
-from .textfile import read_text
-from .yamlfile import Node, YamlProblem, parse_yaml
+from site_builder.errors import ContentError, Diagnostics, SourceLocation, did_you_mean
+from site_builder.schema import Fields
+from site_builder.textfile import read_text
+from site_builder.yamlfile import Node, YamlProblem, parse_yaml
 
 CONFIG_NAME = "config.yaml"
 _HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -187,7 +187,9 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         output_dir = "public"
     types_node = f.get("actor_types")
     extra_node = f.get("extra")
-    from .ingest_rules import validate_site_rules  # ingest_rules reads Config; import here to keep one direction
+    from site_builder.ingest_rules import (
+        validate_site_rules,  # ingest_rules reads Config; import here to keep one direction
+    )
 
     validate_site_rules(f.get("ingest"), diagnostics)
     config = Config(

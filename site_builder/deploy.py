@@ -8,11 +8,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Builder, BuildOptions, load_site_config
-from .config import Config
-from .content import load_content
-from .deploy_folder import apply_sync, check_destination, format_plan, plan_sync
-from .deploy_git import (
+from site_builder.build import Builder, BuildOptions, load_site_config
+from site_builder.config import Config
+from site_builder.content import load_content
+from site_builder.deploy_folder import apply_sync, check_destination, format_plan, plan_sync
+from site_builder.deploy_git import (
     DeployError,
     GitResult,
     GitTarget,
@@ -21,11 +21,11 @@ from .deploy_git import (
     open_repository,
     source_message,
 )
-from .discover import discover
-from .errors import Diagnostics, UsageError
-from .models import Briefing, Page
-from .urls import briefing_path, output_file, page_path
-from .writer import MANIFEST
+from site_builder.discover import discover
+from site_builder.errors import Diagnostics, UsageError
+from site_builder.models import Briefing, Page
+from site_builder.urls import briefing_path, output_file, page_path
+from site_builder.writer import MANIFEST
 
 log = logging.getLogger("site_builder")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from .cache import BuildCache, digest
+from site_builder.cache import BuildCache, digest
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from .config import CONFIG_NAME
+from site_builder.config import CONFIG_NAME
 
 
 class Kind(Enum):

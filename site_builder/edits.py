@@ -6,14 +6,14 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
-from .actors import Matcher
-from .bodies import BodyReport, MemoEntry, render_bodies
-from .cache import BuildCache
-from .config import Config
-from .content import Model
-from .graph import SiteGraph, briefing_actor_list
-from .models import Briefing, Content, Page
-from .rendered import RenderedBody
+from site_builder.actors import Matcher
+from site_builder.bodies import BodyReport, MemoEntry, render_bodies
+from site_builder.cache import BuildCache
+from site_builder.config import Config
+from site_builder.content import Model
+from site_builder.graph import SiteGraph, briefing_actor_list
+from site_builder.models import Briefing, Content, Page
+from site_builder.rendered import RenderedBody
 
 T = TypeVar("T", Briefing, Page)
 

@@ -10,12 +10,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from .derived import DerivedMemo
-from .errors import Diagnostics, SourceLocation, did_you_mean
-from .models import Actor, Briefing, Content, Page, Topic
-from .quotes import Quote, resolve_quotes
-from .related import Related, RelatedInput, related_lists, related_signature, updated_lists
-from .rendered import RenderedBody
+from site_builder.derived import DerivedMemo
+from site_builder.errors import Diagnostics, SourceLocation, did_you_mean
+from site_builder.models import Actor, Briefing, Content, Page, Topic
+from site_builder.quotes import Quote, resolve_quotes
+from site_builder.related import Related, RelatedInput, related_lists, related_signature, updated_lists
+from site_builder.rendered import RenderedBody
 
 # Site paths owned by generated sections; a standalone page may not take them.
 RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})

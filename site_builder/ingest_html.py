@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from .ingest_rules import Rules
-from .ingest_text import Article, Hints, clean_text
+from site_builder.ingest_rules import Rules
+from site_builder.ingest_text import Article, Hints, clean_text
 
 
 class ExtractionFailed(Exception):

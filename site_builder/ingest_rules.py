@@ -9,11 +9,11 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from .config import CONFIG_NAME, Config, parse_config
-from .errors import ContentError, Diagnostics, SourceLocation
-from .schema import Fields
-from .textfile import read_text
-from .yamlfile import Node, YamlProblem, parse_yaml
+from site_builder.config import CONFIG_NAME, Config, parse_config
+from site_builder.errors import ContentError, Diagnostics, SourceLocation
+from site_builder.schema import Fields
+from site_builder.textfile import read_text
+from site_builder.yamlfile import Node, YamlProblem, parse_yaml
 
 DEFAULT_RULES = "rules/ingest.yaml"
 DEFAULT_RULES_PATH = f"site_builder/{DEFAULT_RULES}"  # how diagnostics name the shipped file

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPMessage
 from typing import IO
 
-from . import __version__
+from site_builder import __version__
 
 USER_AGENT = f"Mozilla/5.0 (compatible; site-builder/{__version__} link checker)"
 # Servers that do not implement HEAD answer these; the same URL is then fetched with GET.

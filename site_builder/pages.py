@@ -10,12 +10,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .config import Config
-from .graph import SiteGraph
-from .models import Actor, Briefing
-from .presentation import Presenter
-from .scope import Scope
-from .urls import (
+from site_builder.config import Config
+from site_builder.graph import SiteGraph
+from site_builder.models import Actor, Briefing
+from site_builder.presentation import Presenter
+from site_builder.scope import Scope
+from site_builder.urls import (
     absolute_url,
     actor_path,
     archive_year_path,
@@ -25,7 +25,7 @@ from .urls import (
     page_path,
     topic_path,
 )
-from .views import (
+from site_builder.views import (
     ActorCount,
     ActorGroup,
     FeedView,

@@ -16,17 +16,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from .cache import SharedDigests, digest
-from .config import Config
-from .errors import Diagnostic, TemplateFailure
-from .forking import Shares, can_fork, release_freed, shared_heap
-from .fragments import FragmentCache, Rows
-from .pages import PageSpec, page_meta
-from .progress import Stage
-from .templates import Templates, theme_dir
-from .urls import output_file, url_function
-from .views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
-from .writer import Sink
+from site_builder.cache import SharedDigests, digest
+from site_builder.config import Config
+from site_builder.errors import Diagnostic, TemplateFailure
+from site_builder.forking import Shares, can_fork, release_freed, shared_heap
+from site_builder.fragments import FragmentCache, Rows
+from site_builder.pages import PageSpec, page_meta
+from site_builder.progress import Stage
+from site_builder.templates import Templates, theme_dir
+from site_builder.urls import output_file, url_function
+from site_builder.views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
+from site_builder.writer import Sink
 
 log = logging.getLogger(__name__)
 

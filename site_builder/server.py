@@ -15,13 +15,13 @@ from types import TracebackType
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from .build import Builder, BuildOptions, BuildResult
-from .config import load_config
-from .errors import SiteError, UsageError
-from .handler import PreviewHTTPServer
-from .reload import BuildEvent, BuildProblem, LiveState, client_script
-from .search import index_site
-from .watch import ChangeSet, SiteWatcher
+from site_builder.build import Builder, BuildOptions, BuildResult
+from site_builder.config import load_config
+from site_builder.errors import SiteError, UsageError
+from site_builder.handler import PreviewHTTPServer
+from site_builder.reload import BuildEvent, BuildProblem, LiveState, client_script
+from site_builder.search import index_site
+from site_builder.watch import ChangeSet, SiteWatcher
 
 log = logging.getLogger("site_builder")
 

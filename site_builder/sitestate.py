@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .cache import Hasher, digest
-from .config import Config
-from .discover import Kind, classify, walk_files
-from .templates import theme_dir
+from site_builder import __version__
+from site_builder.cache import Hasher, digest
+from site_builder.config import Config
+from site_builder.discover import Kind, classify, walk_files
+from site_builder.templates import theme_dir
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .build import BuildOptions, load_and_link, load_site_config
-from .excerpts import sentence_bounds
-from .graph import SiteGraph
-from .markdown import RenderedMention, TextBlock
+from site_builder.build import BuildOptions, load_and_link, load_site_config
+from site_builder.excerpts import sentence_bounds
+from site_builder.graph import SiteGraph
+from site_builder.markdown import RenderedMention, TextBlock
 
 # A capitalised word, with inner apostrophes, hyphens and dots (Kwon Jeong-gun, U.S., O’Brien).
 _WORD = r"(?:[^\W\d_a-z][\w’'.\-]*[\w.]|[^\W\d_a-z])"
@@ -130,7 +130,7 @@ def _trim_titles(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 def command(args: argparse.Namespace) -> int:
     """`site-builder actors suggest [SITE]`: print unclaimed names, most frequent first."""
-    from .cli import site_folder
+    from site_builder.cli import site_folder
 
     root = site_folder(args.site)
     _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True, detail=True)

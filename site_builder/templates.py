@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from .discover import walk_files
-from .errors import Diagnostic, SourceLocation, TemplateFailure
+from site_builder.discover import walk_files
+from site_builder.errors import Diagnostic, SourceLocation, TemplateFailure
 
 THEMES_DIR = Path(__file__).parent / "themes"
 
