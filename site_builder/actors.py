@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from site_builder.cache import digest
-from site_builder.config import MentionsConfig
-from site_builder.errors import Diagnostics, SourceLocation
-from site_builder.models import Actor
+from site_builder.core.config import MentionsConfig
+from site_builder.core.errors import Diagnostics, SourceLocation
+from site_builder.core.keys import digest
+from site_builder.core.models import Actor
 
 # One character in, one character out, so match positions slice the original text.
 _EQUIVALENTS = (

@@ -12,7 +12,7 @@ from functools import cached_property
 from types import MappingProxyType
 from urllib.parse import quote, unquote
 
-from site_builder.errors import Diagnostics, SourceLocation
+from site_builder.core.errors import Diagnostics, SourceLocation
 
 # Only these get hashed names: pages load them through url(), which knows the new names. Images,
 # fonts and documents keep theirs because briefings and actor files link to them by name.

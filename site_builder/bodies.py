@@ -22,13 +22,14 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from site_builder.actors import Matcher
-from site_builder.cache import BuildCache, digest, dumps
-from site_builder.config import Config, MarkdownConfig
-from site_builder.forking import can_fork, shared_heap
+from site_builder.cache import BuildCache
+from site_builder.core.config import Config, MarkdownConfig
+from site_builder.core.keys import digest, dumps
+from site_builder.core.models import Content
+from site_builder.core.processes import can_fork, shared_heap
+from site_builder.core.urls import actor_path, briefing_path, page_path, relative_url
 from site_builder.markdown import create_markdown, render_body
-from site_builder.models import Content
 from site_builder.rendered import RenderedBody, pooled
-from site_builder.urls import actor_path, briefing_path, page_path, relative_url
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,10 @@ from site_builder import __version__
 from site_builder.actors import Matcher, build_registry
 from site_builder.assets import prepare_assets
 from site_builder.bodies import BodyReport, MemoEntry, processes
-from site_builder.cache import BuildCache, CacheStats, digest
-from site_builder.config import Config, load_config
+from site_builder.cache import BuildCache, CacheStats
 from site_builder.content import Model, load_content
-from site_builder.derived import DerivedMemo
-from site_builder.discover import Kind, SiteFiles, classify, discover, refresh, walk_files
-from site_builder.edits import briefing_edits, relinkable, render_changed_bodies, text_edits
-from site_builder.errors import (
+from site_builder.core.config import Config, load_config
+from site_builder.core.errors import (
     ContentError,
     Diagnostic,
     Diagnostics,
@@ -28,23 +25,26 @@ from site_builder.errors import (
     TemplateFailure,
     did_you_mean,
 )
-from site_builder.forking import release_freed
+from site_builder.core.keys import digest
+from site_builder.core.models import Actor, Content
+from site_builder.core.output_writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
+from site_builder.core.processes import release_freed, settle
+from site_builder.core.progress import Progress
+from site_builder.core.site_files import Kind, SiteFiles, classify, discover, refresh, walk_files
+from site_builder.core.urls import output_file
+from site_builder.derived import DerivedMemo
+from site_builder.edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from site_builder.fragments import Rows
 from site_builder.graph import SiteGraph, build_graph, check_references, check_slugs
-from site_builder.heap import settle
-from site_builder.models import Actor, Content
 from site_builder.pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
 from site_builder.presentation import Presenter
-from site_builder.progress import Progress
 from site_builder.relink import relink_bodies, relink_briefings
 from site_builder.render import PageRenderer
 from site_builder.scope import Scope, edit_scope, move_scope
 from site_builder.search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 from site_builder.sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
 from site_builder.templates import Templates, available_themes, theme_dir
-from site_builder.urls import output_file
 from site_builder.views import BriefingCard, SiteView
-from site_builder.writer import MANIFEST, MemorySink, Sink, Staging, WriteReport
 
 CONTENT_KINDS = (Kind.BRIEFING, Kind.ACTOR, Kind.TOPIC, Kind.PAGE)  # files that make models
 # Pages from which a builder that rebuilds settles its heap after a full build (see heap.py); below it a

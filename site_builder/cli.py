@@ -11,8 +11,8 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.build import Builder, BuildOptions, BuildResult
-from site_builder.errors import SiteError, UsageError
-from site_builder.progress import Progress
+from site_builder.core.errors import SiteError, UsageError
+from site_builder.core.progress import Progress
 from site_builder.scaffold import create_site
 from site_builder.search import SearchIndexError
 

@@ -10,16 +10,16 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from site_builder.cache import dumps
-from site_builder.config import Config
-from site_builder.discover import SiteFiles
-from site_builder.errors import Diagnostic, Diagnostics, SourceLocation
-from site_builder.forking import in_two
-from site_builder.models import Actor, Briefing, Content, Page, Relation, Role, Source, Topic
-from site_builder.schema import Fields
-from site_builder.textfile import read_text
-from site_builder.urls import is_safe_href, is_valid_slug, slug_from_filename, slugify
-from site_builder.yamlfile import Node, YamlProblem, parse_yaml
+from site_builder.core.config import Config
+from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation
+from site_builder.core.keys import dumps
+from site_builder.core.models import Actor, Briefing, Content, Page, Relation, Role, Source, Topic
+from site_builder.core.processes import in_two
+from site_builder.core.schema import Fields
+from site_builder.core.site_files import SiteFiles
+from site_builder.core.text_files import read_text
+from site_builder.core.urls import is_safe_href, is_valid_slug, slug_from_filename, slugify
+from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

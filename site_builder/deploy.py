@@ -9,8 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build import Builder, BuildOptions, load_site_config
-from site_builder.config import Config
 from site_builder.content import load_content
+from site_builder.core.config import Config
+from site_builder.core.errors import Diagnostics, UsageError
+from site_builder.core.models import Briefing, Page
+from site_builder.core.output_writer import MANIFEST
+from site_builder.core.site_files import discover
+from site_builder.core.urls import briefing_path, output_file, page_path
 from site_builder.deploy_folder import apply_sync, check_destination, format_plan, plan_sync
 from site_builder.deploy_git import (
     DeployError,
@@ -21,11 +26,6 @@ from site_builder.deploy_git import (
     open_repository,
     source_message,
 )
-from site_builder.discover import discover
-from site_builder.errors import Diagnostics, UsageError
-from site_builder.models import Briefing, Page
-from site_builder.urls import briefing_path, output_file, page_path
-from site_builder.writer import MANIFEST
 
 log = logging.getLogger("site_builder")
 

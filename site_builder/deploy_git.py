@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.writer import MANIFEST
+from site_builder.core.output_writer import MANIFEST
 
 # Location variables a git hook or wrapper may have set; they would point our commands at the wrong repository.
 _LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR")

@@ -9,10 +9,10 @@ from typing import TypeVar
 from site_builder.actors import Matcher
 from site_builder.bodies import BodyReport, MemoEntry, render_bodies
 from site_builder.cache import BuildCache
-from site_builder.config import Config
 from site_builder.content import Model
+from site_builder.core.config import Config
+from site_builder.core.models import Briefing, Content, Page
 from site_builder.graph import SiteGraph, briefing_actor_list
-from site_builder.models import Briefing, Content, Page
 from site_builder.rendered import RenderedBody
 
 T = TypeVar("T", Briefing, Page)

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from site_builder.cache import digest, dumps
+from site_builder.core.keys import digest, dumps
 
 # Private-use characters mark where a link goes (a row whose text holds one is never cached); the
 # letters of both cases inside make a filter such as `|upper` or `|lower` on a link break its mark.

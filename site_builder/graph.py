@@ -10,9 +10,9 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from site_builder.core.errors import Diagnostics, SourceLocation, did_you_mean
+from site_builder.core.models import Actor, Briefing, Content, Page, Topic
 from site_builder.derived import DerivedMemo
-from site_builder.errors import Diagnostics, SourceLocation, did_you_mean
-from site_builder.models import Actor, Briefing, Content, Page, Topic
 from site_builder.quotes import Quote, resolve_quotes
 from site_builder.related import Related, RelatedInput, related_lists, related_signature, updated_lists
 from site_builder.rendered import RenderedBody

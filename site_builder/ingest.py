@@ -14,18 +14,19 @@ from markdown_it import MarkdownIt
 
 from site_builder.actors import Matcher, build_registry
 from site_builder.content import load_actor
-from site_builder.discover import discover, is_editor_noise, walk_files
-from site_builder.errors import Diagnostics, SourceLocation, UsageError
+from site_builder.core.errors import Diagnostics, SourceLocation, UsageError
+from site_builder.core.ingest_rules import Rules
+from site_builder.core.output_writer import write_if_changed
+from site_builder.core.site_files import discover, is_editor_noise, walk_files
+from site_builder.core.text_files import read_text
+from site_builder.core.urls import slug_from_filename, slugify
+from site_builder.core.yaml_files import YamlProblem, parse_yaml
 from site_builder.ingest_html import ExtractionFailed, clean_html
 from site_builder.ingest_output import Existing, read_existing, render
-from site_builder.ingest_rules import Rules, load_rules
+from site_builder.ingest_site_rules import load_rules
 from site_builder.ingest_text import Article, clean_text
 from site_builder.markdown import create_markdown, render_body
 from site_builder.suggest import candidates
-from site_builder.textfile import read_text
-from site_builder.urls import slug_from_filename, slugify
-from site_builder.writer import write_if_changed
-from site_builder.yamlfile import YamlProblem, parse_yaml
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text")

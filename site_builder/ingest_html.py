@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from site_builder.ingest_rules import Rules
+from site_builder.core.ingest_rules import Rules
 from site_builder.ingest_text import Article, Hints, clean_text
 
 

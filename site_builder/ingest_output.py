@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import yaml
 
 from site_builder.content import split_front_matter
-from site_builder.errors import Diagnostics, SourceLocation
+from site_builder.core.errors import Diagnostics, SourceLocation
+from site_builder.core.yaml_files import YamlProblem, parse_yaml
 from site_builder.ingest_text import Article
-from site_builder.yamlfile import YamlProblem, parse_yaml
 
 # The fields ingest owns, in the order it writes them. Everything else in a briefing's front matter
 # (summary, key_points, topics, sources, updated, slug, draft, ...) belongs to the desk and is kept

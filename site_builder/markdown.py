@@ -15,8 +15,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from site_builder.actors import Matcher
-from site_builder.config import MarkdownConfig
-from site_builder.urls import is_safe_href, slugify
+from site_builder.core.config import MarkdownConfig
+from site_builder.core.urls import is_safe_href, slugify
 
 # Tokens whose text is never searched for mentions, and that end a run of searchable text.
 _OPAQUE_INLINE = {"code_inline", "image", "html_inline", "math_inline"}

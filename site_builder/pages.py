@@ -10,12 +10,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from site_builder.config import Config
-from site_builder.graph import SiteGraph
-from site_builder.models import Actor, Briefing
-from site_builder.presentation import Presenter
-from site_builder.scope import Scope
-from site_builder.urls import (
+from site_builder.core.config import Config
+from site_builder.core.models import Actor, Briefing
+from site_builder.core.urls import (
     absolute_url,
     actor_path,
     archive_year_path,
@@ -25,6 +22,9 @@ from site_builder.urls import (
     page_path,
     topic_path,
 )
+from site_builder.graph import SiteGraph
+from site_builder.presentation import Presenter
+from site_builder.scope import Scope
 from site_builder.views import (
     ActorCount,
     ActorGroup,

@@ -17,7 +17,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from site_builder.models import Briefing
+from site_builder.core.models import Briefing
 
 TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the briefings
 LIMIT = 5  # related briefings per briefing

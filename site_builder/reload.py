@@ -13,7 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from site_builder.errors import Diagnostic
+from site_builder.core.errors import Diagnostic
 
 # The dev server's own endpoints live outside any site sub-path, under a name no site section uses.
 ENDPOINT_PREFIX = "/__site-builder/"

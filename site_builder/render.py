@@ -16,17 +16,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from site_builder.cache import SharedDigests, digest
-from site_builder.config import Config
-from site_builder.errors import Diagnostic, TemplateFailure
-from site_builder.forking import Shares, can_fork, release_freed, shared_heap
+from site_builder.core.config import Config
+from site_builder.core.errors import Diagnostic, TemplateFailure
+from site_builder.core.keys import SharedDigests, digest
+from site_builder.core.output_writer import Sink
+from site_builder.core.processes import Shares, can_fork, release_freed, shared_heap
+from site_builder.core.progress import Stage
+from site_builder.core.urls import output_file, url_function
 from site_builder.fragments import FragmentCache, Rows
 from site_builder.pages import PageSpec, page_meta
-from site_builder.progress import Stage
 from site_builder.templates import Templates, theme_dir
-from site_builder.urls import output_file, url_function
 from site_builder.views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
-from site_builder.writer import Sink
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from site_builder.discover import walk_files
+from site_builder.core.site_files import walk_files
 
 STARTER = Path(__file__).parent / "starter"
 # The build output and the build cache are made from the sources: keep them out of version control.

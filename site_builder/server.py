@@ -16,8 +16,8 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from site_builder.build import Builder, BuildOptions, BuildResult
-from site_builder.config import load_config
-from site_builder.errors import SiteError, UsageError
+from site_builder.core.config import load_config
+from site_builder.core.errors import SiteError, UsageError
 from site_builder.handler import PreviewHTTPServer
 from site_builder.reload import BuildEvent, BuildProblem, LiveState, client_script
 from site_builder.search import index_site

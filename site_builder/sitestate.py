@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.cache import Hasher, digest
-from site_builder.config import Config
-from site_builder.discover import Kind, classify, walk_files
+from site_builder.core.config import Config
+from site_builder.core.keys import Hasher, digest
+from site_builder.core.site_files import Kind, classify, walk_files
 from site_builder.templates import theme_dir
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from site_builder.discover import walk_files
-from site_builder.errors import Diagnostic, SourceLocation, TemplateFailure
+from site_builder.core.errors import Diagnostic, SourceLocation, TemplateFailure
+from site_builder.core.site_files import walk_files
 
 THEMES_DIR = Path(__file__).parent / "themes"
 

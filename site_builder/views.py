@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from site_builder.core.urls import absolute_links
 from site_builder.excerpts import Excerpt
 from site_builder.rendered import RenderedBody
-from site_builder.urls import absolute_links
 
 
 @dataclass(frozen=True)

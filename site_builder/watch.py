@@ -27,7 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from site_builder.discover import Kind, classify, is_editor_noise, walk_files
+from site_builder.core.site_files import Kind, classify, is_editor_noise, walk_files
 
 log = logging.getLogger(__name__)
 

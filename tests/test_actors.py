@@ -8,9 +8,9 @@ import time
 import pytest
 
 from site_builder.actors import Matcher, alias_key, build_registry, fold
-from site_builder.config import MentionsConfig
-from site_builder.errors import Diagnostics
-from site_builder.models import Actor
+from site_builder.core.config import MentionsConfig
+from site_builder.core.errors import Diagnostics
+from site_builder.core.models import Actor
 
 REGISTRY = {
     "North Korea": "north-korea", "DPRK": "north-korea", "Pyongyang": "north-korea",

@@ -18,8 +18,8 @@ from site_builder.assets import (
     with_digest,
 )
 from site_builder.build import Builder, BuildOptions
-from site_builder.errors import Diagnostics, SiteError
-from site_builder.urls import url_function
+from site_builder.core.errors import Diagnostics, SiteError
+from site_builder.core.urls import url_function
 
 HASHED = re.compile(r"\.[0-9a-f]{10}\.(?:css|js)$")
 

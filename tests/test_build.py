@@ -9,7 +9,7 @@ import pytest
 from conftest import MINIMAL_CONFIG, SiteFactory, briefing, read_tree
 
 from site_builder.build import Builder, BuildOptions
-from site_builder.errors import SiteError
+from site_builder.core.errors import SiteError
 from site_builder.templates import theme_dir
 
 ACTORS = {

@@ -13,7 +13,8 @@ import pytest
 
 from site_builder import bodies, render
 from site_builder.build import Builder, BuildOptions
-from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache, SharedDigests, digest, dumps
+from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache
+from site_builder.core.keys import SharedDigests, digest, dumps
 from site_builder.scope import Scope
 from site_builder.views import ActorRef, BriefingCard, TopicRef
 

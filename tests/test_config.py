@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import load_config
-from site_builder.errors import ContentError
+from site_builder.core.config import load_config
+from site_builder.core.errors import ContentError
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -11,11 +11,11 @@ import pytest
 from conftest import SiteFactory, briefing
 
 from site_builder import content as content_module
-from site_builder.config import load_config
 from site_builder.content import load_actor, load_briefing, load_content, load_page, load_topic, split_front_matter
-from site_builder.discover import discover
-from site_builder.errors import Diagnostics
-from site_builder.forking import in_two
+from site_builder.core.config import load_config
+from site_builder.core.errors import Diagnostics
+from site_builder.core.processes import in_two
+from site_builder.core.site_files import discover
 
 
 def load_one(site: Path, rel: str) -> tuple[object, list[str]]:

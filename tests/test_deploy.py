@@ -10,10 +10,10 @@ import pytest
 from conftest import SiteFactory, briefing, read_tree
 
 from site_builder.cli import main
-from site_builder.config import load_config
+from site_builder.core.config import load_config
+from site_builder.core.errors import ContentError
+from site_builder.core.output_writer import MANIFEST
 from site_builder.deploy_folder import MARKER
-from site_builder.errors import ContentError
-from site_builder.writer import MANIFEST
 
 CONFIG = """\
 title: Test Desk

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SiteFactory
 
-from site_builder.discover import Kind, classify, discover, refresh
+from site_builder.core.site_files import Kind, classify, discover, refresh
 
 
 @pytest.mark.parametrize(

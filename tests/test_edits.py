@@ -156,19 +156,19 @@ def test_a_title_shows_on_neighbours_and_in_feeds_without_full_content(tmp_path:
 
 def test_a_title_edit_makes_and_digests_only_the_edited_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The other cards carry over from the last build with their digests: pickling them all was most of the edit."""
-    from site_builder import cache
+    from site_builder.core import keys
     from site_builder.views import BriefingCard
 
     site, builder = started(tmp_path)
     pickled: list[str] = []
-    dumps = cache.dumps
+    dumps = keys.dumps
 
     def spy(value: object) -> bytes:
         if isinstance(value, BriefingCard):
             pickled.append(value.slug)
         return dumps(value)
 
-    monkeypatch.setattr(cache, "dumps", spy)
+    monkeypatch.setattr(keys, "dumps", spy)
     path = site / path_of(3)
     path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
     result = builder.rebuild([path_of(3)])

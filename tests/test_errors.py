@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.errors import ContentError, Diagnostics, SourceLocation, did_you_mean
+from site_builder.core.errors import ContentError, Diagnostics, SourceLocation, did_you_mean
 
 
 def test_format_and_sorting() -> None:

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from site_builder.forking import Shares, can_fork, release_freed, shared_heap
+from site_builder.core.processes import Shares, can_fork, release_freed, shared_heap
 
 
 def test_no_fork_while_another_thread_runs() -> None:

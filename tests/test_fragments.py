@@ -10,8 +10,8 @@ import jinja2
 import pytest
 from markupsafe import Markup, escape
 
+from site_builder.core.urls import url_function
 from site_builder.fragments import FragmentCache, escape_link
-from site_builder.urls import url_function
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ import random
 from datetime import UTC, datetime
 
 from site_builder import graph as graph_module
-from site_builder.errors import Diagnostics
+from site_builder.core.errors import Diagnostics
+from site_builder.core.models import Actor, Briefing, Content, Page, Relation, Role
 from site_builder.graph import Tally, build_graph, check_references, check_slugs
 from site_builder.markdown import BodyParts, RenderedMention, TextBlock
-from site_builder.models import Actor, Briefing, Content, Page, Relation, Role
 from site_builder.related import related_signature
 from site_builder.rendered import RenderedBody
 

@@ -12,7 +12,7 @@ from conftest import briefing, write_site
 
 import site_builder.build as build_module
 from site_builder.build import Builder, BuildOptions
-from site_builder.heap import settle
+from site_builder.core.processes import settle
 
 
 class Node:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.build import Builder, BuildOptions
-from site_builder.errors import SiteError
+from site_builder.core.errors import SiteError
 
 ACTORS = {**DESK_ACTORS, "spare": "name: Spare Actor\ntype: organization\n"}
 BODIES = [

@@ -305,13 +305,13 @@ def test_html_date_comes_from_markup_never_from_the_text(site: Path, tmp_path: P
 
 
 def test_site_rules_can_be_validated_on_their_own() -> None:
-    from site_builder.errors import Diagnostics
-    from site_builder.ingest_rules import validate_site_rules
-    from site_builder.yamlfile import parse_yaml
+    from site_builder.core.errors import Diagnostics
+    from site_builder.core.ingest_rules import validate_site_rules
+    from site_builder.core.yaml_files import parse_yaml
 
     node = parse_yaml("ingest:\n  agencies: [NK News]\n  boilerplate:\n    - {name: x, match: '[a-'}\n", "config.yaml")
     diagnostics = Diagnostics()
-    validate_site_rules(node.value["ingest"], diagnostics)
+    validate_site_rules(node.value["ingest"], "config.yaml", diagnostics)
     assert [d.format() for d in diagnostics] == [
         "config.yaml:4:24: error: invalid regular expression '[a-': unterminated character set at position 0 "
         "(patterns are Python regular expressions matched against a whole line)"]

@@ -14,10 +14,10 @@ import pytest
 
 from site_builder.actors import Matcher, build_registry
 from site_builder.build import BuildOptions, load_and_link, load_site_config
-from site_builder.config import MentionsConfig
 from site_builder.content import load_actor
-from site_builder.discover import discover
-from site_builder.errors import Diagnostics
+from site_builder.core.config import MentionsConfig
+from site_builder.core.errors import Diagnostics
+from site_builder.core.site_files import discover
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent / "mentions"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from site_builder import progress
-from site_builder.progress import Progress
+from site_builder.core import progress
+from site_builder.core.progress import Progress
 
 
 class Terminal(io.StringIO):

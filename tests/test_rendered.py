@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from site_builder.actors import Matcher
-from site_builder.config import MarkdownConfig
+from site_builder.core.config import MarkdownConfig
 from site_builder.excerpts import excerpt
 from site_builder.markdown import BodyParts, create_markdown, render_body
 from site_builder.quotes import find_quotes, resolve_quotes

@@ -15,7 +15,7 @@ from conftest import SiteFactory, briefing, read_tree
 from site_builder import search
 from site_builder.build import Builder, BuildOptions, load_site_config, render_site
 from site_builder.cli import main
-from site_builder.errors import ContentError, SiteError
+from site_builder.core.errors import ContentError, SiteError
 from site_builder.search import BUNDLE_DIR, SearchIndexError, index_site
 from site_builder.search_bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed
 

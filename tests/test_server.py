@@ -20,7 +20,7 @@ import pytest
 from conftest import SiteFactory, briefing
 
 from site_builder.build import Builder, BuildResult
-from site_builder.errors import SiteError
+from site_builder.core.errors import SiteError
 from site_builder.handler import host_allowed, resolve
 from site_builder.reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
 from site_builder.server import DevServer

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.errors import TemplateFailure
+from site_builder.core.errors import TemplateFailure
 from site_builder.templates import Templates, available_themes, fmtdate
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from site_builder.urls import (
+from site_builder.core.urls import (
     absolute_links,
     absolute_url,
     destination,

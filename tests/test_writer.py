@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.writer import MANIFEST, STAGED_PREFIX, MemorySink, Staging, write_if_changed, write_site
+from site_builder.core.output_writer import MANIFEST, STAGED_PREFIX, MemorySink, Staging, write_if_changed, write_site
 
 
 def test_write_if_changed_skips_equal_bytes(tmp_path: Path) -> None:

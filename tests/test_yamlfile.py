@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.yamlfile import YamlProblem, parse_yaml
+from site_builder.core.yaml_files import YamlProblem, parse_yaml
 
 
 def test_values_and_lines_with_offset() -> None:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from site_builder.errors import Diagnostics
+from site_builder.core.errors import Diagnostics
+from site_builder.core.ingest_rules import default_rules
 from site_builder.ingest import read_article
-from site_builder.ingest_rules import default_rules
 
 HERE = Path(__file__).resolve().parent
 RAW = HERE / "raw"

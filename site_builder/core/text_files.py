@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.errors import Diagnostics, SourceLocation
+from site_builder.core.errors import Diagnostics, SourceLocation
 
 
 def decode_text(data: bytes, rel: str, diagnostics: Diagnostics) -> str | None:

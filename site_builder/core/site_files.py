@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from site_builder.config import CONFIG_NAME
+from site_builder.core.config import CONFIG_NAME
 
 
 class Kind(Enum):

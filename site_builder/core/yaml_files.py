@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from site_builder.errors import Diagnostic, SourceLocation
+from site_builder.core.errors import Diagnostic, SourceLocation
 
 try:  # the C loader is ten times faster; fall back so a build never depends on libyaml
     from yaml import CSafeLoader as _BaseLoader

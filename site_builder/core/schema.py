@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from site_builder.errors import Diagnostics, SourceLocation, closest, did_you_mean
-from site_builder.yamlfile import Node
+from site_builder.core.errors import Diagnostics, SourceLocation, closest, did_you_mean
+from site_builder.core.yaml_files import Node
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
 

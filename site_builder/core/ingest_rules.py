@@ -1,4 +1,8 @@
-"""Ingest rules as data: the shipped defaults (rules/ingest.yaml) extended by a site's `ingest:` config."""
+"""Ingest rules as data: the shipped defaults (rules/ingest.yaml) and the schema of config.yaml's `ingest:` section.
+
+Config validation checks that section here, so `build` and `check` report a broken rule as `ingest` does;
+the ingest package extends the defaults with it.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from types import MappingProxyType
 
-from site_builder.config import CONFIG_NAME, Config, parse_config
-from site_builder.errors import ContentError, Diagnostics, SourceLocation
-from site_builder.schema import Fields
-from site_builder.textfile import read_text
-from site_builder.yamlfile import Node, YamlProblem, parse_yaml
+from site_builder.core.errors import Diagnostics, SourceLocation
+from site_builder.core.schema import Fields
+from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
 DEFAULT_RULES = "rules/ingest.yaml"
 DEFAULT_RULES_PATH = f"site_builder/{DEFAULT_RULES}"  # how diagnostics name the shipped file
@@ -77,7 +78,7 @@ class Rules:
 
 
 @dataclass
-class _Spec:
+class RuleSpec:
     """Rules as read, before patterns are compiled; sites extend this, then it is compiled once."""
 
     sections: list[str] = field(default_factory=list)
@@ -91,70 +92,39 @@ class _Spec:
     title_prefixes: list[tuple[str, SourceLocation]] = field(default_factory=list)
 
 
-def load_rules(root: Path | None) -> tuple[Rules, Config]:
-    """The shipped rules extended by the site's config.yaml, and the site's config without `ingest`.
-
-    `config.py` does not know the `ingest` key yet, so it is split off here before the rest of the
-    file goes through the normal config validation.
-    """
-    diagnostics = Diagnostics()
-    spec = _read_defaults(diagnostics)
-    config = Config(root=root or Path("."))
-    if root is not None and (root / CONFIG_NAME).exists():
-        node = _read_config(root, diagnostics)
-        if node is not None and isinstance(node.value, dict):
-            ingest = node.value.get("ingest")
-            rest = Node({k: v for k, v in node.value.items() if k != "ingest"}, node.line, node.column, node.keys)
-            config = parse_config(rest, root, diagnostics)
-            if ingest is not None:
-                _extend(spec, ingest, CONFIG_NAME, "ingest.", diagnostics, site=True)
-        elif node is not None:
-            parse_config(node, root, diagnostics)  # reports "config must be a mapping"
-    rules = _compile(spec, diagnostics)
-    diagnostics.raise_if_any()
-    return rules, config
-
-
-def validate_site_rules(node: Node | None, diagnostics: Diagnostics) -> None:
+def validate_site_rules(node: Node | None, path: str, diagnostics: Diagnostics) -> None:
     """Check a config.yaml `ingest:` mapping (keys, types, regular expressions), recording every error.
 
     For config validation, so `build` and `check` report a broken rule as `ingest` does.
     """
     if node is None or node.value is None:
         return
-    spec = _Spec()
-    _extend(spec, node, CONFIG_NAME, "ingest.", diagnostics, site=True)
-    _compile(spec, diagnostics)
+    spec = RuleSpec()
+    extend_spec(spec, node, path, "ingest.", diagnostics, site=True)
+    compile_rules(spec, diagnostics)
 
 
 def default_rules() -> Rules:
     """The shipped rules alone, for evaluation and tests that need no site."""
-    return load_rules(None)[0]
+    diagnostics = Diagnostics()
+    rules = compile_rules(default_spec(diagnostics), diagnostics)
+    diagnostics.raise_if_any()
+    return rules
 
 
-def _read_defaults(diagnostics: Diagnostics) -> _Spec:
+def default_spec(diagnostics: Diagnostics) -> RuleSpec:
     text = resources.files("site_builder").joinpath(DEFAULT_RULES).read_text(encoding="utf-8")
-    spec = _Spec()
+    spec = RuleSpec()
     try:
         node = parse_yaml(text, DEFAULT_RULES_PATH)
     except YamlProblem as exc:
         diagnostics.extend([exc.diagnostic])
         return spec
-    _extend(spec, node, DEFAULT_RULES_PATH, "", diagnostics, site=False)
+    extend_spec(spec, node, DEFAULT_RULES_PATH, "", diagnostics, site=False)
     return spec
 
 
-def _read_config(root: Path, diagnostics: Diagnostics) -> Node | None:
-    text = read_text(root / CONFIG_NAME, CONFIG_NAME, diagnostics)
-    if text is None:
-        return None
-    try:
-        return parse_yaml(text, CONFIG_NAME)
-    except YamlProblem as exc:
-        raise ContentError([exc.diagnostic]) from exc
-
-
-def _extend(spec: _Spec, node: Node, path: str, prefix: str, diagnostics: Diagnostics, site: bool) -> None:
+def extend_spec(spec: RuleSpec, node: Node, path: str, prefix: str, diagnostics: Diagnostics, site: bool) -> None:
     """Add one rules mapping to the spec: lists append, agencies merge, same-named rules replace."""
     if not isinstance(node.value, dict):
         diagnostics.error(SourceLocation(path, node.line, node.column),
@@ -183,7 +153,7 @@ def _extend(spec: _Spec, node: Node, path: str, prefix: str, diagnostics: Diagno
     f.reject_unknown(_DEFAULT_KEYS)
 
 
-def _agencies(spec: _Spec, f: Fields) -> None:
+def _agencies(spec: RuleSpec, f: Fields) -> None:
     """`agencies` is a mapping of name to aliases; a plain list of names is accepted too."""
     node = f.get("agencies")
     if node is None or node.value is None:
@@ -205,7 +175,7 @@ def _agencies(spec: _Spec, f: Fields) -> None:
             spec.agencies[known] += aliases
 
 
-def _boilerplate_rule(spec: _Spec, item: Node, path: str, prefix: str, diagnostics: Diagnostics) -> None:
+def _boilerplate_rule(spec: RuleSpec, item: Node, path: str, prefix: str, diagnostics: Diagnostics) -> None:
     if not isinstance(item.value, dict):
         diagnostics.error(SourceLocation(path, item.line, item.column),
                           f"each entry of '{prefix}boilerplate' must be a mapping with 'name' and 'match'",
@@ -225,7 +195,7 @@ def _boilerplate_rule(spec: _Spec, item: Node, path: str, prefix: str, diagnosti
     spec.boilerplate.append(rule)
 
 
-def _compile(spec: _Spec, diagnostics: Diagnostics) -> Rules:
+def compile_rules(spec: RuleSpec, diagnostics: Diagnostics) -> Rules:
     agencies = {}
     for name, aliases in spec.agencies.items():
         for alias in (name, *aliases):

@@ -10,10 +10,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from site_builder.errors import ContentError, Diagnostics, SourceLocation, did_you_mean
-from site_builder.schema import Fields
-from site_builder.textfile import read_text
-from site_builder.yamlfile import Node, YamlProblem, parse_yaml
+from site_builder.core.errors import ContentError, Diagnostics, SourceLocation, did_you_mean
+from site_builder.core.ingest_rules import validate_site_rules
+from site_builder.core.schema import Fields
+from site_builder.core.text_files import read_text
+from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
 CONFIG_NAME = "config.yaml"
 _HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -187,11 +188,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         output_dir = "public"
     types_node = f.get("actor_types")
     extra_node = f.get("extra")
-    from site_builder.ingest_rules import (
-        validate_site_rules,  # ingest_rules reads Config; import here to keep one direction
-    )
-
-    validate_site_rules(f.get("ingest"), diagnostics)
+    validate_site_rules(f.get("ingest"), CONFIG_NAME, diagnostics)
     config = Config(
         root=root,
         title=f.text("title", "Briefings"),
