@@ -167,7 +167,7 @@ def run_matcher(site: Path, aliases: int, seed: str, limit: int | None) -> dict[
             break
         owners.setdefault(name, f"invented-{index}")
     bodies = read_bodies(site)[:limit] if limit else read_bodies(site)
-    from site_builder.actors import Matcher
+    from site_builder.actors.matcher import Matcher
 
     began = time.perf_counter()
     matcher = Matcher(dict(sorted(owners.items())))

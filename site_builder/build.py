@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from site_builder import __version__
-from site_builder.actors import Matcher, build_registry
+from site_builder.actors.matcher import Matcher, build_registry
 from site_builder.assets import prepare_assets
-from site_builder.bodies import BodyReport, MemoEntry, processes
+from site_builder.bodies.rendering import BodyReport, MemoEntry, processes
 from site_builder.cache import BuildCache, CacheStats
-from site_builder.content import Model, load_content
+from site_builder.content.loader import Model, load_content
 from site_builder.core.config import Config, load_config
 from site_builder.core.errors import (
     ContentError,
@@ -35,7 +35,7 @@ from site_builder.core.urls import output_file
 from site_builder.derived import DerivedMemo
 from site_builder.edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from site_builder.fragments import Rows
-from site_builder.graph import SiteGraph, build_graph, check_references, check_slugs
+from site_builder.graph.site_graph import SiteGraph, build_graph, check_references, check_slugs
 from site_builder.pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
 from site_builder.presentation import Presenter
 from site_builder.relink import relink_bodies, relink_briefings

@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
                                     help="list capitalised names in briefings that no actor claims")
     suggest.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     suggest.add_argument("--limit", type=int, default=50, help="how many names to print (default: 50)")
-    suggest.set_defaults(handler=_lazy("site_builder.suggest", "command"))
+    suggest.set_defaults(handler=_lazy("site_builder.graph.suggestions", "command"))
     return parser
 
 

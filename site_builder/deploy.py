@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build import Builder, BuildOptions, load_site_config
-from site_builder.content import load_content
+from site_builder.content.loader import load_content
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostics, UsageError
 from site_builder.core.models import Briefing, Page

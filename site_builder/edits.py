@@ -6,14 +6,14 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
-from site_builder.actors import Matcher
-from site_builder.bodies import BodyReport, MemoEntry, render_bodies
+from site_builder.actors.matcher import Matcher
+from site_builder.bodies.packed import RenderedBody
+from site_builder.bodies.rendering import BodyReport, MemoEntry, render_bodies
 from site_builder.cache import BuildCache
-from site_builder.content import Model
+from site_builder.content.loader import Model
 from site_builder.core.config import Config
 from site_builder.core.models import Briefing, Content, Page
-from site_builder.graph import SiteGraph, briefing_actor_list
-from site_builder.rendered import RenderedBody
+from site_builder.graph.site_graph import SiteGraph, briefing_actor_list
 
 T = TypeVar("T", Briefing, Page)
 

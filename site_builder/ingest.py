@@ -12,8 +12,9 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from site_builder.actors import Matcher, build_registry
-from site_builder.content import load_actor
+from site_builder.actors.matcher import Matcher, build_registry
+from site_builder.bodies.markdown import create_markdown, render_body
+from site_builder.content.loader import load_actor
 from site_builder.core.errors import Diagnostics, SourceLocation, UsageError
 from site_builder.core.ingest_rules import Rules
 from site_builder.core.output_writer import write_if_changed
@@ -21,12 +22,11 @@ from site_builder.core.site_files import discover, is_editor_noise, walk_files
 from site_builder.core.text_files import read_text
 from site_builder.core.urls import slug_from_filename, slugify
 from site_builder.core.yaml_files import YamlProblem, parse_yaml
+from site_builder.graph.suggestions import candidates
 from site_builder.ingest_html import ExtractionFailed, clean_html
 from site_builder.ingest_output import Existing, read_existing, render
 from site_builder.ingest_site_rules import load_rules
 from site_builder.ingest_text import Article, clean_text
-from site_builder.markdown import create_markdown, render_body
-from site_builder.suggest import candidates
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from site_builder.content import split_front_matter
+from site_builder.content.loader import split_front_matter
 from site_builder.core.errors import Diagnostics, SourceLocation
 from site_builder.core.yaml_files import YamlProblem, parse_yaml
 from site_builder.ingest_text import Article

@@ -22,7 +22,7 @@ from site_builder.core.urls import (
     page_path,
     topic_path,
 )
-from site_builder.graph import SiteGraph
+from site_builder.graph.site_graph import SiteGraph
 from site_builder.presentation import Presenter
 from site_builder.scope import Scope
 from site_builder.views import (

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from site_builder.actors.excerpts import Excerpt
 from site_builder.core.config import Config
 from site_builder.core.models import Actor, Briefing, Role
 from site_builder.core.urls import absolute_url, actor_path, briefing_path, topic_path
-from site_builder.excerpts import Excerpt
-from site_builder.graph import SiteGraph
+from site_builder.graph.site_graph import SiteGraph
 from site_builder.network import ego_network, whole_network
 from site_builder.views import (
     ActorCount,

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from site_builder.core.config import Config
 from site_builder.core.models import Briefing
 from site_builder.core.urls import actor_path, archive_year_path, briefing_path, list_page_path, page_count, topic_path
-from site_builder.graph import SiteGraph
-from site_builder.related import Related
+from site_builder.graph.related import Related
+from site_builder.graph.site_graph import SiteGraph
 
 Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page
 

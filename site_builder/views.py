@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from site_builder.actors.excerpts import Excerpt
+from site_builder.bodies.packed import RenderedBody
 from site_builder.core.urls import absolute_links
-from site_builder.excerpts import Excerpt
-from site_builder.rendered import RenderedBody
 
 
 @dataclass(frozen=True)

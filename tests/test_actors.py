@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from site_builder.actors import Matcher, alias_key, build_registry, fold
+from site_builder.actors.matcher import Matcher, alias_key, build_registry, fold
 from site_builder.core.config import MentionsConfig
 from site_builder.core.errors import Diagnostics
 from site_builder.core.models import Actor

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_builder import bodies, render
+from site_builder import render
+from site_builder.bodies import rendering as bodies
 from site_builder.build import Builder, BuildOptions
 from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from site_builder.core.keys import SharedDigests, digest, dumps

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing
 
-from site_builder import content as content_module
-from site_builder.content import load_actor, load_briefing, load_content, load_page, load_topic, split_front_matter
+from site_builder.content import loader as content_module
+from site_builder.content.loader import (
+    load_actor,
+    load_briefing,
+    load_content,
+    load_page,
+    load_topic,
+    split_front_matter,
+)
 from site_builder.core.config import load_config
 from site_builder.core.errors import Diagnostics
 from site_builder.core.processes import in_two

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.excerpts import excerpt, sentence_bounds
+from site_builder.actors.excerpts import excerpt, sentence_bounds
 
 
 def sentences(text: str) -> list[str]:

@@ -6,13 +6,14 @@ import pickle
 import random
 from datetime import UTC, datetime
 
-from site_builder import graph as graph_module
+from site_builder.actors.mentions import RenderedMention, TextBlock
+from site_builder.bodies.markdown import BodyParts
+from site_builder.bodies.packed import RenderedBody
 from site_builder.core.errors import Diagnostics
 from site_builder.core.models import Actor, Briefing, Content, Page, Relation, Role
-from site_builder.graph import Tally, build_graph, check_references, check_slugs
-from site_builder.markdown import BodyParts, RenderedMention, TextBlock
-from site_builder.related import related_signature
-from site_builder.rendered import RenderedBody
+from site_builder.graph import site_graph as graph_module
+from site_builder.graph.related import related_signature
+from site_builder.graph.site_graph import Tally, build_graph, check_references, check_slugs
 
 
 def b(slug: str, day: int, actors: tuple[str, ...] = (), topics: tuple[str, ...] = (), path: str = "") -> Briefing:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from site_builder.actors import Matcher
+from site_builder.actors.matcher import Matcher
+from site_builder.bodies.markdown import create_markdown, render_body
 from site_builder.core.config import MarkdownConfig
-from site_builder.markdown import create_markdown, render_body
 
 MATCHER = Matcher({"North Korea": "north-korea", "Russia": "russia", "Kim Jong Un": "kim-jong-un"})
 

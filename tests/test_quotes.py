@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from site_builder.actors import Matcher
+from site_builder.actors.matcher import Matcher
+from site_builder.actors.quotes import find_quotes
+from site_builder.bodies.markdown import create_markdown, render_body
 from site_builder.core.config import MarkdownConfig
-from site_builder.markdown import create_markdown, render_body
-from site_builder.quotes import find_quotes
 
 MATCHER = Matcher({"John Kirby": "kirby", "Kirby": "kirby", "Putin": "putin", "Joe Biden": "biden",
                    "Jens Stoltenberg": "stoltenberg", "North Korea": "nk", "KCNA": "kcna", "Russia": "russia"})

@@ -9,9 +9,9 @@ import random
 import pytest
 from test_graph import b
 
-from site_builder import related as related_module
 from site_builder.core.models import Briefing
-from site_builder.related import Related, RelatedLists, best, related_lists, related_signature, updated_lists
+from site_builder.graph import related as related_module
+from site_builder.graph.related import Related, RelatedLists, best, related_lists, related_signature, updated_lists
 
 Drafts = dict[str, tuple[tuple[str, ...], tuple[str, ...], int]]  # slug -> actors, topics, day
 

@@ -6,12 +6,12 @@ import pickle
 
 import pytest
 
-from site_builder.actors import Matcher
+from site_builder.actors.excerpts import excerpt
+from site_builder.actors.matcher import Matcher
+from site_builder.actors.quotes import find_quotes, resolve_quotes
+from site_builder.bodies.markdown import BodyParts, create_markdown, render_body
+from site_builder.bodies.packed import RenderedBody, pooled
 from site_builder.core.config import MarkdownConfig
-from site_builder.excerpts import excerpt
-from site_builder.markdown import BodyParts, create_markdown, render_body
-from site_builder.quotes import find_quotes, resolve_quotes
-from site_builder.rendered import RenderedBody, pooled
 
 MATCHER = Matcher({"Jens Stoltenberg": "stoltenberg", "Stoltenberg": "stoltenberg", "NATO": "nato",
                    "North Korea": "north-korea", "Russia": "russia", "Kim": "kim"})

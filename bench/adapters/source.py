@@ -78,9 +78,9 @@ def _mention_finder(actors: list[SourceActor]) -> tuple[Any, str]:
     the front matter's `actors:` alone, and the report says so.
     """
     try:
-        from site_builder.actors import Matcher
+        from site_builder.actors.matcher import Matcher
     except Exception as exc:
-        return None, f"front matter only (site_builder.actors unavailable: {exc})"
+        return None, f"front matter only (site_builder.actors.matcher unavailable: {exc})"
     owners: dict[str, str | None] = {}
     for actor in actors:
         for alias in (actor.name, *actor.aliases):

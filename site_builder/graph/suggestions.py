@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from site_builder.actors.excerpts import sentence_bounds
+from site_builder.actors.mentions import RenderedMention, TextBlock
 from site_builder.build import BuildOptions, load_and_link, load_site_config
-from site_builder.excerpts import sentence_bounds
-from site_builder.graph import SiteGraph
-from site_builder.markdown import RenderedMention, TextBlock
+from site_builder.graph.site_graph import SiteGraph
 
 # A capitalised word, with inner apostrophes, hyphens and dots (Kwon Jeong-gun, U.S., O’Brien).
 _WORD = r"(?:[^\W\d_a-z][\w’'.\-]*[\w.]|[^\W\d_a-z])"

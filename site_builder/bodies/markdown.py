@@ -14,7 +14,8 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from site_builder.actors import Matcher
+from site_builder.actors.matcher import Matcher
+from site_builder.actors.mentions import RenderedMention, TextBlock
 from site_builder.core.config import MarkdownConfig
 from site_builder.core.urls import is_safe_href, slugify
 
@@ -24,24 +25,6 @@ _OPAQUE_INLINE = {"code_inline", "image", "html_inline", "math_inline"}
 
 # The records below are named tuples: a big site keeps and caches 100,000s of them, and a tuple is
 # made and unpickled in C, several times faster than a frozen dataclass.
-class RenderedMention(NamedTuple):
-    """A mention as found in a rendered body, placed in the plain text of its block."""
-
-    actor_id: str
-    text: str
-    line: int  # 1-based line in the source file
-    block: int  # index into BodyParts.blocks
-    start: int  # offsets into that block's text
-    end: int
-
-
-class TextBlock(NamedTuple):
-    """The plain text of one paragraph, list item or table cell, for excerpts and quote attribution."""
-
-    text: str
-    line: int
-
-
 class BodyParts(NamedTuple):
     """A body as HTML, with the plain text of its blocks and the mentions found in them."""
 

@@ -19,9 +19,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from site_builder.excerpts import Excerpt, first_excerpts
-from site_builder.markdown import BodyParts, RenderedMention, TextBlock
-from site_builder.quotes import QuoteCandidate, quote_candidates
+from site_builder.actors.excerpts import Excerpt, first_excerpts
+from site_builder.actors.mentions import RenderedMention, TextBlock
+from site_builder.actors.quotes import QuoteCandidate, quote_candidates
+from site_builder.bodies.markdown import BodyParts
 
 LEVEL = 1  # zlib level: the fastest; higher levels save a tenth more for twice the time
 

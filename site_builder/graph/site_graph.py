@@ -10,12 +10,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from site_builder.actors.quotes import Quote, resolve_quotes
+from site_builder.bodies.packed import RenderedBody
 from site_builder.core.errors import Diagnostics, SourceLocation, did_you_mean
 from site_builder.core.models import Actor, Briefing, Content, Page, Topic
 from site_builder.derived import DerivedMemo
-from site_builder.quotes import Quote, resolve_quotes
-from site_builder.related import Related, RelatedInput, related_lists, related_signature, updated_lists
-from site_builder.rendered import RenderedBody
+from site_builder.graph.related import Related, RelatedInput, related_lists, related_signature, updated_lists
 
 # Site paths owned by generated sections; a standalone page may not take them.
 RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from site_builder.markdown import RenderedMention, TextBlock
+from site_builder.actors.mentions import RenderedMention, TextBlock
 
 # A sentence ends at . ! or ? (with closing quotes or brackets after it), then white space, then
 # something that can start a sentence.

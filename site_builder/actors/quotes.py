@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from site_builder.markdown import RenderedMention, TextBlock
+from site_builder.actors.mentions import RenderedMention, TextBlock
 
 _VERBS = (r"(?:said|says|added|adds|wrote|writes|stated|states|declared|warned|insisted|noted|argued|claimed|"
           r"acknowledged|asserted|announced|"

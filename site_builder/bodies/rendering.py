@@ -21,15 +21,15 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from site_builder.actors import Matcher
+from site_builder.actors.matcher import Matcher
+from site_builder.bodies.markdown import create_markdown, render_body
+from site_builder.bodies.packed import RenderedBody, pooled
 from site_builder.cache import BuildCache
 from site_builder.core.config import Config, MarkdownConfig
 from site_builder.core.keys import digest, dumps
 from site_builder.core.models import Content
 from site_builder.core.processes import can_fork, shared_heap
 from site_builder.core.urls import actor_path, briefing_path, page_path, relative_url
-from site_builder.markdown import create_markdown, render_body
-from site_builder.rendered import RenderedBody, pooled
 
 log = logging.getLogger(__name__)
 
