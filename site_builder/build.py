@@ -11,9 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from site_builder import __version__
 from site_builder.actors.matcher import Matcher, build_registry
-from site_builder.assets import prepare_assets
-from site_builder.bodies.rendering import BodyReport, MemoEntry, processes
-from site_builder.cache import BuildCache, CacheStats
+from site_builder.bodies.rendering import processes
 from site_builder.content.loader import Model, load_content
 from site_builder.core.config import Config, load_config
 from site_builder.core.errors import (
@@ -32,19 +30,30 @@ from site_builder.core.processes import release_freed, settle
 from site_builder.core.progress import Progress
 from site_builder.core.site_files import Kind, SiteFiles, classify, discover, refresh, walk_files
 from site_builder.core.urls import output_file
-from site_builder.derived import DerivedMemo
-from site_builder.edits import briefing_edits, relinkable, render_changed_bodies, text_edits
-from site_builder.fragments import Rows
 from site_builder.graph.site_graph import SiteGraph, build_graph, check_references, check_slugs
-from site_builder.pages import PageSpec, epoch_time, plan_pages, site_view, sitemap_dates, sitemap_entries
-from site_builder.presentation import Presenter
-from site_builder.relink import relink_bodies, relink_briefings
-from site_builder.render import PageRenderer
-from site_builder.scope import Scope, edit_scope, move_scope
-from site_builder.search import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
-from site_builder.sitestate import SiteState, inputs_digest, is_current, output_stats, state_key
-from site_builder.templates import Templates, available_themes, theme_dir
-from site_builder.views import BriefingCard, SiteView
+from site_builder.incremental.bodies import BodyReport, MemoEntry
+from site_builder.incremental.derived_memo import DerivedMemo
+from site_builder.incremental.edits import briefing_edits, relinkable, render_changed_bodies, text_edits
+from site_builder.incremental.relink import relink_bodies, relink_briefings
+from site_builder.incremental.scope import edit_scope, move_scope
+from site_builder.incremental.site_state import SiteState, inputs_digest, is_current, output_stats, state_key
+from site_builder.incremental.store import BuildCache, CacheStats
+from site_builder.render.assets import prepare_assets
+from site_builder.render.list_rows import Rows
+from site_builder.render.page_plan import (
+    PageSpec,
+    Scope,
+    epoch_time,
+    plan_pages,
+    site_view,
+    sitemap_dates,
+    sitemap_entries,
+)
+from site_builder.render.page_renderer import PageRenderer
+from site_builder.render.presenter import Presenter
+from site_builder.render.templates import Templates, available_themes, theme_dir
+from site_builder.render.views import BriefingCard, SiteView
+from site_builder.search.pagefind import BUNDLE_DIR, SEARCH_ENTRY, IndexReport, index_site
 
 CONTENT_KINDS = (Kind.BRIEFING, Kind.ACTOR, Kind.TOPIC, Kind.PAGE)  # files that make models
 # Pages from which a builder that rebuilds settles its heap after a full build (see heap.py); below it a

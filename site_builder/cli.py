@@ -14,7 +14,7 @@ from site_builder.build import Builder, BuildOptions, BuildResult
 from site_builder.core.errors import SiteError, UsageError
 from site_builder.core.progress import Progress
 from site_builder.scaffold import create_site
-from site_builder.search import SearchIndexError
+from site_builder.search.pagefind import SearchIndexError
 
 EXIT_OK = 0
 EXIT_ERRORS = 1

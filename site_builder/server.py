@@ -20,7 +20,7 @@ from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError, UsageError
 from site_builder.handler import PreviewHTTPServer
 from site_builder.reload import BuildEvent, BuildProblem, LiveState, client_script
-from site_builder.search import index_site
+from site_builder.search.pagefind import index_site
 from site_builder.watch import ChangeSet, SiteWatcher
 
 log = logging.getLogger("site_builder")

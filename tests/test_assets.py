@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.assets import (
+from site_builder.build import Builder, BuildOptions
+from site_builder.core.errors import Diagnostics, SiteError
+from site_builder.core.urls import url_function
+from site_builder.render.assets import (
     css_references,
     fingerprint_assets,
     prepare_assets,
@@ -17,9 +20,6 @@ from site_builder.assets import (
     rewrite_css,
     with_digest,
 )
-from site_builder.build import Builder, BuildOptions
-from site_builder.core.errors import Diagnostics, SiteError
-from site_builder.core.urls import url_function
 
 HASHED = re.compile(r"\.[0-9a-f]{10}\.(?:css|js)$")
 

@@ -10,7 +10,7 @@ from conftest import MINIMAL_CONFIG, SiteFactory, briefing, read_tree
 
 from site_builder.build import Builder, BuildOptions
 from site_builder.core.errors import SiteError
-from site_builder.templates import theme_dir
+from site_builder.render.templates import theme_dir
 
 ACTORS = {
     "content/actors/kim-jong-un.yaml": """\

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_builder import render
 from site_builder.bodies import rendering as bodies
 from site_builder.build import Builder, BuildOptions
-from site_builder.cache import CACHE_DIR, CACHE_FILE, BuildCache
 from site_builder.core.keys import SharedDigests, digest, dumps
-from site_builder.scope import Scope
-from site_builder.views import ActorRef, BriefingCard, TopicRef
+from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, BuildCache
+from site_builder.render import page_renderer as render
+from site_builder.render.page_plan import Scope
+from site_builder.render.views import ActorRef, BriefingCard, TopicRef
 
 REPO = Path(__file__).resolve().parent.parent
 

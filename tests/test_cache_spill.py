@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import cache as cache_module
-from site_builder.cache import BuildCache
+from site_builder.incremental import store as cache_module
+from site_builder.incremental.store import BuildCache
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.cache import BuildCache
-from site_builder.derived import DerivedMemo
+from site_builder.incremental.derived_memo import DerivedMemo
+from site_builder.incremental.store import BuildCache
 
 
 def test_reuse_by_identity_and_by_signature() -> None:

@@ -157,7 +157,7 @@ def test_a_title_shows_on_neighbours_and_in_feeds_without_full_content(tmp_path:
 def test_a_title_edit_makes_and_digests_only_the_edited_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The other cards carry over from the last build with their digests: pickling them all was most of the edit."""
     from site_builder.core import keys
-    from site_builder.views import BriefingCard
+    from site_builder.render.views import BriefingCard
 
     site, builder = started(tmp_path)
     pickled: list[str] = []

@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from site_builder.core.urls import url_function
-from site_builder.fragments import FragmentCache, escape_link
+from site_builder.render.list_rows import FragmentCache, escape_link
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from site_builder.network import ego_network, whole_network
-from site_builder.views import ActorRef
+from site_builder.render.network_layout import ego_network, whole_network
+from site_builder.render.views import ActorRef
 
 TYPES = ["person", "state", "organization", "armed-group"]
 

@@ -7,7 +7,7 @@ import re
 from conftest import MINIMAL_CONFIG, SiteFactory, briefing
 
 from site_builder.build import Builder
-from site_builder.pages import _paginate
+from site_builder.render.page_plan import _paginate
 
 
 def bar(number: int, total: int) -> list[int]:

@@ -17,9 +17,10 @@ from conftest import DESK_ACTORS, MINIMAL_CONFIG, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder import build, pages
+from site_builder import build
+from site_builder.render import page_plan as pages
 from site_builder.build import Builder, BuildOptions
-from site_builder.scope import Scope
+from site_builder.render.page_plan import Scope
 
 CONFIG = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 3, home: 2}\nfeeds: {entries: 3}\n"
 SUMMARY_FEEDS = CONFIG.replace("{entries: 3}", "{entries: 3, full_content: false}")

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder import search
 from site_builder.build import Builder, BuildOptions, load_site_config, render_site
 from site_builder.cli import main
 from site_builder.core.errors import ContentError, SiteError
-from site_builder.search import BUNDLE_DIR, SearchIndexError, index_site
-from site_builder.search_bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed
+from site_builder.search import pagefind as search
+from site_builder.search.bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed
+from site_builder.search.pagefind import BUNDLE_DIR, SearchIndexError, index_site
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = "title: Test Desk\nbase_url: https://example.org/desk/\ntimezone: UTC\n"

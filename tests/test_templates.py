@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.core.errors import TemplateFailure
-from site_builder.templates import Templates, available_themes, fmtdate
+from site_builder.render.templates import Templates, available_themes, fmtdate
 
 
 def test_dates_format_without_locale() -> None:

@@ -1,9 +1,8 @@
-"""Render every briefing and page body: from memory, from the disk cache, or in parallel across cores.
+"""Render briefing and page bodies: here, or in parallel across cores when there are enough of them.
 
-Markdown with mention weaving is most of a cold build. A body's HTML depends only on its text, its
-position in the file, the page it sits on, the markdown and mention settings and the alias
-registry, so those are the cache key; whatever misses is rendered, in a process pool when there is
-enough of it to pay for the workers' start.
+Markdown with mention weaving is most of a cold build. Jobs cross process boundaries as plain
+records; whatever the process, a job gives the same body. Which bodies need rendering at all is
+decided by `site_builder.incremental.bodies`.
 """
 
 from __future__ import annotations
@@ -23,10 +22,9 @@ from markdown_it import MarkdownIt
 
 from site_builder.actors.matcher import Matcher
 from site_builder.bodies.markdown import create_markdown, render_body
-from site_builder.bodies.packed import RenderedBody, pooled
-from site_builder.cache import BuildCache
-from site_builder.core.config import Config, MarkdownConfig
-from site_builder.core.keys import digest, dumps
+from site_builder.bodies.packed import RenderedBody
+from site_builder.core.config import MarkdownConfig
+from site_builder.core.keys import dumps
 from site_builder.core.models import Content
 from site_builder.core.processes import can_fork, shared_heap
 from site_builder.core.urls import actor_path, briefing_path, page_path, relative_url
@@ -36,7 +34,6 @@ log = logging.getLogger(__name__)
 PARALLEL_MIN = 200  # below this many bodies to render, starting workers costs more than it saves
 CHUNK = 32
 
-MemoEntry = tuple[bytes, RenderedBody]  # (cache key, body)
 
 
 @dataclass(frozen=True)
@@ -58,16 +55,6 @@ class RenderSettings:
     index_files: bool
     owners: Mapping[str, str | None]
     detail: bool = False  # keep block texts and mentions (see RenderedBody.pack)
-
-
-@dataclass(frozen=True)
-class BodyReport:
-    """How the bodies of one build were obtained, for the build summary."""
-
-    reused: int = 0  # from the previous build in this process
-    cached: int = 0  # from the disk cache
-    rendered: int = 0
-    workers: int = 0
 
 
 class BodyRenderer:
@@ -231,59 +218,25 @@ def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
                 progress(len(raw))
 
 
-def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
-                  cache: BuildCache, progress: Callable[[int], None] = lambda n: None, detail: bool = False,
-                  processes: int | None = None,
-                  ) -> tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]:
-    """Bodies of every briefing (by slug) and page (by slug), the memo for the next build, and a report.
-
-    Each body is looked up by key in the previous build's memo, then in the disk cache; the rest
-    are rendered, in parallel when there are many. The result never depends on where a body came from.
-    With `detail`, bodies keep their block texts and mentions (see RenderedBody.pack). `processes`
-    caps the processes rendering (None: one per core).
-    """
-    settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners, detail)
-    base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), str(detail),
-                  matcher.registry_digest)  # bodies rendered with another registry are never reused
+def body_jobs(content: Content) -> list[BodyJob]:
+    """One job per briefing, then one per page, in the content's order."""
     jobs = [BodyJob(b.path, briefing_path(b.slug), b.body, b.body_line) for b in content.briefings]
     jobs += [BodyJob(p.path, page_path(p.slug), p.body, p.body_line) for p in content.pages]
-    keys = [digest(base, job.here, str(job.line), job.text) for job in jobs]
+    return jobs
 
-    found: dict[bytes, RenderedBody] = {}
-    for job, key in zip(jobs, keys, strict=True):
-        hit = memo.get(job.path)
-        if hit is not None and hit[0] == key:
-            found[key] = hit[1]
-    reused = len(found)
-    from_disk = cache.get_many(k for k in keys if k not in found)
-    found.update((k, v) for k, v in from_disk.items() if isinstance(v, RenderedBody))
-    progress(len(found))
 
-    missing = [(job, key) for job, key in zip(jobs, keys, strict=True) if key not in found]
-    missing = list({key: (job, key) for job, key in missing}.values())  # identical bodies render once
-    renderer = BodyRenderer(settings, matcher)
-    workers = worker_count(len(missing), processes)
-    todo = [job for job, _ in missing]
+def render_jobs(renderer: BodyRenderer, jobs: Sequence[BodyJob], processes: int | None = None,
+                progress: Callable[[int], None] = lambda n: None) -> tuple[Rendered, int]:
+    """Each job's body in order, with its pickle when a worker made it, and the processes used (0: this one).
+
+    Workers start only when there are enough jobs to pay for them; `processes` caps them (None: one per
+    core). The bodies never depend on where they were rendered.
+    """
+    workers = worker_count(len(jobs), processes)
     if workers:
-        rendered = _render_parallel(renderer, todo, workers, progress)
-    else:
-        rendered = []
-        for job in todo:
-            rendered.append((renderer.render(job), None))
-            progress(1)
-    for (_, key), (body, data) in zip(missing, rendered, strict=True):
-        found[key] = body
-        if data is None:
-            cache.put(key, body)
-        else:
-            cache.put_pickled(key, data)
-
-    moved = pooled(found.values())  # before any page reads them, so forked page workers share them
-    found = {key: moved.get(id(body), body) for key, body in found.items()}
-    new_memo = {job.path: (key, found[key]) for job, key in zip(jobs, keys, strict=True)}
-    n_briefings = len(content.briefings)
-    bodies = {b.slug: found[k] for b, k in zip(content.briefings, keys[:n_briefings], strict=True)}
-    page_bodies = {p.slug: found[k] for p, k in zip(content.pages, keys[n_briefings:], strict=True)}
-    report = BodyReport(reused, len(from_disk), len(missing), workers)
-    return bodies, page_bodies, new_memo, report
-
+        return _render_parallel(renderer, jobs, workers, progress), workers
+    rendered: Rendered = []
+    for job in jobs:
+        rendered.append((renderer.render(job), None))
+        progress(1)
+    return rendered, 0

@@ -14,7 +14,7 @@ from site_builder.actors.quotes import Quote, resolve_quotes
 from site_builder.bodies.packed import RenderedBody
 from site_builder.core.errors import Diagnostics, SourceLocation, did_you_mean
 from site_builder.core.models import Actor, Briefing, Content, Page, Topic
-from site_builder.derived import DerivedMemo
+from site_builder.graph.derived_values import ComputeEach, DerivedValues
 from site_builder.graph.related import Related, RelatedInput, related_lists, related_signature, updated_lists
 
 # Site paths owned by generated sections; a standalone page may not take them.
@@ -156,13 +156,13 @@ def topic_title(slug: str) -> str:
 
 
 def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
-                page_bodies: Mapping[str, RenderedBody], derived: DerivedMemo | None = None) -> SiteGraph:
+                page_bodies: Mapping[str, RenderedBody], derived: DerivedValues | None = None) -> SiteGraph:
     """Link everything; content must already be free of reference and slug errors.
 
     `derived` carries results of the previous build: related briefings and co-mentions when what
     they are computed from is unchanged.
     """
-    memo = derived or DerivedMemo()
+    memo = derived or ComputeEach()
     briefings = newest_first(content.briefings)
     actors = {a.id: a for a in content.actors}
     briefing_actors: dict[str, tuple[str, ...]] = {}
@@ -216,7 +216,7 @@ def site_topics(files: Iterable[Topic], named: Iterable[str]) -> dict[str, Topic
 
 
 def linked(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-           actors: Iterable[Actor], memo: DerivedMemo) -> tuple[dict[str, tuple[Related, ...]], dict[str, Tally]]:
+           actors: Iterable[Actor], memo: DerivedValues) -> tuple[dict[str, tuple[Related, ...]], dict[str, Tally]]:
     """Related briefings and co-mentions, from the memo when what they are computed from is unchanged."""
     signature = related_signature(briefings, briefing_actors)
     by_id = {a.id: a for a in actors}

@@ -8,12 +8,12 @@ from typing import TypeVar
 
 from site_builder.actors.matcher import Matcher
 from site_builder.bodies.packed import RenderedBody
-from site_builder.bodies.rendering import BodyReport, MemoEntry, render_bodies
-from site_builder.cache import BuildCache
 from site_builder.content.loader import Model
 from site_builder.core.config import Config
 from site_builder.core.models import Briefing, Content, Page
 from site_builder.graph.site_graph import SiteGraph, briefing_actor_list
+from site_builder.incremental.bodies import BodyReport, MemoEntry, render_bodies
+from site_builder.incremental.store import BuildCache
 
 T = TypeVar("T", Briefing, Page)
 

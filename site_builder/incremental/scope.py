@@ -15,7 +15,7 @@ graphs are compared list by list and tally by tally."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from site_builder.core.config import Config
@@ -23,28 +23,7 @@ from site_builder.core.models import Briefing
 from site_builder.core.urls import actor_path, archive_year_path, briefing_path, list_page_path, page_count, topic_path
 from site_builder.graph.related import Related
 from site_builder.graph.site_graph import SiteGraph
-
-Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The pages to plan again; the rest stand as the last build left them."""
-
-    briefings: frozenset[str] = frozenset()
-    profiles: Mapping[str, Numbers] = field(default_factory=dict)  # actor id -> its profile pages
-    actor_feeds: frozenset[str] = frozenset()
-    topics: Mapping[str, Numbers] = field(default_factory=dict)  # topic slug -> its pages
-    topic_feeds: frozenset[str] = frozenset()
-    lists: frozenset[int] = frozenset()  # pages of the list of all briefings
-    years: frozenset[int] = frozenset()  # archive years (and the archive index, when it lists briefings)
-    home: bool = False
-    actors_index: bool = False
-    site_feed: bool = False
-    topics_index: bool = False
-    archive_index: bool = False  # the archive index, also when it lists months only
-    sitemap: bool = False  # last-modified dates may have changed, or pages came or went
-    gone: frozenset[str] = frozenset()  # site paths of pages the edit removed
+from site_builder.render.page_plan import Numbers, Scope
 
 
 def card_fields(b: Briefing) -> tuple[str, str, str, str]:

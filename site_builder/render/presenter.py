@@ -14,8 +14,8 @@ from site_builder.core.config import Config
 from site_builder.core.models import Actor, Briefing, Role
 from site_builder.core.urls import absolute_url, actor_path, briefing_path, topic_path
 from site_builder.graph.site_graph import SiteGraph
-from site_builder.network import ego_network, whole_network
-from site_builder.views import (
+from site_builder.render.network_layout import ego_network, whole_network
+from site_builder.render.views import (
     ActorCount,
     ActorRef,
     ActorView,

@@ -23,10 +23,10 @@ from site_builder.core.output_writer import Sink
 from site_builder.core.processes import Shares, can_fork, release_freed, shared_heap
 from site_builder.core.progress import Stage
 from site_builder.core.urls import output_file, url_function
-from site_builder.fragments import FragmentCache, Rows
-from site_builder.pages import PageSpec, page_meta
-from site_builder.templates import Templates, theme_dir
-from site_builder.views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
+from site_builder.render.list_rows import FragmentCache, Rows
+from site_builder.render.page_plan import PageSpec, page_meta
+from site_builder.render.templates import Templates, theme_dir
+from site_builder.render.views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from site_builder.views import ActorRef, NetworkEdge, NetworkNode, NetworkView
+from site_builder.render.views import ActorRef, NetworkEdge, NetworkNode, NetworkView
 
 EDGES_PER_NODE = 2.0
 

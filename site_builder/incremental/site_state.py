@@ -17,7 +17,7 @@ from site_builder import __version__
 from site_builder.core.config import Config
 from site_builder.core.keys import Hasher, digest
 from site_builder.core.site_files import Kind, classify, walk_files
-from site_builder.templates import theme_dir
+from site_builder.render.templates import theme_dir
 
 
 @dataclass(frozen=True)

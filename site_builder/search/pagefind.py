@@ -14,7 +14,7 @@ from pathlib import Path
 
 from site_builder.core.errors import Diagnostic, SiteError, SourceLocation
 from site_builder.core.output_writer import read_manifest
-from site_builder.search_bundle import ENTRY_FILE, BundleFormatError, normalise_bundle
+from site_builder.search.bundle import ENTRY_FILE, BundleFormatError, normalise_bundle
 
 BUNDLE_DIR = "pagefind"
 SEARCH_ENTRY = f"{BUNDLE_DIR}/pagefind-entry.json"  # rewritten whenever the index changes

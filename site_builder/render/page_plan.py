@@ -23,9 +23,8 @@ from site_builder.core.urls import (
     topic_path,
 )
 from site_builder.graph.site_graph import SiteGraph
-from site_builder.presentation import Presenter
-from site_builder.scope import Scope
-from site_builder.views import (
+from site_builder.render.presenter import Presenter
+from site_builder.render.views import (
     ActorCount,
     ActorGroup,
     FeedView,
@@ -44,6 +43,28 @@ ARCHIVE_INDEX_LIMIT = 200
 ACTIVE_DAYS = 30
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
+
+Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The pages to plan again; the rest stand as the last build left them."""
+
+    briefings: frozenset[str] = frozenset()
+    profiles: Mapping[str, Numbers] = field(default_factory=dict)  # actor id -> its profile pages
+    actor_feeds: frozenset[str] = frozenset()
+    topics: Mapping[str, Numbers] = field(default_factory=dict)  # topic slug -> its pages
+    topic_feeds: frozenset[str] = frozenset()
+    lists: frozenset[int] = frozenset()  # pages of the list of all briefings
+    years: frozenset[int] = frozenset()  # archive years (and the archive index, when it lists briefings)
+    home: bool = False
+    actors_index: bool = False
+    site_feed: bool = False
+    topics_index: bool = False
+    archive_index: bool = False  # the archive index, also when it lists months only
+    sitemap: bool = False  # last-modified dates may have changed, or pages came or went
+    gone: frozenset[str] = frozenset()  # site paths of pages the edit removed
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from jinja2 import meta
 from site_builder.core.errors import Diagnostic, SourceLocation, TemplateFailure
 from site_builder.core.site_files import walk_files
 
-THEMES_DIR = Path(__file__).parent / "themes"
+THEMES_DIR = Path(__file__).parents[1] / "themes"  # site_builder/themes/<name>/{templates,static}
 
 ANY_TEMPLATE = "*"  # stands for "unknown, maybe all" in a dependency set
 

@@ -16,8 +16,8 @@ from dataclasses import replace
 from site_builder.actors.quotes import Quote, resolve_quotes
 from site_builder.bodies.packed import RenderedBody
 from site_builder.core.models import Briefing, Content
-from site_builder.derived import DerivedMemo
 from site_builder.graph.site_graph import SiteGraph, briefing_actor_list, linked, newest_first, site_topics, topic_tally
+from site_builder.incremental.derived_memo import DerivedMemo
 
 Quotes = dict[str, tuple[tuple[str, Quote], ...]]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from site_builder.cache import BuildCache
 from site_builder.core.keys import digest
+from site_builder.incremental.store import BuildCache
 
 T = TypeVar("T")
 
