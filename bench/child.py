@@ -104,7 +104,7 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
     too; the report names the call used. The edited file is restored and the added one removed before
     returning, even when the build fails."""
     started = time.perf_counter()
-    from site_builder.build import Builder, BuildOptions
+    from site_builder.build.pipeline import Builder, BuildOptions
 
     imported = time.perf_counter() - started
     # A process that only builds once runs as `site-builder build` does: it will not be asked to rebuild.

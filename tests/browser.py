@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import Builder, BuildOptions
+from site_builder.build.pipeline import Builder, BuildOptions
 
 EXAMPLE = Path(__file__).resolve().parent.parent  # the example desk at the repository root
 

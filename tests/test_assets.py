@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build import Builder, BuildOptions
+from site_builder.build.pipeline import Builder, BuildOptions
 from site_builder.core.errors import Diagnostics, SiteError
 from site_builder.core.urls import url_function
 from site_builder.render.assets import (

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from browser import chromium
 
-from site_builder.build import Builder, BuildOptions
+from site_builder.build.pipeline import Builder, BuildOptions
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from site_builder.bodies import rendering as bodies
-from site_builder.build import Builder, BuildOptions
+from site_builder.build.pipeline import Builder, BuildOptions
 from site_builder.core.keys import SharedDigests, digest, dumps
 from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, BuildCache
 from site_builder.render import page_renderer as render
@@ -248,7 +248,7 @@ def test_up_to_date_needs_the_same_inputs_and_untouched_output(desk: Path, tmp_p
 def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A body edit that keeps front matter and actors re-plans a few pages and still equals a clean build."""
-    from site_builder import build
+    from site_builder.build import pipeline as build
 
     out = tmp_path / "out"
     builder = Builder(desk, BuildOptions(out_dir=out, incremental=True))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing
 
-from site_builder.cli import main
+from site_builder.cli.main import main
 
 
 def test_new_then_build_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

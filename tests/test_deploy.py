@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.cli import main
+from site_builder.cli.main import main
 from site_builder.core.config import load_config
 from site_builder.core.errors import ContentError
 from site_builder.core.output_writer import MANIFEST
-from site_builder.deploy_folder import MARKER
+from site_builder.publish.folder_mirror import MARKER
 
 CONFIG = """\
 title: Test Desk

@@ -11,8 +11,8 @@ from conftest import MINIMAL_CONFIG, briefing, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder import build
-from site_builder.build import Builder, BuildOptions, BuildResult
+from site_builder.build import pipeline as build
+from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
 
 # Small pages and feeds, so an edit lands on one page of several and in or out of a feed.
 PAGES = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 2, home: 2}\n"

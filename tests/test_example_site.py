@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import read_tree
 
-from site_builder.build import Builder, BuildOptions, render_site
-from site_builder.build import load_site_config as config_of
+from site_builder.build.pipeline import Builder, BuildOptions, render_site
+from site_builder.build.pipeline import load_site_config as config_of
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import briefing, write_site
 
-import site_builder.build as build_module
-from site_builder.build import Builder, BuildOptions
+import site_builder.build.pipeline as build_module
+from site_builder.build.pipeline import Builder, BuildOptions
 from site_builder.core.processes import settle
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import Builder, BuildOptions
+from site_builder.build.pipeline import Builder, BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 VNU = REPO / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

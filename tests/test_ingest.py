@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, read_tree
 
-from site_builder.cli import main
+from site_builder.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_RAW = REPO / "tests/ingest_eval/raw"

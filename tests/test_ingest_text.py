@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.core.ingest_rules import Rules, default_rules
-from site_builder.ingest_meta import find_date, normal_place, read_byline, read_meta_line, split_dateline
-from site_builder.ingest_text import clean_text, escape_markdown, units_of
+from site_builder.ingest.metadata import find_date, normal_place, read_byline, read_meta_line, split_dateline
+from site_builder.ingest.text import clean_text, escape_markdown, units_of
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = default_rules()

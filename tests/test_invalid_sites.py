@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
+from site_builder.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 UPDATE_EXPECTED = os.environ.get("UPDATE_EXPECTED") == "1"

@@ -15,11 +15,20 @@ from typing import ClassVar
 import pytest
 from conftest import SiteFactory, briefing, write_site
 
-from site_builder.build import Builder, BuildOptions
-from site_builder.cli import main
-from site_builder.linkcheck import check_output
-from site_builder.linkcheck_http import USER_AGENT
-from site_builder.linkscan import META_URLS, NOT_DOCUMENTS, URL_ATTRS, Link, Parsed, css_links, parse_html, srcset_urls
+from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.cli.main import main
+from site_builder.publish.link_check import check_output
+from site_builder.publish.link_check_http import USER_AGENT
+from site_builder.publish.link_scan import (
+    META_URLS,
+    NOT_DOCUMENTS,
+    URL_ATTRS,
+    Link,
+    Parsed,
+    css_links,
+    parse_html,
+    srcset_urls,
+)
 
 BASE = "https://example.org/desk/"
 REPO = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.actors.matcher import Matcher, build_registry
-from site_builder.build import BuildOptions, load_and_link, load_site_config
+from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
 from site_builder.content.loader import load_actor
 from site_builder.core.config import MentionsConfig
 from site_builder.core.errors import Diagnostics

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build import Builder, BuildOptions
-from site_builder.linkcheck import check_output
+from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.publish.link_check import check_output
 
 REPO = Path(__file__).resolve().parent.parent
 DEEP = "https://example.org/deep/sub/path/"

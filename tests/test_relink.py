@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_scope import COUNT, EDITS, apply_edits, edited, first_docs, path_of, start
 
-from site_builder import build
-from site_builder.build import BuildMemo, BuildOptions, load_and_link, load_site_config
+from site_builder.build import pipeline as build
+from site_builder.build.pipeline import BuildMemo, BuildOptions, load_and_link, load_site_config
 from site_builder.graph.site_graph import SiteGraph
 
 LOOKED_UP = ("bodies", "page_bodies")  # read by slug only, never in order: they keep the order bodies were made in

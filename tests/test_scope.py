@@ -17,9 +17,9 @@ from conftest import DESK_ACTORS, MINIMAL_CONFIG, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder import build
+from site_builder.build import pipeline as build
+from site_builder.build.pipeline import Builder, BuildOptions
 from site_builder.render import page_plan as pages
-from site_builder.build import Builder, BuildOptions
 from site_builder.render.page_plan import Scope
 
 CONFIG = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 3, home: 2}\nfeeds: {entries: 3}\n"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build import Builder, BuildOptions, load_site_config, render_site
-from site_builder.cli import main
+from site_builder.build.pipeline import Builder, BuildOptions, load_site_config, render_site
+from site_builder.cli.main import main
 from site_builder.core.errors import ContentError, SiteError
 from site_builder.search import pagefind as search
 from site_builder.search.bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed

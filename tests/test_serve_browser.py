@@ -9,7 +9,7 @@ import pytest
 from browser import chromium, require_browser
 from conftest import SiteFactory, briefing
 
-from site_builder.server import DevServer
+from site_builder.serve.dev_server import DevServer
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30.0

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from conftest import SiteFactory, briefing
 
-from site_builder.build import Builder, BuildResult
+from site_builder.build.pipeline import Builder, BuildResult
 from site_builder.core.errors import SiteError
-from site_builder.handler import host_allowed, resolve
-from site_builder.reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
-from site_builder.server import DevServer
+from site_builder.serve.dev_server import DevServer
+from site_builder.serve.http_handler import host_allowed, resolve
+from site_builder.serve.live_reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
 
 TIMEOUT = 30.0  # generous for a loaded two-core machine; conditions end the waits long before
 REPO = Path(__file__).resolve().parent.parent
@@ -575,7 +575,7 @@ def test_slow_indexing_does_not_hold_the_reload(serve: ServerFactory, monkeypatc
         release.wait(TIMEOUT)
         raise SiteError([])
 
-    monkeypatch.setattr("site_builder.server.index_site", slow_index)
+    monkeypatch.setattr("site_builder.serve.dev_server.index_site", slow_index)
     server = serve()
     try:
         assert started.wait(TIMEOUT)  # the first build's index run is under way and stuck

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing
 
-from site_builder.build import BuildOptions, load_and_link, load_site_config
-from site_builder.cli import main
+from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
+from site_builder.cli.main import main
 from site_builder.graph.suggestions import suggest
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from watchdog.events import (
     FileSystemEvent,
 )
 
-from site_builder.watch import ChangeSet, Debouncer, SiteWatcher, change_from_event, is_transient
+from site_builder.serve.watcher import ChangeSet, Debouncer, SiteWatcher, change_from_event, is_transient
 
 ROOT = Path("/site")
 TIMEOUT = 30.0  # generous: a loaded two-core CI machine delivers inotify events late, never early

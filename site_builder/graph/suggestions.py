@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from site_builder.actors.excerpts import sentence_bounds
 from site_builder.actors.mentions import RenderedMention, TextBlock
-from site_builder.build import BuildOptions, load_and_link, load_site_config
+from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
 from site_builder.graph.site_graph import SiteGraph
 
 # A capitalised word, with inner apostrophes, hyphens and dots (Kwon Jeong-gun, U.S., O’Brien).
@@ -130,7 +130,7 @@ def _trim_titles(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 def command(args: argparse.Namespace) -> int:
     """`site-builder actors suggest [SITE]`: print unclaimed names, most frequent first."""
-    from site_builder.cli import site_folder
+    from site_builder.cli.main import site_folder
 
     root = site_folder(args.site)
     _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True, detail=True)

@@ -22,7 +22,7 @@ import yaml
 
 from site_builder.core.errors import Diagnostics
 from site_builder.core.ingest_rules import default_rules
-from site_builder.ingest import read_article
+from site_builder.ingest.articles import read_article
 
 HERE = Path(__file__).resolve().parent
 RAW = HERE / "raw"

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build import Builder, BuildOptions, BuildResult
+from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
+from site_builder.cli.new import create_site
 from site_builder.core.errors import SiteError, UsageError
 from site_builder.core.progress import Progress
-from site_builder.scaffold import create_site
 from site_builder.search.pagefind import SearchIndexError
 
 EXIT_OK = 0
@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("site", help="folder to create (must not exist or be empty)")
 
     build.set_defaults(handler=_build)
-    check.set_defaults(handler=_lazy("site_builder.linkcheck", "command"))
+    check.set_defaults(handler=_lazy("site_builder.publish.link_check", "command"))
     new.set_defaults(handler=_new)
 
     serve = sub.add_parser("serve", parents=[common], help="build, serve and rebuild on change with live reload")
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true", help="poll for changes (network drives, container mounts)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--drafts", action="store_true", help="include drafts")
-    serve.set_defaults(handler=_lazy("site_builder.server", "command"))
+    serve.set_defaults(handler=_lazy("site_builder.serve.dev_server", "command"))
 
     deploy = sub.add_parser("deploy", parents=[common], help="build without drafts, publish to a git branch or folder")
     deploy.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
@@ -79,14 +79,14 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--message", help="branch: commit message (default: 'Publish site from <commit>')")
     deploy.add_argument("--no-push", action="store_true", help="branch: commit on the local branch only")
     deploy.add_argument("--dry-run", action="store_true", help="folder: print what would change; change nothing")
-    deploy.set_defaults(handler=_lazy("site_builder.deploy", "command"))
+    deploy.set_defaults(handler=_lazy("site_builder.publish.deploy", "command"))
 
     ingest = sub.add_parser("ingest", parents=[common], help="clean raw articles (.txt, .html) into briefings")
     ingest.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER", help="raw articles or folders of them")
     ingest.add_argument("--site", default=".", help="site folder (default: current folder)")
     ingest.add_argument("--force", action="store_true", help="overwrite briefings that already exist")
     ingest.add_argument("--explain", action="store_true", help="print every dropped line and the rule that dropped it")
-    ingest.set_defaults(handler=_lazy("site_builder.ingest", "command"))
+    ingest.set_defaults(handler=_lazy("site_builder.ingest.articles", "command"))
 
     actors = sub.add_parser("actors", parents=[common], help="work with the actor registry")
     actors_sub = actors.add_subparsers(dest="actors_command", metavar="ACTION", required=True)

@@ -23,10 +23,10 @@ from site_builder.core.text_files import read_text
 from site_builder.core.urls import slug_from_filename, slugify
 from site_builder.core.yaml_files import YamlProblem, parse_yaml
 from site_builder.graph.suggestions import candidates
-from site_builder.ingest_html import ExtractionFailed, clean_html
-from site_builder.ingest_output import Existing, read_existing, render
-from site_builder.ingest_site_rules import load_rules
-from site_builder.ingest_text import Article, clean_text
+from site_builder.ingest.briefing_files import Existing, read_existing, render
+from site_builder.ingest.html import ExtractionFailed, clean_html
+from site_builder.ingest.site_rules import load_rules
+from site_builder.ingest.text import Article, clean_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text")

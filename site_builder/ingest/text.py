@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from site_builder.core.ingest_rules import Rules
-from site_builder.ingest_meta import agency_place_line, ends_sentence, read_meta_line, split_dateline
+from site_builder.ingest.metadata import agency_place_line, ends_sentence, read_meta_line, split_dateline
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f]")

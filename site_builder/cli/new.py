@@ -7,7 +7,7 @@ from pathlib import Path
 
 from site_builder.core.site_files import walk_files
 
-STARTER = Path(__file__).parent / "starter"
+STARTER = Path(__file__).parents[1] / "starter"
 # The build output and the build cache are made from the sources: keep them out of version control.
 GITIGNORE = "/public/\n/.cache/\n"
 

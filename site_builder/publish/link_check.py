@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
-from site_builder.build import Builder, BuildOptions, load_site_config
-from site_builder.linkcheck_http import check_urls
-from site_builder.linkscan import Link, output_files, parse_file
+from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
+from site_builder.publish.link_check_http import check_urls
+from site_builder.publish.link_scan import Link, output_files, parse_file
 
 _SKIPPED_SCHEMES = frozenset({"mailto", "tel", "data"})
 _WEB_SCHEMES = frozenset({"http", "https"})
@@ -270,7 +270,7 @@ def report_lines(report: LinkReport) -> Iterator[str]:
 
 def command(args: argparse.Namespace) -> int:
     """`site-builder check`: build into a temporary folder (the real output is untouched), then check its links."""
-    from site_builder.cli import EXIT_ERRORS, EXIT_OK, log, site_folder
+    from site_builder.cli.main import EXIT_ERRORS, EXIT_OK, log, site_folder
 
     root = site_folder(args.site)
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:

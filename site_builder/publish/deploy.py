@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.build import Builder, BuildOptions, load_site_config
+from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
 from site_builder.content.loader import load_content
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostics, UsageError
@@ -16,8 +16,8 @@ from site_builder.core.models import Briefing, Page
 from site_builder.core.output_writer import MANIFEST
 from site_builder.core.site_files import discover
 from site_builder.core.urls import briefing_path, output_file, page_path
-from site_builder.deploy_folder import apply_sync, check_destination, format_plan, plan_sync
-from site_builder.deploy_git import (
+from site_builder.publish.folder_mirror import apply_sync, check_destination, format_plan, plan_sync
+from site_builder.publish.git_branch import (
     DeployError,
     GitResult,
     GitTarget,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from site_builder.core.output_writer import MANIFEST, write_if_changed
-from site_builder.deploy_git import DeployError
+from site_builder.publish.git_branch import DeployError
 
 MARKER = ".site-builder-deploy"
 _MARKER_HEADER = ("# deployed by site-builder deploy --to: this folder mirrors a site's output; files not listed\n"

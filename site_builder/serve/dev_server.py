@@ -15,13 +15,13 @@ from types import TracebackType
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from site_builder.build import Builder, BuildOptions, BuildResult
+from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
 from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError, UsageError
-from site_builder.handler import PreviewHTTPServer
-from site_builder.reload import BuildEvent, BuildProblem, LiveState, client_script
 from site_builder.search.pagefind import index_site
-from site_builder.watch import ChangeSet, SiteWatcher
+from site_builder.serve.http_handler import PreviewHTTPServer
+from site_builder.serve.live_reload import BuildEvent, BuildProblem, LiveState, client_script
+from site_builder.serve.watcher import ChangeSet, SiteWatcher
 
 log = logging.getLogger("site_builder")
 

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote_to_bytes
 
-from site_builder.reload import (
+from site_builder.serve.live_reload import (
     ENDPOINT_PREFIX,
     EVENTS_PATH,
     SCRIPT_PATH,

@@ -12,7 +12,7 @@ import yaml
 from site_builder.content.loader import split_front_matter
 from site_builder.core.errors import Diagnostics, SourceLocation
 from site_builder.core.yaml_files import YamlProblem, parse_yaml
-from site_builder.ingest_text import Article
+from site_builder.ingest.text import Article
 
 # The fields ingest owns, in the order it writes them. Everything else in a briefing's front matter
 # (summary, key_points, topics, sources, updated, slug, draft, ...) belongs to the desk and is kept

@@ -6,7 +6,7 @@ import logging
 from datetime import date
 
 from site_builder.core.ingest_rules import Rules
-from site_builder.ingest_text import Article, Hints, clean_text
+from site_builder.ingest.text import Article, Hints, clean_text
 
 
 class ExtractionFailed(Exception):

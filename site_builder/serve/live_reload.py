@@ -183,7 +183,7 @@ class LiveState:
 
 def client_script() -> bytes:
     """The browser side of live reload, shipped beside this module."""
-    return files("site_builder").joinpath("reload.js").read_bytes()
+    return files("site_builder.serve").joinpath("reload.js").read_bytes()
 
 
 def page_state(snapshot: Snapshot, pages: Iterable[str]) -> dict[str, Any]:
