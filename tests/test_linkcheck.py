@@ -17,8 +17,7 @@ from conftest import SiteFactory, briefing, write_site
 
 from site_builder.build.pipeline import Builder, BuildOptions
 from site_builder.cli.main import main
-from site_builder.publish.link_check import check_output
-from site_builder.publish.link_check_http import USER_AGENT
+from site_builder.publish.link_check import USER_AGENT, check_output
 from site_builder.publish.link_scan import (
     META_URLS,
     NOT_DOCUMENTS,

@@ -7,20 +7,11 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from site_builder import __version__
-from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
-from site_builder.cli.new import create_site
+from site_builder.cli.common import EXIT_ERRORS, EXIT_USAGE
 from site_builder.core.errors import SiteError, UsageError
-from site_builder.core.progress import Progress
 from site_builder.search.pagefind import SearchIndexError
-
-EXIT_OK = 0
-EXIT_ERRORS = 1
-EXIT_USAGE = 2
-
-log = logging.getLogger("site_builder")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,9 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", parents=[common], help="create a new site that builds at once")
     new.add_argument("site", help="folder to create (must not exist or be empty)")
 
-    build.set_defaults(handler=_build)
-    check.set_defaults(handler=_lazy("site_builder.publish.link_check", "command"))
-    new.set_defaults(handler=_new)
+    build.set_defaults(handler=_lazy("site_builder.cli.build"))
+    check.set_defaults(handler=_lazy("site_builder.cli.check"))
+    new.set_defaults(handler=_lazy("site_builder.cli.new"))
 
     serve = sub.add_parser("serve", parents=[common], help="build, serve and rebuild on change with live reload")
     serve.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
@@ -64,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true", help="poll for changes (network drives, container mounts)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--drafts", action="store_true", help="include drafts")
-    serve.set_defaults(handler=_lazy("site_builder.serve.dev_server", "command"))
+    serve.set_defaults(handler=_lazy("site_builder.cli.serve"))
 
     deploy = sub.add_parser("deploy", parents=[common], help="build without drafts, publish to a git branch or folder")
     deploy.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
@@ -79,14 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--message", help="branch: commit message (default: 'Publish site from <commit>')")
     deploy.add_argument("--no-push", action="store_true", help="branch: commit on the local branch only")
     deploy.add_argument("--dry-run", action="store_true", help="folder: print what would change; change nothing")
-    deploy.set_defaults(handler=_lazy("site_builder.publish.deploy", "command"))
+    deploy.set_defaults(handler=_lazy("site_builder.cli.deploy"))
 
     ingest = sub.add_parser("ingest", parents=[common], help="clean raw articles (.txt, .html) into briefings")
     ingest.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER", help="raw articles or folders of them")
     ingest.add_argument("--site", default=".", help="site folder (default: current folder)")
     ingest.add_argument("--force", action="store_true", help="overwrite briefings that already exist")
     ingest.add_argument("--explain", action="store_true", help="print every dropped line and the rule that dropped it")
-    ingest.set_defaults(handler=_lazy("site_builder.ingest.articles", "command"))
+    ingest.set_defaults(handler=_lazy("site_builder.cli.ingest"))
 
     actors = sub.add_parser("actors", parents=[common], help="work with the actor registry")
     actors_sub = actors.add_subparsers(dest="actors_command", metavar="ACTION", required=True)
@@ -94,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                                     help="list capitalised names in briefings that no actor claims")
     suggest.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     suggest.add_argument("--limit", type=int, default=50, help="how many names to print (default: 50)")
-    suggest.set_defaults(handler=_lazy("site_builder.graph.suggestions", "command"))
+    suggest.set_defaults(handler=_lazy("site_builder.cli.actors"))
     return parser
 
 
@@ -112,20 +103,15 @@ def _positive(text: str) -> int:
     return value
 
 
-def _lazy(module: str, name: str) -> Handler:
-    """Import a command's module only when it runs, so `build` never pays for the server or ingest."""
+def _lazy(module: str) -> Handler:
+    """The `command` of a module in this package, imported only when it runs, so `build` never pays for the server."""
     def handler(args: argparse.Namespace) -> int:
-        function: Handler = getattr(importlib.import_module(module), name)
+        function: Handler = importlib.import_module(module).command
         return function(args)
 
     return handler
 
 
-def site_folder(path: str) -> Path:
-    root = Path(path)
-    if not root.is_dir():
-        raise UsageError(f"site folder {path!r} does not exist")
-    return root
 
 
 def _report(error: SiteError) -> int:
@@ -139,42 +125,10 @@ def _report(error: SiteError) -> int:
     return EXIT_ERRORS
 
 
-def _build(args: argparse.Namespace) -> int:
-    options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
-                           out_dir=Path(args.output) if args.output else None, cache=not args.no_cache,
-                           one_shot=True, jobs=args.jobs)
-    progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
-    result = Builder(site_folder(args.site), options, progress).build()
-    log.info("%s", summary(result))
-    if result.search is not None:
-        log.info("search index: %d pages, %d files written, %d removed in %.2f s", result.search.pages,
-                 len(result.search.written), len(result.search.removed), result.search.seconds)
-    return EXIT_OK
 
 
-def summary(result: BuildResult) -> str:
-    """The one line a build ends with: what was written, what was reused and how long it took."""
-    if result.up_to_date:
-        return (f"{result.out_dir} is up to date: {result.pages} pages ({result.files} files) as the last build "
-                f"left them; {result.seconds:.2f} s")
-    bodies = result.bodies
-    total = bodies.reused + bodies.cached + bodies.rendered
-    reused = bodies.reused + bodies.cached
-    workers = f" on {bodies.workers} processes" if bodies.workers else ""
-    return (f"built {result.pages} pages ({result.files} files) into {result.out_dir}: "
-            f"{len(result.report.written)} written, {result.report.unchanged} unchanged, "
-            f"{len(result.report.removed)} removed; bodies {reused}/{total} from cache, "
-            f"{bodies.rendered} rendered{workers}; {result.seconds:.2f} s")
 
 
-def _new(args: argparse.Namespace) -> int:
-    root = Path(args.site)
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise UsageError(f"{args.site!r} exists and is not an empty folder; choose a new one")
-    for path in create_site(root):
-        log.info("created %s", path)
-    log.info("next: site-builder build %s", args.site)
-    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

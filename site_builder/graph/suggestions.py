@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from site_builder.actors.excerpts import sentence_bounds
 from site_builder.actors.mentions import RenderedMention, TextBlock
-from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
 from site_builder.graph.site_graph import SiteGraph
 
 # A capitalised word, with inner apostrophes, hyphens and dots (Kwon Jeong-gun, U.S., O’Brien).
@@ -128,21 +125,3 @@ def _trim_titles(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return out
 
 
-def command(args: argparse.Namespace) -> int:
-    """`site-builder actors suggest [SITE]`: print unclaimed names, most frequent first."""
-    from site_builder.cli.main import site_folder
-
-    root = site_folder(args.site)
-    _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True, detail=True)
-    found = suggest(graph)
-    if not found:
-        print("no unclaimed names found", file=sys.stderr)
-        return 0
-    for item in found[: args.limit]:
-        example = " ".join(item.example.split())
-        if len(example) > 140:
-            example = example[:137].rsplit(" ", 1)[0] + "…"
-        print(f"{item.count:5d}  {item.name}\n       {example}  [{item.briefing}]")
-    if len(found) > args.limit:
-        print(f"... and {len(found) - args.limit} more (--limit N shows more)", file=sys.stderr)
-    return 0

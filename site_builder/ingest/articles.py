@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import re
 import sys
@@ -17,7 +16,6 @@ from site_builder.bodies.markdown import create_markdown, render_body
 from site_builder.content.loader import load_actor
 from site_builder.core.errors import Diagnostics, SourceLocation, UsageError
 from site_builder.core.ingest_rules import Rules
-from site_builder.core.output_writer import write_if_changed
 from site_builder.core.site_files import discover, is_editor_noise, walk_files
 from site_builder.core.text_files import read_text
 from site_builder.core.urls import slug_from_filename, slugify
@@ -64,22 +62,6 @@ class Outcome:
     missing: tuple[str, ...] = ()  # required briefing fields neither ingest nor the desk has written
 
 
-def command(args: argparse.Namespace) -> int:
-    """Run `site-builder ingest`; every input is cleaned in memory first, so an error writes nothing."""
-    root = Path(args.site)
-    if not root.is_dir():
-        raise UsageError(f"site folder {args.site!r} does not exist")
-    inputs = collect_inputs(args.inputs)
-    site = load_site(root)
-    outcomes = plan(inputs, site, force=args.force, explain=args.explain)
-    for outcome in outcomes:
-        if outcome.status != "unchanged":
-            write_if_changed(root / outcome.dest, outcome.text.encode("utf-8"))
-        _report(outcome)
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("new", "updated", "unchanged")}
-    log.info("ingested %d file%s: %d new, %d updated, %d unchanged", len(outcomes), "" if len(outcomes) == 1 else "s",
-             counts["new"], counts["updated"], counts["unchanged"])
-    return 0
 
 
 def collect_inputs(names: list[str]) -> list[Path]:
@@ -282,16 +264,6 @@ def _free_slug(slug: str, claimed: set[str]) -> str:
     return candidate
 
 
-def _report(outcome: Outcome) -> None:
-    verb = {"new": "wrote", "updated": "updated", "unchanged": "unchanged"}[outcome.status]
-    log.info("%s %s (from %s)", verb, outcome.dest, outcome.source)
-    if outcome.missing:
-        log.warning("%s: warning: no %s found; add %s before building", outcome.dest,
-                    " or ".join(outcome.missing), " and ".join(f"'{m}:'" for m in outcome.missing))
-    if outcome.names:
-        shown = ", ".join(name for name, _ in outcome.names[:SHOWN_NAMES])
-        more = len(outcome.names) - SHOWN_NAMES
-        log.info("  names not in the registry: %s%s", shown, f" and {more} more" if more > 0 else "")
 
 
 def explanation(source: str, dest: str, article: Article) -> str:

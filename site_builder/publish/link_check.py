@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
+import http.client
 import os
 import re
-import sys
-import tempfile
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPMessage
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
-from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
-from site_builder.publish.link_check_http import check_urls
+from site_builder import __version__
 from site_builder.publish.link_scan import Link, output_files, parse_file
 
 _SKIPPED_SCHEMES = frozenset({"mailto", "tel", "data"})
@@ -257,7 +258,8 @@ def check_output(out_dir: Path, base_url: str, external: bool = False, timeout: 
     return LinkReport(tuple(sorted(problems)), pages, checked, len(remote))
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
+    """`1 page`, `2 pages`."""
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -265,24 +267,69 @@ def report_lines(report: LinkReport) -> Iterator[str]:
     """What `check` prints on stderr for a report with problems: one line each, then the count."""
     for problem in report.problems:
         yield problem.format()
-    yield f"{_plural(len(report.problems), 'broken link')} in {_plural(report.pages, 'page')}"
+    yield f"{plural(len(report.problems), 'broken link')} in {plural(report.pages, 'page')}"
 
 
-def command(args: argparse.Namespace) -> int:
-    """`site-builder check`: build into a temporary folder (the real output is untouched), then check its links."""
-    from site_builder.cli.main import EXIT_ERRORS, EXIT_OK, log, site_folder
+# External links: each distinct URL requested once, HEAD first, in a small thread pool.
 
-    root = site_folder(args.site)
-    with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
-        # No build cache: checking leaves the site folder exactly as it was.
-        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False,
-                               one_shot=True)
-        config = load_site_config(root, options)
-        Builder(root, options).build()
-        report = check_output(Path(tmp), config.base_url, external=args.external)
-    if report.problems:
-        for line in report_lines(report):
-            print(line, file=sys.stderr)
-        return EXIT_ERRORS
-    log.info("ok: %s, %s checked", _plural(report.pages, "page"), _plural(report.links, "link"))
-    return EXIT_OK
+USER_AGENT = f"Mozilla/5.0 (compatible; site-builder/{__version__} link checker)"
+# Servers that do not implement HEAD answer these; the same URL is then fetched with GET.
+_HEAD_REFUSED = frozenset({405, 501})
+
+
+class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects with the method asked for: urllib turns a redirected HEAD into a GET of the whole page."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.method = req.get_method()
+        return new
+
+
+def opener() -> urllib.request.OpenerDirector:
+    """An opener for link checks (the environment's proxy settings apply, as for any client)."""
+    return urllib.request.build_opener(_SameMethodRedirects)
+
+
+def fetch_status(client: urllib.request.OpenerDirector, url: str, method: str, timeout: float) -> int:
+    """The final HTTP status of a request (redirects followed); HTTP errors are returned, not raised."""
+    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    try:
+        with client.open(request, timeout=timeout) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return exc.code
+
+
+def check_url(client: urllib.request.OpenerDirector, url: str, timeout: float) -> str | None:
+    """None when the URL answers with a success or redirect to one; else why not (`HTTP 404`, `timed out`)."""
+    try:
+        status = fetch_status(client, url, "HEAD", timeout)
+        if status in _HEAD_REFUSED:
+            status = fetch_status(client, url, "GET", timeout)
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError):
+            return "timed out"
+        return str(reason.strerror if isinstance(reason, OSError) and reason.strerror else reason)
+    except TimeoutError:  # a read that stalls after the connection was made
+        return "timed out"
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if status >= 400:
+        return f"HTTP {status}"
+    return None
+
+
+def check_urls(urls: Sequence[str], timeout: float = 10.0, workers: int = 8) -> dict[str, str | None]:
+    """URL → None (fine) or the reason it is broken; each URL once, several at a time (they wait on the network)."""
+    if not urls:
+        return {}
+    client = opener()
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls)))) as pool:
+        results = list(pool.map(lambda url: check_url(client, url, timeout), urls))
+    return dict(zip(urls, results, strict=True))

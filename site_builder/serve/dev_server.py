@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
-import signal
 import threading
-import time
-import webbrowser
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -242,45 +238,3 @@ def _describe(batch: ChangeSet | None) -> str:
     return f" ({shown})" if shown else " (full build)"
 
 
-def command(args: argparse.Namespace) -> int:
-    """Entry point of `site-builder serve`: runs until Ctrl-C."""
-    root = Path(args.site)
-    if not root.is_dir():
-        raise UsageError(f"site folder {args.site!r} does not exist")
-    try:
-        server = DevServer(root, BuildOptions(drafts=args.drafts), host=args.host, port=args.port, poll=args.poll)
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
-    if not server.httpd.loopback:
-        log.warning("warning: listening on %s, not this machine only: anyone who can reach port %d can read "
-                    "the site, drafts included", args.host, server.httpd.port)
-    print(f"Serving {root} at {server.url} (Ctrl-C to stop)", flush=True)
-    stopping = running = False
-
-    def interrupt(signum: int, frame: object) -> None:
-        # Once the server runs, Ctrl-C only asks the main loop to stop. Raised anywhere, as Python
-        # raises it by default, it could land between taking a lock and the block that releases it,
-        # and the shutdown would then wait for that lock forever. (A flag, not an Event: setting an
-        # Event takes a lock, which the interrupted code might hold.)
-        nonlocal stopping
-        if not running:
-            raise KeyboardInterrupt  # the first build: stop at once
-        stopping = True
-
-    previous = signal.signal(signal.SIGINT, interrupt)
-    try:
-        server.start()
-        running = True
-        if args.open:
-            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
-        while not stopping:
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        log.info("stopping")
-        started = time.perf_counter()
-        server.stop()
-        log.debug("stopped in %.2f s", time.perf_counter() - started)
-        signal.signal(signal.SIGINT, previous)
-    return 0

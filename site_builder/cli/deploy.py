@@ -1,14 +1,18 @@
-"""`site-builder deploy`: build without drafts, then publish the output to a git branch or mirror it into a folder."""
+"""`site-builder deploy`: build without drafts, then publish the output to a git branch or mirror it into a folder.
+
+The publishing itself is `site_builder.publish`: a branch written without touching the work tree, or a
+folder mirrored file by file.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
+from site_builder.cli.common import log, site_folder
 from site_builder.content.loader import load_content
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostics, UsageError
@@ -27,8 +31,6 @@ from site_builder.publish.git_branch import (
     source_message,
 )
 
-log = logging.getLogger("site_builder")
-
 # Flags that only mean something for one kind of target, to reject a mix that would be silently ignored.
 _GIT_ONLY = {"remote": "--remote", "repo": "--repo", "message": "--message", "no_push": "--no-push"}
 _FOLDER_ONLY = {"dry_run": "--dry-run"}
@@ -46,9 +48,7 @@ class Plan:
 
 def command(args: argparse.Namespace) -> int:
     """Run `site-builder deploy`; a failed build raises before anything is published."""
-    site = Path(args.site)
-    if not site.is_dir():
-        raise UsageError(f"site folder {args.site!r} does not exist")
+    site = site_folder(args.site)
     config = load_site_config(site, BuildOptions(base_url=args.base_url))
     plan = choose_target(args, config)
     try:

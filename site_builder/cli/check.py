@@ -1,0 +1,30 @@
+"""`site-builder check`: build into a temporary folder and check every link and anchor in it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
+from site_builder.cli.common import EXIT_ERRORS, EXIT_OK, log, site_folder
+from site_builder.publish.link_check import check_output, plural, report_lines
+
+
+def command(args: argparse.Namespace) -> int:
+    """`site-builder check`: build into a temporary folder (the real output is untouched), then check its links."""
+    root = site_folder(args.site)
+    with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
+        # No build cache: checking leaves the site folder exactly as it was.
+        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False,
+                               one_shot=True)
+        config = load_site_config(root, options)
+        Builder(root, options).build()
+        report = check_output(Path(tmp), config.base_url, external=args.external)
+    if report.problems:
+        for line in report_lines(report):
+            print(line, file=sys.stderr)
+        return EXIT_ERRORS
+    log.info("ok: %s, %s checked", plural(report.pages, "page"), plural(report.links, "link"))
+    return EXIT_OK
