@@ -104,12 +104,13 @@ def run_builds(site: Path, out: Path, steps: list[str], edit: Path | None) -> di
     too; the report names the call used. The edited file is restored and the added one removed before
     returning, even when the build fails."""
     started = time.perf_counter()
-    from site_builder.build.pipeline import Builder, BuildOptions
+    from site_builder.build.builder import Builder
+    from site_builder.build.options import BuildOptions, BuildPolicy
 
     imported = time.perf_counter() - started
     # A process that only builds once runs as `site-builder build` does: it will not be asked to rebuild.
     one_shot = all(step == "cold" for step in steps)
-    builder = Builder(site, BuildOptions(out_dir=out, one_shot=one_shot))
+    builder = Builder(site, BuildOptions(out_dir=out), policy=BuildPolicy(rebuilds=not one_shot))
     rebuild = getattr(builder, "rebuild", None)
     original = edit.read_bytes() if edit else None
     added = edit.with_name(NEW_FILE) if edit else None

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 
 EXAMPLE = Path(__file__).resolve().parent.parent  # the example desk at the repository root
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.errors import Diagnostics, SiteError
 from site_builder.core.urls import url_function
 from site_builder.render.assets import (
@@ -284,7 +285,7 @@ def test_fingerprint_false_keeps_plain_names(make_site: SiteFactory) -> None:
 def test_switching_fingerprinting_on_prunes_plain_names(make_site: SiteFactory) -> None:
     site = make_site(dict(SITE))
     out = site / "public"
-    Builder(site, BuildOptions(fingerprint=False)).build()
+    Builder(site, BuildOptions(), policy=BuildPolicy(fingerprint=False)).build()
     assert (out / "css/site.css").is_file()
     result = Builder(site).build()
     assert "css/site.css" in result.report.removed and not (out / "css/site.css").exists()

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from browser import chromium
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent

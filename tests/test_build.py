@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_CONFIG, SiteFactory, briefing, read_tree
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 from site_builder.core.errors import SiteError
 from site_builder.render.templates import theme_dir
 

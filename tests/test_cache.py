@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from site_builder.bodies import rendering as bodies
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.keys import SharedDigests, digest, dumps
 from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, BuildCache
 from site_builder.render import page_renderer as render
@@ -189,7 +190,7 @@ def test_a_one_shot_build_without_cache_digests_no_page(desk: Path, tmp_path: Pa
 
     monkeypatch.setattr(SharedDigests, "digest", no_digest)
     bare = tmp_path / "bare"
-    Builder(desk, BuildOptions(out_dir=bare, cache=False, one_shot=True)).build()
+    Builder(desk, BuildOptions(out_dir=bare, cache=False), policy=BuildPolicy(rebuilds=False)).build()
     assert _tree(bare) == _tree(cached)
 
 
@@ -214,7 +215,7 @@ def test_a_one_shot_build_gives_the_same_bytes_and_can_still_rebuild(desk: Path,
     """`build` lets each briefing's markdown go once rendered; the output and the cache are as ever."""
     usual, once = tmp_path / "usual", tmp_path / "once"
     Builder(desk, BuildOptions(out_dir=usual, cache=False)).build()
-    builder = Builder(desk, BuildOptions(out_dir=once, one_shot=True))
+    builder = Builder(desk, BuildOptions(out_dir=once), policy=BuildPolicy(rebuilds=False))
     builder.build()
     assert _tree(once) == _tree(usual)
     briefing = next((desk / "content" / "briefings").rglob("*.md"))
@@ -242,16 +243,16 @@ def test_up_to_date_needs_the_same_inputs_and_untouched_output(desk: Path, tmp_p
     assert Builder(desk, BuildOptions(out_dir=out)).build().up_to_date
     assert not Builder(desk, BuildOptions(out_dir=out, drafts=True)).build().up_to_date
     # The dev server's first build always runs: its rebuilds need what it leaves in memory.
-    assert not Builder(desk, BuildOptions(out_dir=out, drafts=True, incremental=True)).build().up_to_date
+    assert not Builder(desk, BuildOptions(out_dir=out, drafts=True), policy=BuildPolicy(trust_output=False)).build().up_to_date
 
 
 def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A body edit that keeps front matter and actors re-plans a few pages and still equals a clean build."""
-    from site_builder.build import pipeline as build
+    from site_builder.build import site_build as build
 
     out = tmp_path / "out"
-    builder = Builder(desk, BuildOptions(out_dir=out, incremental=True))
+    builder = Builder(desk, BuildOptions(out_dir=out), policy=BuildPolicy(trust_output=False))
     builder.build()
     scopes: list[object] = []
     plan = build.plan_pages

@@ -11,8 +11,10 @@ from conftest import MINIMAL_CONFIG, briefing, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build import pipeline as build
-from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
+from site_builder.build import site_build as build
+from site_builder.build.builder import Builder, BuildResult
+from site_builder.build.options import BuildOptions, BuildPolicy
+from site_builder.core.errors import SiteError
 
 # Small pages and feeds, so an edit lands on one page of several and in or out of a feed.
 PAGES = MINIMAL_CONFIG + "pagination: {timeline: 2, per_page: 2, home: 2}\n"
@@ -55,7 +57,7 @@ def append(site: Path, n: int, text: str) -> list[str]:
 
 def assert_clean(site: Path, out: Path, scratch: Path, fingerprint: bool | None = None) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
-    Builder(site, BuildOptions(out_dir=scratch, cache=False, fingerprint=fingerprint)).build()
+    Builder(site, BuildOptions(out_dir=scratch, cache=False), policy=BuildPolicy(fingerprint=fingerprint)).build()
     assert read_tree(out) == read_tree(scratch)
 
 
@@ -75,7 +77,7 @@ def linked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def started(tmp_path: Path) -> tuple[Path, Builder]:
     site = write_site(tmp_path / "site", site_files(), CONFIG)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     return site, builder
 
@@ -145,7 +147,7 @@ def test_a_title_shows_on_neighbours_and_in_feeds_without_full_content(tmp_path:
     files = {f"content/briefings/2023-06-0{n}-u{n}.md": briefing(f"Unrelated {n}", f"2023-06-0{n}", "No names.",
                                                                  topics=f"[t{n}]") for n in range(1, 4)}
     site = write_site(tmp_path / "site", files, PAGES + "feeds: {entries: 2, full_content: false}\n")
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     rel = "content/briefings/2023-06-02-u2.md"
     (site / rel).write_text((site / rel).read_text(encoding="utf-8").replace("Unrelated 2", "Renamed"))
@@ -194,7 +196,7 @@ def test_summary_key_points_and_sources_edits_equal_a_clean_build(tmp_path: Path
 def test_static_and_template_edits_keep_the_graph(tmp_path: Path, linked: list[int], fingerprint: bool) -> None:
     files: dict[str, str] = {**site_files(), "static/css/extra.css": "body { margin: 0 }\n"}
     site = write_site(tmp_path / "site", files, CONFIG)
-    builder = Builder(site, BuildOptions(incremental=True, fingerprint=fingerprint))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False, fingerprint=fingerprint))
     builder.build()
     before = len(linked)
     (site / "static/css/extra.css").write_text("body { margin: 1px }\n", encoding="utf-8")
@@ -279,7 +281,7 @@ def test_a_draft_body_edit_changes_nothing(tmp_path: Path) -> None:
     files = site_files()
     files["content/briefings/2023-05-01-d.md"] = briefing("Draft", "2023-05-01", "Kim Jong Un.", draft="true")
     site = write_site(tmp_path / "site", files, CONFIG)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     path = site / "content/briefings/2023-05-01-d.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
@@ -295,7 +297,7 @@ def test_a_failed_rebuild_keeps_the_patched_state(tmp_path: Path) -> None:
     good = bad.read_text(encoding="utf-8")
     bad.write_text("name: [broken\n", encoding="utf-8")
     append(site, 6, "Kim Jong Un once more.")
-    with pytest.raises(build.SiteError):
+    with pytest.raises(SiteError):
         builder.rebuild([path_of(6), "content/actors/kyj.yaml"])
     bad.write_text(good, encoding="utf-8")
     builder.rebuild([])  # both files are still pending
@@ -308,7 +310,7 @@ def test_an_unknown_actor_in_an_edited_briefing_is_still_an_error(tmp_path: Path
     path = site / path_of(1)
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("actors: [kyj]", "actors: [kyj, nobody]"), encoding="utf-8")
-    with pytest.raises(build.SiteError, match="unknown actor 'nobody'"):
+    with pytest.raises(SiteError, match="unknown actor 'nobody'"):
         builder.rebuild([path_of(1)])
     path.write_text(good, encoding="utf-8")
     builder.rebuild([path_of(1)])

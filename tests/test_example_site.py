@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import read_tree
 
-from site_builder.build.pipeline import Builder, BuildOptions, render_site
-from site_builder.build.pipeline import load_site_config as config_of
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
+from site_builder.build.options import load_site_config as config_of
+from site_builder.build.site_build import Build
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
@@ -51,7 +53,7 @@ def test_matches_golden_tree(built: Path) -> None:
 
 
 def test_desk_is_real_and_complete() -> None:
-    rendered = render_site(config_of(REPO, BuildOptions()))
+    rendered = Build(config_of(REPO, BuildOptions())).render_site()
     graph = rendered.graph
     assert len(graph.briefings) >= 7
     assert len(graph.actors) >= 15 and len(graph.topics) >= 3

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import briefing, write_site
 
-import site_builder.build.pipeline as build_module
-from site_builder.build.pipeline import Builder, BuildOptions
+import site_builder.build.builder as build_module
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.processes import settle
 
 
@@ -69,5 +70,5 @@ def test_small_sites_and_one_shot_builds_do_not_settle(tmp_path: Path, monkeypat
     site = write_site(tmp_path / "site", {"content/briefings/2023-01-10-a.md": briefing("A", "2023-01-10")})
     Builder(site).build()  # far below SETTLE_PAGES: a full collection of its state costs next to nothing
     monkeypatch.setattr(build_module, "SETTLE_PAGES", 0)
-    Builder(site, BuildOptions(one_shot=True, out_dir=tmp_path / "out")).build()  # no rebuild follows
+    Builder(site, BuildOptions(out_dir=tmp_path / "out"), policy=BuildPolicy(rebuilds=False)).build()  # no rebuild follows
     assert calls == []

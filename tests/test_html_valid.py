@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 VNU = REPO / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

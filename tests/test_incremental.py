@@ -11,7 +11,8 @@ from conftest import DESK_ACTORS, briefing, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 from site_builder.core.errors import SiteError
 
 ACTORS = {**DESK_ACTORS, "spare": "name: Spare Actor\ntype: organization\n"}

@@ -15,7 +15,8 @@ from typing import ClassVar
 import pytest
 from conftest import SiteFactory, briefing, write_site
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 from site_builder.cli.main import main
 from site_builder.publish.link_check import USER_AGENT, check_output
 from site_builder.publish.link_scan import (

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.actors.matcher import Matcher, build_registry
-from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
+from site_builder.build.options import BuildOptions, load_site_config
+from site_builder.build.site_build import Build
 from site_builder.content.loader import load_actor
 from site_builder.core.config import MentionsConfig
 from site_builder.core.errors import Diagnostics
@@ -82,7 +83,7 @@ def sentence_spans() -> tuple[set[Span], set[Span]]:
 
 
 def seed_spans() -> tuple[set[Span], set[Span]]:
-    _, graph, _ = load_and_link(load_site_config(REPO, BuildOptions()), drafts=False, detail=True)
+    graph = Build(load_site_config(REPO, BuildOptions()), detail=True).link()
     body = graph.bodies[SEED]
     lines = annotated(HERE / "seed.txt")
     assert [parse(line)[0] for line in lines] == [block.text for block in body.blocks]

@@ -6,7 +6,7 @@ import re
 
 from conftest import MINIMAL_CONFIG, SiteFactory, briefing
 
-from site_builder.build.pipeline import Builder
+from site_builder.build.builder import Builder
 from site_builder.render.page_plan import _paginate
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions
 from site_builder.publish.link_check import check_output
 
 REPO = Path(__file__).resolve().parent.parent

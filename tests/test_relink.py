@@ -12,9 +12,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_scope import COUNT, EDITS, apply_edits, edited, first_docs, path_of, start
 
-from site_builder.build import pipeline as build
-from site_builder.build.pipeline import BuildMemo, BuildOptions, load_and_link, load_site_config
+from site_builder.build import site_build
+from site_builder.build.options import BuildOptions, load_site_config
+from site_builder.build.site_build import Build
 from site_builder.graph.site_graph import SiteGraph
+from site_builder.incremental.memo import BuildMemo
 
 LOOKED_UP = ("bodies", "page_bodies")  # read by slug only, never in order: they keep the order bodies were made in
 
@@ -26,6 +28,12 @@ def assert_same(patched: SiteGraph, linked: SiteGraph) -> None:
         assert ours == theirs, field.name
         if isinstance(ours, Mapping) and field.name not in LOOKED_UP:
             assert list(ours) == list(theirs), field.name
+
+
+def linked_memo(build: Build, graph: SiteGraph | None = None) -> BuildMemo:
+    """The memo a build leaves after linking, with its graph as rendering would record it."""
+    build.memo.graph = graph or build.link()
+    return build.memo
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -40,33 +48,33 @@ def test_patched_graphs_equal_linked_ones(rounds: list[list[tuple[str, int, int]
         (site / "content/topics").mkdir()
         (site / "content/topics/nuclear.yaml").write_text("title: Arms control\n", encoding="utf-8")
         config = load_site_config(site, BuildOptions())
-        memo = BuildMemo()
-        _, memo.graph, _ = load_and_link(config, drafts, memo)
+        memo = linked_memo(Build(config, drafts=drafts))
         where: list[str | None] = [path_of(n) for n in range(COUNT)]
         for edits in rounds:
-            _, patched, _ = load_and_link(config, drafts, memo, apply_edits(site, where, docs, edits))
-            assert memo.edited is not None  # only briefings changed: patched, never linked again
-            _, linked, _ = load_and_link(config, drafts)
+            build = Build(config, drafts=drafts, memo=memo, changed=apply_edits(site, where, docs, edits))
+            patched = build.link()
+            assert build.memo.edited is not None  # only briefings changed: patched, never linked again
+            linked = Build(config, drafts=drafts).link()
             assert_same(patched, linked)
-            memo.graph = patched
+            memo = linked_memo(build, patched)
 
 
 def test_a_change_to_an_actor_links_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = first_docs()
     site = start(tmp_path / "site", docs)
     config = load_site_config(site, BuildOptions())
-    memo = BuildMemo()
-    _, memo.graph, _ = load_and_link(config, False, memo)
+    memo = linked_memo(Build(config))
     calls: list[object] = []
-    original = build.build_graph
+    original = site_build.build_graph
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append(args)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build, "build_graph", counted)
+    monkeypatch.setattr(site_build, "build_graph", counted)
     (site / "content/actors/un.yaml").write_text("name: United Nations\ntype: organization\naliases: [U.N.]\n",
                                                  encoding="utf-8")
     (site / path_of(2)).write_text(edited(docs[2], "date", 3).text(), encoding="utf-8")
-    load_and_link(config, False, memo, ["content/actors/un.yaml", path_of(2)])
-    assert memo.edited is None and len(calls) == 1
+    build = Build(config, memo=memo, changed=["content/actors/un.yaml", path_of(2)])
+    build.link()
+    assert build.memo.edited is None and len(calls) == 1

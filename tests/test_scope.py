@@ -17,8 +17,9 @@ from conftest import DESK_ACTORS, MINIMAL_CONFIG, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build import pipeline as build
-from site_builder.build.pipeline import Builder, BuildOptions
+from site_builder.build import site_build as build
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.render import page_plan as pages
 from site_builder.render.page_plan import Scope
 
@@ -163,7 +164,7 @@ def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, in
             patch.setattr(pages, "ARCHIVE_INDEX_LIMIT", 5)
         docs = first_docs()
         site = start(Path(tmp) / "site", docs, SUMMARY_FEEDS if summaries else CONFIG)
-        builder = Builder(site, BuildOptions(incremental=True, drafts=drafts))
+        builder = Builder(site, BuildOptions(drafts=drafts), policy=BuildPolicy(trust_output=False))
         builder.build()
         where: list[str | None] = [path_of(n) for n in range(COUNT)]  # each briefing's file; None: deleted
         for edits in rounds:
@@ -177,7 +178,7 @@ def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, in
 def test_a_date_edit_plans_the_pages_it_reaches_and_no_others(tmp_path: Path, scopes: list[Scope | None]) -> None:
     docs = first_docs()
     site = start(tmp_path / "site", docs)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     docs[4] = replace(docs[4], date="2022-07-02")  # a day later: the same place in every list
     (site / path_of(4)).write_text(docs[4].text(), encoding="utf-8")
@@ -197,7 +198,7 @@ def test_pages_a_list_no_longer_has_are_removed(tmp_path: Path, scopes: list[Sco
     docs = first_docs()
     docs[1] = replace(docs[1], date="2019-12-31")
     site = start(tmp_path / "site", docs)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     out = site / "public"
     assert (out / "actors/un/page/2/index.html").is_file() and (out / "archive/2019/index.html").is_file()
@@ -220,7 +221,7 @@ def test_a_briefing_that_comes_or_goes_plans_the_pages_it_reaches(tmp_path: Path
     pages that list or link it, every list page (each shows the count) and the indexes are planned."""
     docs = first_docs()
     site = start(tmp_path / "site", docs)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     out = site / "public"
 
@@ -255,7 +256,7 @@ def test_a_topic_no_briefing_uses_any_more_goes_with_its_pages(tmp_path: Path, s
     docs = first_docs()
     docs[5] = replace(docs[5], topics=("solo",))
     site = start(tmp_path / "site", docs)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     out = site / "public"
     assert (out / "topics/solo/index.html").is_file() and (out / "topics/solo/feed.xml").is_file()
@@ -271,7 +272,7 @@ def test_a_tally_edit_plans_only_the_first_page_of_a_profile(tmp_path: Path, sco
     """Topic tallies and mention counts are in the infobox, on the first page: the other timeline pages stand."""
     docs = first_docs()
     site = start(tmp_path / "site", docs)
-    builder = Builder(site, BuildOptions(incremental=True))
+    builder = Builder(site, BuildOptions(), policy=BuildPolicy(trust_output=False))
     builder.build()
     out = site / "public"
     # b00, one of the UN's oldest briefings, is on the last page of its timeline.

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from conftest import SiteFactory, briefing, read_tree
 
-from site_builder.build.pipeline import Builder, BuildOptions, load_site_config, render_site
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
+from site_builder.build.site_build import Build
 from site_builder.cli.main import main
 from site_builder.core.errors import ContentError, SiteError
 from site_builder.search import pagefind as search
@@ -134,7 +136,7 @@ def test_stale_index_files_are_removed_and_equal_ones_left_alone(make_site: Site
 
 def test_two_runs_on_the_same_pages_give_the_same_bytes(make_site: SiteFactory, tmp_path: Path) -> None:
     site = make_site(SITE)
-    Builder(site, BuildOptions(index_search=False)).build()
+    Builder(site, BuildOptions(), policy=BuildPolicy(index_search=False)).build()
     pages = read_tree(site / "public")
     copies = []
     for name, order in (("a", sorted(pages)), ("b", sorted(pages, reverse=True))):
@@ -235,7 +237,7 @@ def test_check_does_not_index(make_site: SiteFactory) -> None:
 
 def test_cbor_codec_round_trips_pagefinds_own_files(make_site: SiteFactory) -> None:
     site = make_site(SITE)
-    Builder(site, BuildOptions(index_search=False)).build()
+    Builder(site, BuildOptions(), policy=BuildPolicy(index_search=False)).build()
     raw = site / "raw"
     shutil.copytree(site / "public", raw)
     search._run([*search.pagefind_command(), "--site", str(raw), "--output-path", str(raw / "pf"), "--silent"],
@@ -278,7 +280,7 @@ def example_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_example_desk_index_has_the_expected_filters(example_bundle: Path) -> None:
-    graph = render_site(load_site_config(REPO, BuildOptions())).graph
+    graph = Build(load_site_config(REPO, BuildOptions())).render_site().graph
     values = filter_values(example_bundle)
     assert sorted(values) == ["actor", "topic", "type"]
     assert set(values["type"]) == {"Person", "State", "Organization", "Armed group"}

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from conftest import SiteFactory, briefing
 
-from site_builder.build.pipeline import Builder, BuildResult
+from site_builder.build.builder import Builder, BuildResult
 from site_builder.core.errors import SiteError
 from site_builder.serve.dev_server import DevServer
 from site_builder.serve.http_handler import host_allowed, resolve

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import SiteFactory, briefing
 
-from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
+from site_builder.build.options import BuildOptions, load_site_config
+from site_builder.build.site_build import Build
 from site_builder.cli.main import main
 from site_builder.graph.suggestions import suggest
 
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def names(site: Path) -> dict[str, int]:
-    _, graph, _ = load_and_link(load_site_config(site, BuildOptions()), drafts=True, detail=True)
+    graph = Build(load_site_config(site, BuildOptions()), drafts=True, detail=True).link()
     return {s.name: s.count for s in suggest(graph)}
 
 
@@ -38,10 +39,10 @@ def test_unclaimed_names_with_titles_split_off(make_site: SiteFactory) -> None:
 def test_only_a_detail_build_keeps_block_text(make_site: SiteFactory) -> None:
     site = make_site({"content/briefings/a.md": briefing(body="Mark Rutte spoke.")})
     config = load_site_config(site, BuildOptions())
-    _, built, _ = load_and_link(config, drafts=True)
+    built = Build(config, drafts=True).link()
     with pytest.raises(LookupError):
         built.bodies["a"].detail()
-    _, analysed, _ = load_and_link(config, drafts=True, detail=True)
+    analysed = Build(config, drafts=True, detail=True).link()
     assert [b.text for b in analysed.bodies["a"].blocks] == ["Mark Rutte spoke."]
     assert analysed.bodies["a"].html == built.bodies["a"].html
 

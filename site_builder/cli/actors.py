@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from site_builder.build.pipeline import BuildOptions, load_and_link, load_site_config
+from site_builder.build.options import BuildOptions, load_site_config
+from site_builder.build.site_build import Build
 from site_builder.cli.common import site_folder
 from site_builder.graph.suggestions import suggest
 
@@ -13,7 +14,7 @@ from site_builder.graph.suggestions import suggest
 def command(args: argparse.Namespace) -> int:
     """`site-builder actors suggest [SITE]`: print unclaimed names, most frequent first."""
     root = site_folder(args.site)
-    _, graph, _ = load_and_link(load_site_config(root, BuildOptions()), drafts=True, detail=True)
+    graph = Build(load_site_config(root, BuildOptions()), drafts=True, detail=True).link()
     found = suggest(graph)
     if not found:
         print("no unclaimed names found", file=sys.stderr)

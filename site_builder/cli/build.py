@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
+from site_builder.build.builder import Builder, BuildResult
+from site_builder.build.options import ONE_SHOT, BuildOptions
 from site_builder.cli.common import EXIT_OK, log, site_folder
 from site_builder.core.progress import Progress
 
@@ -15,9 +16,9 @@ def command(args: argparse.Namespace) -> int:
     """Build once; a failed build raises before anything is written."""
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.output) if args.output else None, cache=not args.no_cache,
-                           one_shot=True, jobs=args.jobs)
+                           jobs=args.jobs)
     progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
-    result = Builder(site_folder(args.site), options, progress).build()
+    result = Builder(site_folder(args.site), options, progress, ONE_SHOT).build()
     log.info("%s", summary(result))
     if result.search is not None:
         log.info("search index: %d pages, %d files written, %d removed in %.2f s", result.search.pages,

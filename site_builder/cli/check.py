@@ -7,7 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
+from site_builder.build.builder import Builder
+from site_builder.build.options import ONE_SHOT, BuildOptions, load_site_config
 from site_builder.cli.common import EXIT_ERRORS, EXIT_OK, log, site_folder
 from site_builder.publish.link_check import check_output, plural, report_lines
 
@@ -17,10 +18,9 @@ def command(args: argparse.Namespace) -> int:
     root = site_folder(args.site)
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         # No build cache: checking leaves the site folder exactly as it was.
-        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False,
-                               one_shot=True)
+        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False)
         config = load_site_config(root, options)
-        Builder(root, options).build()
+        Builder(root, options, policy=ONE_SHOT).build()
         report = check_output(Path(tmp), config.base_url, external=args.external)
     if report.problems:
         for line in report_lines(report):

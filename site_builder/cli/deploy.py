@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.build.pipeline import Builder, BuildOptions, load_site_config
+from site_builder.build.builder import Builder
+from site_builder.build.options import BuildOptions, load_site_config
 from site_builder.cli.common import log, site_folder
 from site_builder.content.loader import load_content
 from site_builder.core.config import Config

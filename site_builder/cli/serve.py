@@ -8,7 +8,7 @@ import threading
 import time
 import webbrowser
 
-from site_builder.build.pipeline import BuildOptions
+from site_builder.build.options import BuildOptions
 from site_builder.cli.common import EXIT_OK, log, site_folder
 from site_builder.core.errors import UsageError
 from site_builder.serve.dev_server import DevServer

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from site_builder.build.pipeline import Builder, BuildOptions, BuildResult
+from site_builder.build.builder import Builder, BuildResult
+from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError, UsageError
 from site_builder.search.pagefind import index_site
@@ -22,12 +22,23 @@ from site_builder.serve.watcher import ChangeSet, SiteWatcher
 log = logging.getLogger("site_builder")
 
 
+# How the dev server builds. Plain asset names while previewing: a stylesheet save then swaps in place
+# instead of renaming the sheet and so re-rendering every page that links it. A full first build even
+# when the output is up to date, since rebuilds need what it leaves in memory. No search indexing in the
+# builder: the BackgroundIndexer does it off the request path.
+PREVIEW = BuildPolicy(rebuilds=True, trust_output=False, fingerprint=False, index_search=False)
+
+
 class SiteBuilder(Protocol):
     """What the dev server needs from a builder (tests pass slow or failing ones)."""
 
-    def build(self) -> BuildResult: ...
+    def build(self) -> BuildResult:
+        """A full build."""
+        ...
 
-    def rebuild(self, changed: Iterable[str]) -> BuildResult: ...
+    def rebuild(self, changed: Iterable[str]) -> BuildResult:
+        """A rebuild after these paths changed; the paths of failed rebuilds are kept for the next one."""
+        ...
 
 
 def site_settings(root: Path, options: BuildOptions) -> tuple[Path, str, str]:
@@ -128,12 +139,8 @@ class DevServer:
                  port: int = 8000, poll: bool = False, builder: SiteBuilder | None = None,
                  quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5) -> None:
         self.root = root
-        # Plain asset names while previewing: a stylesheet save then swaps in place instead of
-        # renaming the sheet and so re-rendering every page that links it. A full first build even when
-        # the output is up to date, since rebuilds need what it leaves in memory. No search indexing in
-        # the builder: the indexer below does it off the request path.
-        self.options = replace(options or BuildOptions(), fingerprint=False, incremental=True)
-        self.builder: SiteBuilder = builder or Builder(root, replace(self.options, index_search=False))
+        self.options = options or BuildOptions()
+        self.builder: SiteBuilder = builder or Builder(root, self.options, policy=PREVIEW)
         self.indexer = BackgroundIndexer()
         out_dir, prefix, output_dir = site_settings(root, self.options)
         self.state = LiveState(out_dir, prefix)
@@ -143,7 +150,6 @@ class DevServer:
         self._serving = threading.Thread(target=self.httpd.serve_forever, name="site-builder-http", daemon=True)
         self._built = False  # no good build yet: the next build must be a full one
         self._needs_full = False  # a folder vanished since the last good build
-        self._pending: set[str] = set()  # paths changed since the last good build, retried until one succeeds
 
     @property
     def url(self) -> str:
@@ -196,15 +202,13 @@ class DevServer:
         out_dir: Path | None = None
         prefix: str | None = None
         if batch is not None:
-            self._pending |= batch.paths
             self._needs_full = self._needs_full or batch.full
         try:
             if batch is None or self._needs_full or not self._built:
                 result = self.builder.build()
             else:
-                result = self.builder.rebuild(sorted(self._pending))
+                result = self.builder.rebuild(sorted(batch.paths))
             ok, self._built, self._needs_full = True, True, False
-            self._pending.clear()
             _, prefix, output_dir = site_settings(self.root, self.options)
             out_dir = result.out_dir.resolve()
             self.watcher.output_dir = output_dir

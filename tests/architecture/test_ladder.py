@@ -107,13 +107,13 @@ def test_every_package_is_on_the_ladder() -> None:
 
 
 def test_an_upward_import_is_reported_with_its_place(tmp_path: Path) -> None:
-    for package, text in {"core": "from site_builder.build.pipeline import Build\n",
+    for package, text in {"core": "from site_builder.build.site_build import Build\n",
                           "build": "from site_builder.core.config import Config\n"}.items():
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("")
         (tmp_path / package / "planted.py").write_text(text)
     assert violations(tmp_path) == [
-        "site_builder/core/planted.py:1: core imports site_builder.build.pipeline, from a rung above (build)"]
+        "site_builder/core/planted.py:1: core imports site_builder.build.site_build, from a rung above (build)"]
 
 
 @pytest.mark.parametrize("text, problem", [

@@ -1,0 +1,167 @@
+"""The Builder: builds one site folder again and again, writing and indexing after the steps of `Build`.
+
+It owns what carries from one build to the next in this process: the last good build's memo and
+the changes seen since then. A build that fails leaves both as they were, and the output folder too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
+from site_builder.build.site_build import Build, RenderedSite
+from site_builder.core.config import Config
+from site_builder.core.output_writer import MANIFEST, Staging, WriteReport
+from site_builder.core.processes import settle
+from site_builder.core.progress import Progress
+from site_builder.core.site_files import Kind, classify
+from site_builder.incremental.bodies import BodyReport
+from site_builder.incremental.memo import BuildMemo, store_pages
+from site_builder.incremental.site_state import SiteState, inputs_digest, is_current, output_stats, state_key
+from site_builder.incremental.store import BuildCache, CacheStats
+from site_builder.search.pagefind import SEARCH_ENTRY, IndexReport, index_site
+
+# Pages from which a builder that rebuilds settles its heap after a full build (see core/processes.py); below
+# it a full collection of its state costs less than the collection that settling costs.
+SETTLE_PAGES = 2000
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did."""
+
+    out_dir: Path
+    pages: int
+    files: int
+    report: WriteReport
+    seconds: float
+    skipped: int = 0  # pages not rendered again because their inputs were unchanged
+    bodies: BodyReport = field(default_factory=BodyReport)
+    cache: CacheStats = field(default_factory=CacheStats)
+    up_to_date: bool = False  # inputs and output were as the last build left them: nothing was done
+    search: IndexReport | None = None  # None when search is off or left to the caller (dev server)
+
+
+class Builder:
+    """Builds one site folder and remembers its last good build, so that a rebuild redoes only what changed.
+
+    `options` are the person's choices; `policy` says how the caller uses the builds (see BuildPolicy).
+    It holds no global state: tests and servers can run several side by side.
+    """
+
+    def __init__(self, root: Path, options: BuildOptions | None = None, progress: Progress | None = None,
+                 policy: BuildPolicy | None = None) -> None:
+        self.root = root
+        self.options = options or BuildOptions()
+        self.policy = policy or BuildPolicy()
+        self.progress = progress or Progress.silent()
+        self._config: Config | None = None
+        self._memo: BuildMemo | None = None
+        self._pending: set[str] = set()  # changes since the last good build, kept across failed rebuilds
+
+    def out_dir(self, config: Config) -> Path:
+        """Where output goes: --output, else config's output_dir inside the site."""
+        return self.options.out_dir or (self.root / config.output_dir)
+
+    def config(self) -> Config:
+        """The site's config with the command line's and the policy's overrides; raises ContentError."""
+        return load_site_config(self.root, self.options, self.policy)
+
+    def build(self) -> BuildResult:
+        """A full build: everything is rendered first, so on any error nothing is written."""
+        self._config = self._memo = None
+        self._pending.clear()
+        return self._run(())
+
+    def rebuild(self, changed: Iterable[str]) -> BuildResult:
+        """Bring the output up to date after the given site-relative paths changed (created, edited, deleted).
+
+        Only changed files are read again, only bodies whose text changed are rendered again, and
+        only pages whose inputs changed are written. A config change rebuilds everything. Raises
+        SiteError like build(); then nothing is written, and the next rebuild also takes these paths.
+        """
+        self._pending.update(changed)
+        output_dir = self._config.output_dir if self._config else "public"
+        if self._memo is None or any(classify(p, output_dir) is Kind.CONFIG for p in self._pending):
+            self._config = self._memo = None
+        return self._run(set(self._pending))
+
+    def check(self) -> RenderedSite:
+        """Validate and render without writing anything."""
+        return Build(self.config(), drafts=self.options.drafts).render_site()
+
+    def _run(self, changed: Iterable[str]) -> BuildResult:
+        started = time.perf_counter()
+        config = self._config or self.config()
+        out = self.out_dir(config)
+        store = BuildCache.open(self.root) if self.options.cache else BuildCache.disabled()
+        full = self._memo is None
+        try:
+            inputs = inputs_digest(config, self.options.drafts) if full and store.path else b""
+            state = store.get(state_key(out)) if inputs and self.policy.trust_output else None
+            if isinstance(state, SiteState) and is_current(state, inputs, out):
+                # A warm build of unchanged inputs into untouched output: the files are already right.
+                self._config, self._memo = config, None
+                report = WriteReport((), len(state.outputs), ())
+                return BuildResult(out, state.pages, state.files, report, time.perf_counter() - started,
+                                   state.pages, BodyReport(), store.stats, up_to_date=True)
+            build = Build(config, drafts=self.options.drafts, memo=self._memo, changed=changed, store=store,
+                          progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
+                          out_dir=out)
+            rendered, report = self._write(build, out)
+            stats = self._keep(config, rendered, store, out, full)
+            search = self._index(config, out)
+            if inputs:
+                outputs = {**stats, **output_stats(out, [SEARCH_ENTRY])}
+                store.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
+            store.save(prune=full)
+        finally:
+            store.close()
+        return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
+                           rendered.skipped, rendered.bodies, store.stats, search=search)
+
+    # -- the steps after rendering -----------------------------------------------------------------
+
+    def _write(self, build: Build, out: Path) -> tuple[RenderedSite, WriteReport]:
+        """Render into staging, then commit: every file lands, or on any error none does."""
+        staging = Staging(out, unchanged=0)
+        try:
+            rendered = build.render_site(staging)
+        except BaseException:
+            staging.abort()
+            raise
+        staging.unchanged += rendered.skipped
+        return rendered, staging.commit(rendered.all_files)
+
+    def _keep(self, config: Config, rendered: RenderedSite, store: BuildCache, out: Path,
+              full: bool) -> dict[str, tuple[int, int]]:
+        """After a good build: its memo for the next rebuild, and after a full build its page keys on disk.
+
+        Returns the size and mtime of every output file after a full build (empty after a rebuild).
+        """
+        # Thousands of stats and keys cost more than a rebuild's own work, so only full builds store them.
+        # Left as the full build stored them, the entry of a file a rebuild rewrote no longer matches its
+        # size and mtime: the next process renders that page again and skips the rest.
+        stats: dict[str, tuple[int, int]] = {}
+        if full:
+            stats = output_stats(out, sorted(rendered.all_files | {MANIFEST}))  # one stat per file, for both
+            store_pages(store, out, rendered.memo.pages, stats)
+        # Without the texts a rebuild could not tell what changed: a builder that does not rebuild starts afresh.
+        self._config, self._memo = config, rendered.memo if self.policy.rebuilds else None
+        self._pending.clear()
+        if self._memo is not None and not rendered.scoped and rendered.pages >= SETTLE_PAGES:
+            settle()  # the state just replaced goes, the state kept is left out of later collections
+        return stats
+
+    def _index(self, config: Config, out: Path) -> IndexReport | None:
+        """The search index, after the pages are written: Pagefind reads them from disk.
+
+        A failure raises, keeping the old index, before the site state is stored, so the next build
+        does not take itself as up to date.
+        """
+        if not (config.search.enabled and self.policy.index_search):
+            return None
+        return index_site(out, keep_index_url=config.relative_urls)
