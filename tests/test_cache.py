@@ -14,8 +14,8 @@ import pytest
 from site_builder.bodies import rendering as bodies
 from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions, BuildPolicy
-from site_builder.core.keys import SharedDigests, digest, dumps
-from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, BuildCache
+from site_builder.core.keys import SharedKeys, digest, dumps
+from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, DiskStore
 from site_builder.render import page_renderer as render
 from site_builder.render.page_plan import Scope
 from site_builder.render.views import ActorRef, BriefingCard, TopicRef
@@ -34,12 +34,12 @@ def test_digest_separates_parts() -> None:
 
 
 def test_values_round_trip_through_the_file(tmp_path: Path) -> None:
-    cache = BuildCache.open(tmp_path)
+    cache = DiskStore.open(tmp_path)
     cache.put(b"k1", {"read-only": MappingProxyType({"a": 1})})
     assert cache.get(b"k1")["read-only"]["a"] == 1  # pending entries are visible before saving
     cache.save()
     cache.close()
-    again = BuildCache.open(tmp_path)
+    again = DiskStore.open(tmp_path)
     value = again.get(b"k1")
     assert isinstance(value["read-only"], MappingProxyType) and value["read-only"]["a"] == 1
     assert again.get(b"missing") is None
@@ -51,32 +51,32 @@ def test_a_corrupt_cache_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
     path = tmp_path / CACHE_DIR / CACHE_FILE
     path.parent.mkdir()
     path.write_bytes(b"this is not a database" * 100)
-    cache = BuildCache.open(tmp_path)
+    cache = DiskStore.open(tmp_path)
     assert cache.get(b"k") is None
     assert cache.get_many([b"k"]) == {}
     cache.put(b"k", 1)
     cache.save()
     cache.close()
-    assert BuildCache.open(tmp_path).get(b"k") == 1
+    assert DiskStore.open(tmp_path).get(b"k") == 1
 
 
 def test_prune_keeps_only_what_the_build_used(tmp_path: Path) -> None:
-    cache = BuildCache.open(tmp_path)
+    cache = DiskStore.open(tmp_path)
     for key in (b"a", b"b", b"c"):
         cache.put(key, key.decode())
     cache.save()
     cache.close()
-    second = BuildCache.open(tmp_path)
+    second = DiskStore.open(tmp_path)
     assert second.get(b"a") == "a"
     second.put(b"d", "d")
     second.save(prune=True)
     second.close()
-    third = BuildCache.open(tmp_path)
+    third = DiskStore.open(tmp_path)
     assert [third.get(k) for k in (b"a", b"b", b"c", b"d")] == ["a", None, None, "d"]
 
 
 def test_disabled_cache_never_writes(tmp_path: Path) -> None:
-    cache = BuildCache.disabled()
+    cache = DiskStore.disabled()
     cache.put(b"k", 1)
     cache.save(prune=True)
     assert cache.get(b"k") is None
@@ -188,7 +188,7 @@ def test_a_one_shot_build_without_cache_digests_no_page(desk: Path, tmp_path: Pa
     def no_digest(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("a page was digested")
 
-    monkeypatch.setattr(SharedDigests, "digest", no_digest)
+    monkeypatch.setattr(SharedKeys, "digest", no_digest)
     bare = tmp_path / "bare"
     Builder(desk, BuildOptions(out_dir=bare, cache=False), policy=BuildPolicy(rebuilds=False)).build()
     assert _tree(bare) == _tree(cached)
@@ -290,7 +290,7 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
 
 def test_shared_digests_follow_every_part_of_a_shared_object() -> None:
     """A shared object stands as its own digest: equal values digest equal, and any change shows."""
-    digests = SharedDigests([ActorRef])
+    digests = SharedKeys([ActorRef])
     kim = ActorRef("kim", "Kim", "person", "Person", "actors/kim/")
     same = ActorRef("kim", "Kim", "person", "Person", "actors/kim/")
     renamed = ActorRef("kim", "Kim Jong Un", "person", "Person", "actors/kim/")
@@ -301,11 +301,11 @@ def test_shared_digests_follow_every_part_of_a_shared_object() -> None:
     assert digests.digest(b"salt", ("briefing.html", (kim, kim, TopicRef("t", "T2", "topics/t/")))) != first
     assert digests.digest(b"other", ("briefing.html", (kim, kim, topic))) != first
     # A fresh instance, as in the next build, gives the same digests.
-    assert SharedDigests([ActorRef]).digest(b"salt", ("briefing.html", (kim, kim, topic))) == first
+    assert SharedKeys([ActorRef]).digest(b"salt", ("briefing.html", (kim, kim, topic))) == first
 
 
 def test_shared_digests_see_inside_nested_shared_objects_and_time_zones() -> None:
-    digests = SharedDigests([ActorRef, TopicRef, BriefingCard])
+    digests = SharedKeys([ActorRef, TopicRef, BriefingCard])
     when = datetime(2024, 5, 1, 12, tzinfo=ZoneInfo("UTC"))
 
     def card(name: str = "Kim", at: datetime = when) -> BriefingCard:
@@ -317,4 +317,4 @@ def test_shared_digests_see_inside_nested_shared_objects_and_time_zones() -> Non
     assert digests.digest(b"salt", {"rows": (card("Kim Jong Un"),)}) != first
     paris = when.astimezone(ZoneInfo("Europe/Paris"))
     assert paris == when and digests.digest(b"salt", {"rows": (card(at=paris),)}) != first
-    assert SharedDigests([ActorRef, TopicRef, BriefingCard]).digest(b"salt", {"rows": (card(),)}) == first
+    assert SharedKeys([ActorRef, TopicRef, BriefingCard]).digest(b"salt", {"rows": (card(),)}) == first

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.incremental.derived_memo import DerivedMemo
-from site_builder.incremental.store import BuildCache
+from site_builder.incremental.store import DiskStore
 
 
 def test_reuse_by_identity_and_by_signature() -> None:
@@ -28,13 +28,13 @@ def test_reuse_by_identity_and_by_signature() -> None:
 
 def test_updates_in_one_process_stay_in_memory(tmp_path: Path) -> None:
     """The disk cache gets values computed whole; a value updated from the last build's is not written."""
-    store = BuildCache.open(tmp_path)
+    store = DiskStore.open(tmp_path)
     first = DerivedMemo(store=store)
     assert first.get_equal("related", (1, 2), lambda: "whole", lambda sig, old: "updated") == "whole"
     second = DerivedMemo(first, store)
     assert second.get_equal("related", (1, 3), lambda: "whole", lambda sig, old: f"{old} from {sig}") == \
         "whole from (1, 2)"
     store.save()
-    elsewhere = DerivedMemo(store=BuildCache.open(tmp_path))  # a new process
+    elsewhere = DerivedMemo(store=DiskStore.open(tmp_path))  # a new process
     assert elsewhere.get_equal("related", (1, 2), lambda: "again") == "whole"  # from the disk
     assert elsewhere.get_equal("related", (1, 3), lambda: "again") == "again"  # never written

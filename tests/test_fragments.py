@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from site_builder.core.urls import url_function
-from site_builder.render.list_rows import FragmentCache, escape_link
+from site_builder.render.list_rows import RowMemo, escape_link
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ PAGES = ("", "briefings/a/", "actors/x/", "actors/x/page/2/", "topics/t/page/3/"
 def test_same_bytes_as_the_macro_on_every_page(index_files: bool) -> None:
     macro = _macro()
     cards = [Card("One & <two>", "briefings/one/", ("x", "y")), Card("Q\"uote's", "briefings/b/?q=1&r=2#top")]
-    cache = FragmentCache()
+    cache = RowMemo()
     for page in PAGES:
         url = url_function(page, "https://example.org/desk/", index_files)
         for card in cards:
@@ -56,7 +56,7 @@ def test_renders_the_macro_twice_per_card_and_level_whatever_the_pages() -> None
         calls.append(card.title)
         return str(macro(card, url, *args))
 
-    cache = FragmentCache()
+    cache = RowMemo()
     card = Card("A", "briefings/a/", ("x",))
     for page in PAGES:
         cache(counting, card, url_function(page, "https://e.org/", False))
@@ -65,7 +65,7 @@ def test_renders_the_macro_twice_per_card_and_level_whatever_the_pages() -> None
 
 
 def _agrees_on(macro: jinja2.runtime.Macro, card: Card, pages: tuple[str, ...]) -> None:
-    cache = FragmentCache()
+    cache = RowMemo()
     for page in pages:
         url = url_function(page, "https://e.org/", False)
         assert cache(macro, card, url) == Markup(macro(card, url))
@@ -90,7 +90,7 @@ def test_text_that_looks_like_a_mark_is_never_cut() -> None:
 def test_unhashable_arguments_fall_back_to_the_macro() -> None:
     macro = _macro("{% macro row(card, url, extra) %}<a href=\"{{ url(card.url) }}\">{{ extra|length }}</a>"
                    "{% endmacro %}")
-    cache = FragmentCache()
+    cache = RowMemo()
     url = url_function("actors/x/", "https://e.org/", False)
     card = Card("A", "briefings/a/")
     assert cache(macro, card, url, [1, 2]) == Markup(macro(card, url, [1, 2]))
@@ -113,8 +113,8 @@ def test_macros_of_trusted_folders_are_rendered_once(tmp_path: Path) -> None:
             return str(macro(*args))
 
     counting = Counting()
-    trusting = FragmentCache(trusted=(str(tmp_path) + "/",))
-    checking = FragmentCache(trusted=("/elsewhere/",))
+    trusting = RowMemo(trusted=(str(tmp_path) + "/",))
+    checking = RowMemo(trusted=("/elsewhere/",))
     for page in PAGES:
         url = url_function(page, "https://e.org/", False)
         assert trusting(counting, card, url) == checking(counting, card, url) == Markup(macro(card, url))
@@ -139,17 +139,17 @@ def test_rows_carry_to_the_next_build_by_exact_value() -> None:
 
     utc = datetime(2024, 5, 1, 12, tzinfo=UTC)
     url = url_function("briefings/a/", "https://example.org/desk/", False)
-    first = FragmentCache(carried={})
+    first = RowMemo(carried={})
     first(counting, Dated("A", "briefings/a/", utc), url)
     assert first.carry() and len(calls) == 2  # recorded, then checked against a real rendering
 
-    second = FragmentCache(carried=first.carry())
+    second = RowMemo(carried=first.carry())
     again = second(counting, Dated("A", "briefings/a/", utc), url)
     assert len(calls) == 2 and again == Markup(macro(Dated("A", "briefings/a/", utc), url))
     shifted = Dated("A", "briefings/a/", utc.astimezone(timezone(timedelta(hours=2))))
     assert shifted == Dated("A", "briefings/a/", utc)  # equal, yet it prints another time
     assert second(counting, shifted, url) == Markup(macro(shifted, url)) and len(calls) == 4
-    assert FragmentCache().carry() is None  # a one-shot build keeps nothing
+    assert RowMemo().carry() is None  # a one-shot build keeps nothing
 
 
 @dataclass(frozen=True)

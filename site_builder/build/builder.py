@@ -21,7 +21,7 @@ from site_builder.core.site_files import Kind, classify
 from site_builder.incremental.bodies import BodyReport
 from site_builder.incremental.memo import BuildMemo, store_pages
 from site_builder.incremental.site_state import SiteState, inputs_digest, is_current, output_stats, state_key
-from site_builder.incremental.store import BuildCache, CacheStats
+from site_builder.incremental.store import DiskStore, StoreStats
 from site_builder.search.pagefind import SEARCH_ENTRY, IndexReport, index_site
 
 # Pages from which a builder that rebuilds settles its heap after a full build (see core/processes.py); below
@@ -40,7 +40,7 @@ class BuildResult:
     seconds: float
     skipped: int = 0  # pages not rendered again because their inputs were unchanged
     bodies: BodyReport = field(default_factory=BodyReport)
-    cache: CacheStats = field(default_factory=CacheStats)
+    cache: StoreStats = field(default_factory=StoreStats)
     up_to_date: bool = False  # inputs and output were as the last build left them: nothing was done
     search: IndexReport | None = None  # None when search is off or left to the caller (dev server)
 
@@ -97,7 +97,7 @@ class Builder:
         started = time.perf_counter()
         config = self._config or self.config()
         out = self.out_dir(config)
-        store = BuildCache.open(self.root) if self.options.cache else BuildCache.disabled()
+        store = DiskStore.open(self.root) if self.options.cache else DiskStore.disabled()
         full = self._memo is None
         try:
             inputs = inputs_digest(config, self.options.drafts) if full and store.path else b""
@@ -136,7 +136,7 @@ class Builder:
         staging.unchanged += rendered.skipped
         return rendered, staging.commit(rendered.all_files)
 
-    def _keep(self, config: Config, rendered: RenderedSite, store: BuildCache, out: Path,
+    def _keep(self, config: Config, rendered: RenderedSite, store: DiskStore, out: Path,
               full: bool) -> dict[str, tuple[int, int]]:
         """After a good build: its memo for the next rebuild, and after a full build its page keys on disk.
 

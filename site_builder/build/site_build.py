@@ -34,7 +34,7 @@ from site_builder.incremental.edits import briefing_edits, relinkable, render_ch
 from site_builder.incremental.memo import BuildMemo, StoredPage, stored_pages, unchanged_on_disk
 from site_builder.incremental.relink import relink_bodies, relink_briefings
 from site_builder.incremental.scope import edit_scope, move_scope
-from site_builder.incremental.store import BuildCache
+from site_builder.incremental.store import DiskStore
 from site_builder.render.assets import Assets, prepare_assets
 from site_builder.render.page_plan import (
     PageSpec,
@@ -80,14 +80,14 @@ class Build:
     """
 
     def __init__(self, config: Config, *, drafts: bool = False, memo: BuildMemo | None = None,
-                 changed: Iterable[str] = (), store: BuildCache | None = None, progress: Progress | None = None,
+                 changed: Iterable[str] = (), store: DiskStore | None = None, progress: Progress | None = None,
                  keep_text: bool = True, detail: bool = False, jobs: int | None = None, out_dir: Path | None = None,
                  build_time: datetime | None = None) -> None:
         self.config = config
         self.drafts = drafts
         self.last = memo
         self.changed = set(changed)
-        self.store = store or BuildCache.disabled()
+        self.store = store or DiskStore.disabled()
         self.progress = progress or Progress.silent()
         self.keep_text = keep_text
         self.detail = detail

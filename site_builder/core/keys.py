@@ -19,7 +19,7 @@ from typing import Any
 from site_builder import __version__
 from site_builder.core.models import Briefing, Page
 
-FORMAT = 9  # bump when what is cached changes shape without a version change
+FORMAT = 10  # bump when what is stored changes shape (or the module of a stored class) without a version change
 
 
 def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -64,7 +64,7 @@ def dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-class SharedDigests:
+class SharedKeys:
     """Digests of values in which the same big immutable objects recur: list rows, links, the site.
 
     A briefing's row is on dozens of pages, and each page's digest pickled it in full: that cost

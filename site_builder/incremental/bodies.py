@@ -16,7 +16,7 @@ from site_builder.bodies.rendering import BodyRenderer, RenderSettings, body_job
 from site_builder.core.config import Config
 from site_builder.core.keys import digest
 from site_builder.core.models import Content
-from site_builder.incremental.store import BuildCache
+from site_builder.incremental.store import DiskStore
 
 MemoEntry = tuple[bytes, RenderedBody]  # (key, body)
 
@@ -32,7 +32,7 @@ class BodyReport:
 
 
 def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
-                  cache: BuildCache, progress: Callable[[int], None] = lambda n: None, detail: bool = False,
+                  cache: DiskStore, progress: Callable[[int], None] = lambda n: None, detail: bool = False,
                   processes: int | None = None,
                   ) -> tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]:
     """Bodies of every briefing (by slug) and page (by slug), the memo for the next build, and a report.

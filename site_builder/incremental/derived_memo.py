@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from site_builder.core.keys import digest
-from site_builder.incremental.store import BuildCache
+from site_builder.incremental.store import DiskStore
 
 T = TypeVar("T")
 
@@ -19,7 +19,7 @@ T = TypeVar("T")
 class DerivedMemo:
     """One build's derived values; it reads the previous build's and keeps only what this build used."""
 
-    def __init__(self, previous: DerivedMemo | None = None, store: BuildCache | None = None,
+    def __init__(self, previous: DerivedMemo | None = None, store: DiskStore | None = None,
                  carry: bool = False) -> None:
         """With `carry`, every previous value is kept even if this build does not use it.
 

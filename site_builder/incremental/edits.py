@@ -13,7 +13,7 @@ from site_builder.core.config import Config
 from site_builder.core.models import Briefing, Content, Page
 from site_builder.graph.site_graph import SiteGraph, briefing_actor_list
 from site_builder.incremental.bodies import BodyReport, MemoEntry, render_bodies
-from site_builder.incremental.store import BuildCache
+from site_builder.incremental.store import DiskStore
 
 T = TypeVar("T", Briefing, Page)
 
@@ -88,7 +88,7 @@ Bodies = tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoE
 
 
 def render_changed_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
-                          changed: Collection[str], cache: BuildCache, progress: Callable[[int], None],
+                          changed: Collection[str], cache: DiskStore, progress: Callable[[int], None],
                           detail: bool = False, processes: int | None = None) -> Bodies:
     """Like render_bodies, but the body of a file that did not change is taken from the memo as it is.
 

@@ -16,7 +16,7 @@ from site_builder.core.site_files import SiteFiles
 from site_builder.graph.site_graph import SiteGraph
 from site_builder.incremental.bodies import MemoEntry
 from site_builder.incremental.derived_memo import DerivedMemo
-from site_builder.incremental.store import BuildCache
+from site_builder.incremental.store import DiskStore
 from site_builder.render.list_rows import Rows
 from site_builder.render.templates import Templates
 from site_builder.render.views import BriefingCard
@@ -62,7 +62,7 @@ def stored_pages_key(out_dir: Path) -> bytes:
     return digest("pages", str(out_dir.resolve()))
 
 
-def stored_pages(store: BuildCache, out_dir: Path) -> dict[str, StoredPage]:
+def stored_pages(store: DiskStore, out_dir: Path) -> dict[str, StoredPage]:
     """The page keys the last build in another process stored for this output folder."""
     found = store.get(stored_pages_key(out_dir))
     return found if isinstance(found, dict) else {}
@@ -79,7 +79,7 @@ def unchanged_on_disk(path: Path, stored: StoredPage | None, wanted: bytes) -> b
     return stat.st_size == stored.size and stat.st_mtime_ns == stored.mtime_ns
 
 
-def store_pages(store: BuildCache, out_dir: Path, keys: Mapping[str, bytes],
+def store_pages(store: DiskStore, out_dir: Path, keys: Mapping[str, bytes],
                 stats: Mapping[str, tuple[int, int]]) -> None:
     """Remember each written page's key with its file's size and mtime, for the next process."""
     pages = {rel: StoredPage(wanted, *stats[rel]) for rel, wanted in keys.items() if rel in stats}

@@ -28,7 +28,7 @@ SPILL_BYTES = 8 * 2**20
 
 
 @dataclass
-class CacheStats:
+class StoreStats:
     """Hits and misses of one build, for the summary line."""
 
     hits: int = 0
@@ -36,7 +36,7 @@ class CacheStats:
 
 
 @dataclass
-class BuildCache:
+class DiskStore:
     """A key-value store in one SQLite file; writes are buffered and land only when a build succeeds.
 
     A corrupt or unreadable cache file is treated as empty and replaced: losing the cache costs
@@ -44,7 +44,7 @@ class BuildCache:
     """
 
     path: Path | None
-    stats: CacheStats = field(default_factory=CacheStats)
+    stats: StoreStats = field(default_factory=StoreStats)
     _db: sqlite3.Connection | None = None
     _pending: dict[bytes, bytes] = field(default_factory=dict)
     _pending_bytes: int = 0
@@ -52,12 +52,12 @@ class BuildCache:
     _used: set[bytes] = field(default_factory=set)
 
     @classmethod
-    def open(cls, site_root: Path) -> BuildCache:
+    def open(cls, site_root: Path) -> DiskStore:
         """The cache of a site folder; created on first write."""
         return cls(site_root / CACHE_DIR / CACHE_FILE)
 
     @classmethod
-    def disabled(cls) -> BuildCache:
+    def disabled(cls) -> DiskStore:
         """A cache that never hits and never writes (`--no-cache`, `check`)."""
         return cls(None)
 

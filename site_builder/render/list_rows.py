@@ -85,7 +85,7 @@ def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...],
     return _Fragment(tuple(shared.setdefault(piece, piece) for piece in pieces), (macro, item))
 
 
-class FragmentCache:
+class RowMemo:
     """The `cached(macro, item, url, *args)` of one build's templates; one per renderer, never shared.
 
     Keys are the identities of the macro and item (cards are made once per build) and the extra

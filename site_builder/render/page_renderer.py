@@ -18,12 +18,12 @@ from multiprocessing.connection import Connection
 
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, TemplateFailure
-from site_builder.core.keys import SharedDigests, digest
+from site_builder.core.keys import SharedKeys, digest
 from site_builder.core.output_writer import Sink
 from site_builder.core.processes import Shares, can_fork, release_freed, shared_heap
 from site_builder.core.progress import Stage
 from site_builder.core.urls import output_file, url_function
-from site_builder.render.list_rows import FragmentCache, Rows
+from site_builder.render.list_rows import RowMemo, Rows
 from site_builder.render.page_plan import PageSpec, page_meta
 from site_builder.render.templates import Templates, theme_dir
 from site_builder.render.views import ActorRef, BriefingCard, FeedEntry, NetworkView, SiteView, TopicRef
@@ -36,7 +36,7 @@ BLOCK = 16  # pages a worker takes at a time
 # at 10,000 briefings the process tree peaked 80-100 MiB higher without them.
 RELEASE_EVERY = 4
 
-# Views that recur on many pages, digested once each (see SharedDigests).
+# Views that recur on many pages, digested once each (see SharedKeys).
 SHARED_VIEWS = (BriefingCard, ActorRef, TopicRef, NetworkView, SiteView, FeedEntry)
 
 Skip = Callable[[str, PageSpec, bytes], bool]  # (output file, spec, input digest) -> file already right
@@ -67,19 +67,19 @@ class PageRenderer:
     salt: bytes
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
-    carried: Rows | None = None  # rows of earlier builds (see FragmentCache), when the next build gets them
+    carried: Rows | None = None  # rows of earlier builds (see RowMemo), when the next build gets them
     # Whether pages are digested: only a later build uses digests (a tenth of page time), and a one-shot
     # build without a cache has none.
     digested: bool = True
-    known: Mapping[int, tuple[object, bytes]] | None = None  # digests of carried cards (see SharedDigests.known)
-    fragments: FragmentCache = field(init=False)  # `cached()` of this build's templates
-    inputs: SharedDigests = field(init=False)  # what each page is rendered from, as a digest
+    known: Mapping[int, tuple[object, bytes]] | None = None  # digests of carried cards (see SharedKeys.known)
+    fragments: RowMemo = field(init=False)  # `cached()` of this build's templates
+    inputs: SharedKeys = field(init=False)  # what each page is rendered from, as a digest
 
     def __post_init__(self) -> None:
         trusted = (str(theme_dir(self.config.theme) / "templates") + os.sep,)
-        inputs = SharedDigests(SHARED_VIEWS, self.known)
+        inputs = SharedKeys(SHARED_VIEWS, self.known)
         object.__setattr__(self, "inputs", inputs)
-        object.__setattr__(self, "fragments", FragmentCache(trusted, self.carried, inputs.of))
+        object.__setattr__(self, "fragments", RowMemo(trusted, self.carried, inputs.of))
 
     def render(self, specs: Sequence[PageSpec], sink: Sink, step: Stage | None = None) -> RenderedPages:
         """Render the specs in order into the sink; template errors are collected once each, not once per page."""
