@@ -12,7 +12,7 @@ import pytest
 from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VNU = REPO / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

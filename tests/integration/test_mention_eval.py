@@ -20,8 +20,8 @@ from site_builder.core.config import MentionsConfig
 from site_builder.core.errors import Diagnostics
 from site_builder.core.site_files import discover
 
-REPO = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent / "mentions"
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parents[1] / "mentions"
 MARK = re.compile(r"\[\[(?!\[)(.+?)\|([a-z0-9-]+)\]\]", re.DOTALL)
 SEED = "north-korea-denies-arms-dealing-with-russia"
 MIN_PRECISION = 0.98

@@ -17,7 +17,7 @@ from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions
 from site_builder.publish.link_check import check_output
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEEP = "https://example.org/deep/sub/path/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 

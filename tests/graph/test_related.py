@@ -7,7 +7,7 @@ import pickle
 import random
 
 import pytest
-from test_graph import b
+from test_site_graph import b
 
 from site_builder.core.models import Briefing
 from site_builder.graph import related as related_module

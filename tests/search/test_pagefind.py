@@ -21,7 +21,7 @@ from site_builder.search import pagefind as search
 from site_builder.search.bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed
 from site_builder.search.pagefind import BUNDLE_DIR, SearchIndexError, index_site
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CONFIG = "title: Test Desk\nbase_url: https://example.org/desk/\ntimezone: UTC\n"
 SITE = {
     "content/briefings/2023-01-29-denial.md": briefing(

@@ -26,7 +26,7 @@ from site_builder.serve.http_handler import host_allowed, resolve
 from site_builder.serve.live_reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
 
 TIMEOUT = 30.0  # generous for a loaded two-core machine; conditions end the waits long before
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ALPHA = "content/briefings/2023-01-29-alpha.md"
 ALPHA_PAGE = "briefings/alpha/index.html"
 SITE = {

@@ -10,7 +10,7 @@ litter, non-markdown files among briefings, and hostile text that must come out 
 
 Refreshing the expected messages after an intended wording change:
 
-    UPDATE_EXPECTED=1 .venv/bin/pytest tests/test_invalid_sites.py
+    UPDATE_EXPECTED=1 .venv/bin/pytest tests/integration/test_invalid_sites.py
 
 rewrites `expected.txt` of every invalid case from the actual output. Cases marked xfail are
 skipped in that mode: their `expected.txt` is written by hand and says what the code *should*
@@ -32,7 +32,7 @@ import pytest
 
 from site_builder.cli.main import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 UPDATE_EXPECTED = os.environ.get("UPDATE_EXPECTED") == "1"
 
 # Cases whose output is wrong today; expected.txt holds the message the code should print.

@@ -13,7 +13,7 @@ from site_builder.core.ingest_rules import Rules, default_rules
 from site_builder.ingest.metadata import find_date, normal_place, read_byline, read_meta_line, split_dateline
 from site_builder.ingest.text import clean_text, escape_markdown, units_of
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RULES = default_rules()
 LEDE = "North Korea fired two ballistic missiles into the sea on Monday, the South Korean military said."
 PROSE = [

@@ -18,7 +18,7 @@ from site_builder.build.options import BuildOptions
 from site_builder.build.options import load_site_config as config_of
 from site_builder.build.site_build import Build
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden"
 SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
 
@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def generated(tree: dict[str, bytes]) -> dict[str, bytes]:
     """Everything except static assets copied verbatim from the theme and site, and the search index.
 
-    The index is Pagefind's binary bundle (its own scripts and WebAssembly included); tests/test_search.py
+    The index is Pagefind's binary bundle (its own scripts and WebAssembly included); tests/search/test_pagefind.py
     checks what is in it and that it is reproducible.
     """
     return {k: v for k, v in tree.items() if not k.startswith(("css/", "js/", "img/", "pagefind/"))}

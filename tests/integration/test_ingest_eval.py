@@ -1,6 +1,6 @@
 """The ingest evaluation set: mean body precision/recall over word 4-grams and metadata exact-match rates.
 
-The figures are printed; see them with `pytest tests/test_ingest_eval.py -rA` (or `-s`), or run
+The figures are printed; see them with `pytest tests/integration/test_ingest_eval.py -rA` (or `-s`), or run
 `python -m tests.ingest_eval.score` from the repository root.
 """
 

@@ -13,7 +13,7 @@ from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
 
 

@@ -31,7 +31,7 @@ from site_builder.publish.link_scan import (
 )
 
 BASE = "https://example.org/desk/"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def problems(out: Path, base: str = BASE, **options: object) -> list[str]:

@@ -11,7 +11,7 @@ from conftest import SiteFactory, read_tree
 
 from site_builder.cli.main import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EVAL_RAW = REPO / "tests/ingest_eval/raw"
 SEED_NAME = "000_25a29b58037e4e9f.txt"
 SEED_COPY = EVAL_RAW / SEED_NAME  # the seed as shipped in ../shared/seeds/, kept here so CI never needs shared/

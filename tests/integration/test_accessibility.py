@@ -18,7 +18,7 @@ import pytest
 from browser import chromium
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 
 # One page of each kind the theme renders; the second briefing has a table and block quotes, the actors

@@ -12,7 +12,7 @@ from site_builder.build.site_build import Build
 from site_builder.cli.main import main
 from site_builder.graph.suggestions import suggest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def names(site: Path) -> dict[str, int]:

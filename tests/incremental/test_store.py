@@ -20,7 +20,7 @@ from site_builder.render import page_renderer as render
 from site_builder.render.page_plan import Scope
 from site_builder.render.views import ActorRef, BriefingCard, TopicRef
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
