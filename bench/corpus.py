@@ -68,7 +68,8 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2010": "-", "\u2011": "-"})
 
 
 def alias_key(text: str) -> str:
-    """How the builder compares aliases (DESIGN §4): typographic variants and white-space runs folded.
+    """How the builder compares aliases (docs/architecture.md, Mention rules): with typographic variants
+    and runs of white space folded.
 
     The generator refuses any alias whose key another actor already holds, because an alias claimed
     by two actors fails the build.

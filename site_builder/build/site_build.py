@@ -28,9 +28,9 @@ from site_builder.core.progress import Progress
 from site_builder.core.site_files import Kind, SiteFiles, classify, discover, refresh, walk_files
 from site_builder.core.urls import output_file
 from site_builder.graph.site_graph import SiteGraph, build_graph, check_references, check_slugs
-from site_builder.incremental.bodies import BodyReport
+from site_builder.incremental.bodies import BodyReport, render_changed_bodies
+from site_builder.incremental.briefing_edits import briefing_edits, relinkable, text_edits
 from site_builder.incremental.derived_memo import DerivedMemo
-from site_builder.incremental.edits import briefing_edits, relinkable, render_changed_bodies, text_edits
 from site_builder.incremental.memo import BuildMemo, StoredPage, stored_pages, unchanged_on_disk
 from site_builder.incremental.relink import relink_bodies, relink_briefings
 from site_builder.incremental.scope import edit_scope, move_scope

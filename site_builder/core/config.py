@@ -39,7 +39,7 @@ class ActorType:
 
 @dataclass(frozen=True)
 class MentionsConfig:
-    """How plain-text mentions of actors become links (DESIGN §4)."""
+    """How plain-text mentions of actors become links (docs/architecture.md, Mention rules)."""
 
     link: str = "first"  # first | all | none
     ambiguous: tuple[str, ...] = ()

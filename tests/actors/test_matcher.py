@@ -1,4 +1,4 @@
-"""The mention matcher follows DESIGN §4 exactly; the registry reports ambiguous aliases."""
+"""The mention matcher follows the mention rules of docs/architecture.md exactly; the registry reports ambiguous aliases."""
 
 from __future__ import annotations
 

@@ -1,19 +1,15 @@
-"""What a rebuild can take from the last good build: bodies of unchanged files, and the graph after body-only edits."""
+"""Which kind of edit to briefings a rebuild follows: what changed, whether only text, whether the graph is patched."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
-from site_builder.actors.matcher import Matcher
 from site_builder.bodies.packed import RenderedBody
 from site_builder.content.loader import Model
-from site_builder.core.config import Config
-from site_builder.core.models import Briefing, Content, Page
+from site_builder.core.models import Briefing, Page
 from site_builder.graph.site_graph import SiteGraph, briefing_actor_list
-from site_builder.incremental.bodies import BodyReport, MemoEntry, render_bodies
-from site_builder.incremental.store import DiskStore
 
 T = TypeVar("T", Briefing, Page)
 
@@ -84,34 +80,5 @@ def relinkable(graph: SiteGraph, edited: Mapping[str, Briefing],
     return out
 
 
-Bodies = tuple[dict[str, RenderedBody], dict[str, RenderedBody], dict[str, MemoEntry], BodyReport]
 
 
-def render_changed_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapping[str, MemoEntry],
-                          changed: Collection[str], cache: DiskStore, progress: Callable[[int], None],
-                          detail: bool = False, processes: int | None = None) -> Bodies:
-    """Like render_bodies, but the body of a file that did not change is taken from the memo as it is.
-
-    The memo must come from a build with the same config and alias registry: then an unchanged file
-    has the same text, line and page, hence the same body, and hashing thousands of bodies to find
-    that out is most of a small rebuild.
-    """
-    def split(items: tuple[T, ...]) -> tuple[list[T], list[T]]:
-        """The items whose body is kept, and the rest; one pass, as it runs on every save."""
-        same: list[T] = []
-        other: list[T] = []
-        for item in items:
-            (same if item.path not in changed and item.path in memo else other).append(item)
-        return same, other
-
-    same_briefings, other_briefings = split(content.briefings)
-    same_pages, other_pages = split(content.pages)
-    rest = replace(content, briefings=tuple(other_briefings), pages=tuple(other_pages))
-    bodies, page_bodies, new_memo, report = render_bodies(config, rest, matcher, memo, cache, progress, detail,
-                                                          processes)
-    bodies.update((b.slug, memo[b.path][1]) for b in same_briefings)
-    page_bodies.update((p.slug, memo[p.path][1]) for p in same_pages)
-    new_memo.update((b.path, memo[b.path]) for b in same_briefings)
-    new_memo.update((p.path, memo[p.path]) for p in same_pages)
-    progress(len(same_briefings) + len(same_pages))
-    return bodies, page_bodies, new_memo, replace(report, reused=report.reused + len(same_briefings) + len(same_pages))
