@@ -30,8 +30,8 @@ _WORD_AFTER = r"(?![^\W_])"
 def fold(text: str) -> str:
     """Map equivalent characters to one form without changing the length of the text.
 
-    A replace per character that is there, not `str.translate`: translate looks every character
-    up in a table, which cost more than the whole mention search; most texts hold one or two of these.
+    A replace per character that occurs, not `str.translate`: translate looks every character of the
+    text up in a table, while most texts hold few or none of these.
     """
     for old, new in _EQUIVALENTS:
         if old in text:
@@ -47,7 +47,7 @@ def alias_key(alias: str) -> str:
 class Mention(NamedTuple):
     """One match: where it is in the text, what was written, and whose it is (None when ambiguous).
 
-    A named tuple: a body has about a hundred of these, and a tuple is made in C.
+    A named tuple: a body has many of these, and a tuple is made in C.
     """
 
     start: int
@@ -91,8 +91,8 @@ def build_registry(actors: Iterable[Actor], mentions: MentionsConfig, diagnostic
                    previous: Matcher | None = None) -> Matcher:
     """Register every name and alias; an alias claimed by two actors is an error unless declared ambiguous.
 
-    `previous` is reused when the registry is unchanged: compiling thousands of aliases is the
-    slow part, and most rebuilds do not touch an actor.
+    `previous` is reused when the registry is unchanged: compiling every alias is the slow part,
+    and most rebuilds do not touch an actor.
     """
     owners = alias_owners(actors, mentions, diagnostics)
     if previous is not None and previous.owners == owners:
@@ -133,14 +133,14 @@ def alias_owners(actors: Iterable[Actor], mentions: MentionsConfig, diagnostics:
 def _compile(keys: list[str]) -> re.Pattern[str]:
     """One regular expression shaped like a trie of the aliases.
 
-    A flat alternation of thousands of aliases makes the engine retry every alias at every
+    A flat alternation of many aliases makes the engine retry every alias at every
     position; a trie shares prefixes so each position costs about one walk down the tree.
     Longer continuations come first so the engine prefers the longest alias, and it backtracks
     to a shorter one when the longer one fails the word-boundary check.
 
     The pattern starts with the aliases' first characters and checks the word boundary before
     them only after the first one: a pattern that starts with a character set lets the engine skip
-    ahead in C to the next place an alias can start, which makes the search four times faster.
+    ahead in C to the next place an alias can start, instead of trying the pattern at every position.
     """
     trie: dict[str, dict] = {}  # type: ignore[type-arg]
     for key in keys:

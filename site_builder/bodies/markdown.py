@@ -23,8 +23,8 @@ from site_builder.core.urls import is_safe_href, slugify
 _OPAQUE_INLINE = {"code_inline", "image", "html_inline", "math_inline"}
 
 
-# The records below are named tuples: a big site keeps and caches 100,000s of them, and a tuple is
-# made and unpickled in C, several times faster than a frozen dataclass.
+# The records below are named tuples: a big site keeps and caches a great many of them, and a tuple
+# is made and unpickled in C, faster than a frozen dataclass.
 class BodyParts(NamedTuple):
     """A body as HTML, with the plain text of its blocks and the mentions found in them."""
 
@@ -155,8 +155,8 @@ def _mention_tokens(run: list[Token], rs: _RenderState, line: int, block: int, r
     """A run of text and soft breaks as one token of finished HTML, with mentions wrapped around exactly the
     matched text; a run without mentions stays as it is.
 
-    One token per run, not text, mention and break tokens: a body has about a hundred mentions, and
-    making and rendering each piece as its own token cost more than finding the mentions.
+    One token per run, not text, mention and break tokens: a body has many mentions, and making and
+    rendering each piece as its own token would cost more than finding the mentions.
     """
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
     assert rs.matcher is not None

@@ -1,8 +1,8 @@
 """A rendered body as a build keeps it: compressed, with what linking the site needs kept apart.
 
 A big site holds every body from rendering until its pages are written, and as Python objects a
-body's HTML, block text and mentions take about 60 KiB (text with any character beyond Latin-1 is
-stored at two bytes a character). Compressed they take about 6 KiB. Linking needs only which
+body's HTML, block text and mentions are large (text with any character beyond Latin-1 is stored
+at two bytes a character); compressed they are a small fraction of that. Linking needs only which
 actors a body mentions, how often, and its quotations, so those stay unpacked. The briefing page
 and feeds unpack the HTML. Profiles show, for each briefing, the sentences that mention the actor:
 they are found when the body is rendered and pickled on their own (too small to be worth
@@ -24,7 +24,7 @@ from site_builder.actors.mentions import RenderedMention, TextBlock
 from site_builder.actors.quotes import QuoteCandidate, quote_candidates
 from site_builder.bodies.markdown import BodyParts
 
-LEVEL = 1  # zlib level: the fastest; higher levels save a tenth more for twice the time
+LEVEL = 1  # zlib level: the fastest; higher levels save little space for the extra time they take
 
 
 class RenderedBody:
@@ -50,13 +50,14 @@ class RenderedBody:
     def pack(cls, parts: BodyParts, detail: bool = True) -> RenderedBody:
         """Pack a freshly rendered body; without `detail`, its block texts and mentions are left out.
 
-        Only `actors suggest` and analysis read the detail. A build leaves it out: packing it was a
-        tenth of the cost of a body, and it was two fifths of the memory the bodies of a build hold.
+        Only `actors suggest` and analysis read the detail. A build leaves it out: packing it adds to
+        the cost of every body, and keeping it would take a large share of the memory the bodies of a
+        build hold.
         """
         counts = Counter(m.actor_id for m in parts.mentions)  # keeps first-mention order
         excerpts = first_excerpts(parts.blocks, parts.mentions)
         packed = [pack_text(parts.html), _pack((parts.blocks, parts.mentions)) if detail else b""]
-        # Excerpts are small (about 230 bytes an actor): compressing them saved a fifth for 20 µs each.
+        # Excerpts are small: compressing them would save too little to pay for the time it takes.
         packed += [pickle.dumps(excerpts[a], pickle.HIGHEST_PROTOCOL) if a in excerpts else b"" for a in counts]
         region = struct.pack(f"<{len(packed)}I", *map(len, packed)) + b"".join(packed)
         return cls(region, 0, tuple(counts), tuple(counts.values()), quote_candidates(parts.blocks, parts.mentions))
@@ -127,7 +128,7 @@ class RenderedBody:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RenderedBody) and self._state() == other._state()
 
-    __hash__ = None  # type: ignore[assignment]  # equal by value, like the dataclass it replaces; never a key
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so not hashable; never a key
 
     def __repr__(self) -> str:
         return f"RenderedBody(actors={self.actors!r}, {self._size()} bytes packed)"
@@ -137,8 +138,9 @@ def pooled(bodies: Iterable[RenderedBody]) -> dict[int, RenderedBody]:
     """The bodies whose regions are their own bytes, moved into one pool: by id() of the body they replace.
 
     A build forks page workers, and a forked process copies every memory page it writes to, if only to
-    count a reference. With a bytes object per part, reading a tenth of the bodies copied most of the
-    pages that hold them, in each process. In one pool, reading writes only the pool's own header.
+    count a reference. Regions that are bytes objects of their own lie scattered over the heap, and
+    reading one writes to its reference count, so each process would copy the pages of every body it
+    reads. In one pool, reading writes only the pool's own header.
     """
     own = list({id(b): b for b in bodies if b._at == 0 and len(b._data) == b._size()}.values())
     if len(own) < 2:

@@ -1,6 +1,6 @@
 """Render briefing and page bodies: here, or in parallel across cores when there are enough of them.
 
-Markdown with mention weaving is most of a cold build. Jobs cross process boundaries as plain
+Markdown with mention weaving is a large part of a cold build. Jobs cross process boundaries as plain
 records; whatever the process, a job gives the same body. Which bodies need rendering at all is
 decided by `site_builder.incremental.bodies`.
 """
@@ -170,8 +170,8 @@ def _forked(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
             progress: Callable[[int], None]) -> None:
     """Forked workers and this process take chunks from one shared counter; workers send theirs at the end.
 
-    No thread is involved: a pool's feeder threads compete with this process's rendering for the
-    interpreter lock and left its worker idle for a third of the time.
+    No thread is involved: a pool's feeder threads would compete with this process's rendering for
+    the interpreter lock and hold it up.
     """
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)

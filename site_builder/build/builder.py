@@ -142,7 +142,7 @@ class Builder:
 
         Returns the size and mtime of every output file after a full build (empty after a rebuild).
         """
-        # Thousands of stats and keys cost more than a rebuild's own work, so only full builds store them.
+        # A stat and a key per output file cost more than a rebuild's own work, so only full builds store them.
         # Left as the full build stored them, the entry of a file a rebuild rewrote no longer matches its
         # size and mtime: the next process renders that page again and skips the rest.
         stats: dict[str, tuple[int, int]] = {}

@@ -25,10 +25,10 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildPolicy:
-    """How the caller uses its builds; the dev server sets its own (serve/preview.py)."""
+    """How the caller uses its builds; the dev server sets its own (serve/dev_server.py)."""
 
     # Whether rebuild() may follow. Without, each briefing's markdown is let go once its body is
-    # rendered, a quarter of a large build's memory, and a rebuild() builds everything.
+    # rendered, freeing much of a large build's memory, and a rebuild() builds everything.
     rebuilds: bool = True
     # Whether a build may stop early when its inputs and the output folder are exactly as the last
     # build left them. A builder that rebuilds next needs the state a full build leaves in memory.

@@ -170,7 +170,7 @@ class Build:
         step.done()
         if not self.keep_text:
             self.content, self.models = _without_text(self.content, self.models)
-            release_freed()  # the markdown just let go, a quarter of a big build's memory, before the graph takes more
+            release_freed()  # the markdown just let go, much of a big build's memory, before the graph takes more
 
     def link_graph(self) -> SiteGraph:
         """Resolve references into the site graph: patched from the last build's after edits it can

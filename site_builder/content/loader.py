@@ -153,7 +153,7 @@ def _briefings(root: Path, rels: Sequence[str], config: Config, diagnostics: Dia
                processes: int) -> dict[str, Briefing | None]:
     """Briefings read from these files, by path; with problems reported in file order, as one process would.
 
-    Reading and parsing front matter is a tenth of a cold build, and one file does not depend on
+    Reading and parsing front matter is costly on a big site, and one file does not depend on
     another: with many files, a forked process reads the second half.
     """
     def read(part: Sequence[str]) -> tuple[dict[str, Briefing | None], list[Diagnostic]]:

@@ -38,8 +38,8 @@ def _reduce_with_body(model: Briefing | Page) -> tuple[Any, ...]:
     """A briefing or page with its markdown as UTF-8 bytes made here.
 
     The pickler's own encoding leaves a UTF-8 copy inside every string with a character beyond
-    ASCII that it writes: for the bodies of a big site that was a hundred megabytes, freed only
-    when the build let the texts go, and the holes it left made every later stage bigger.
+    ASCII that it writes: for the bodies of a big site those copies would take much memory, freed
+    only when the build lets the texts go, and the holes they leave would make every later stage bigger.
     """
     values = {f.name: getattr(model, f.name) for f in fields(model) if f.name != "body"}
     return (_with_body, (type(model), values, model.body.encode("utf-8", "surrogatepass")))
@@ -67,11 +67,11 @@ def dumps(value: Any) -> bytes:
 class SharedKeys:
     """Digests of values in which the same big immutable objects recur: list rows, links, the site.
 
-    A briefing's row is on dozens of pages, and each page's digest pickled it in full: that cost
-    more than a third of the time spent rendering the pages. Here an object of one of the `shared`
-    types is pickled once; in every later digest it stands as its own digest, so the result still
-    changes whenever any part of any value does. Only for frozen objects that live as long as this
-    instance (they are kept here, so an id is never reused for another object).
+    A briefing's row is on many pages; pickling it in full for each page's digest would repeat the
+    same work, so here an object of one of the `shared` types is pickled once; in every later digest
+    it stands as its own digest, so the result still changes whenever any part of any value does.
+    Only for frozen objects that live as long as this instance (they are kept here, so an id is
+    never reused for another object).
     """
 
     def __init__(self, shared: Iterable[type], known: Mapping[int, tuple[object, bytes]] | None = None) -> None:

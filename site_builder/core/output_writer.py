@@ -105,8 +105,8 @@ class Staging:
     unchanged: int = 0
     created: list[str] = field(default_factory=list)  # folders made for new files, removed again on abort
     # Folders known to exist inside the output: each is checked once, not once per file (a cold build of a
-    # large site writes thousands of files, each in a folder of its own, and resolving every path was most
-    # of the cost of writing them).
+    # large site writes many files, each in a folder of its own, and resolving every path would cost more
+    # than writing them).
     ready: set[str] = field(default_factory=set)
 
     def add(self, rel: str, data: bytes) -> None:

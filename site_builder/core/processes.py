@@ -73,7 +73,7 @@ class Shares:
     takes blocks from the back of the share with the most left. So every worker handles a few long
     runs of neighbouring items, and all finish together. Neighbouring pages read the same actors,
     rows and feeds, and a forked process copies each memory page it reads an object from: split
-    this way rather than every n-th page, the workers of a big site copy a quarter less.
+    this way rather than every n-th page, the workers copy fewer pages.
     """
 
     def __init__(self, context: Any, total: int, workers: int, block: int) -> None:

@@ -110,7 +110,7 @@ def discover(root: Path, output_dir: str = "public") -> SiteFiles:
 def refresh(files: SiteFiles, root: Path, changed: Iterable[str], output_dir: str = "public") -> SiteFiles | None:
     """The file list after `changed` were created, edited or deleted, without walking the whole tree.
 
-    Walking thousands of files costs more than a one-file rebuild. Each changed path is looked at
+    Walking every file of a big site costs more than a one-file rebuild. Each changed path is looked at
     as it is now. None when a path may stand for a folder (a folder made, moved or deleted hides
     which files it held): then only discover() can tell.
     """

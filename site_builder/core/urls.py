@@ -169,7 +169,7 @@ def url_function(page_url: str, base_url: str, index_files: bool,
         return _relative(here, target, index_files)
 
     # The common case, a site path into another section than this page's, is a walk up to the root and
-    # down again; it needs no folder-by-folder comparison. A page makes hundreds of these links.
+    # down again; it needs no folder-by-folder comparison. A page makes many of these links.
     up = "../" * len(here)
     section = here[0] + "/" if here else ""
     plain = not index_files and page_url != "404.html"
@@ -194,7 +194,7 @@ def absolute_links(html: str, page_url: str) -> str:
 
     Our renderer writes every attribute as ` name="value"` with the value escaped, so splitting at
     ` href="` and ` src="` finds each link exactly (a split runs in C; a regular expression here
-    tried every space of the text). Raw HTML, when a site allows it, may write links otherwise:
+    would try every space of the text). Raw HTML, when a site allows it, may write links otherwise:
     those stay as written, and xml:base on the entry still resolves them. A body repeats a few
     profile links many times, so each distinct value is joined once.
     """

@@ -9,7 +9,7 @@ import yaml
 
 from site_builder.core.errors import Diagnostic, SourceLocation
 
-try:  # the C loader is ten times faster; fall back so a build never depends on libyaml
+try:  # the C loader is much faster; fall back so a build never depends on libyaml
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]

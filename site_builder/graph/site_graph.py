@@ -24,9 +24,9 @@ RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search"
 class Tally(Sequence[tuple[str, int]]):
     """(id, count) pairs, held as a tuple of ids and an array of counts.
 
-    A desk of 10,000 briefings has a quarter of a million co-mention pairs. As 2-tuples they took
-    15 MiB, and each forked page worker copied the memory pages of those it read; like this, 3 MiB.
-    Reads as the tuple of pairs it stands for, and equals it.
+    A big desk has a great many co-mention pairs. As 2-tuples they would take far more memory, and
+    each forked page worker would copy the memory pages of those it reads. Reads as the tuple of
+    pairs it stands for, and equals it.
     """
 
     __slots__ = ("_counts", "_ids")
@@ -85,7 +85,8 @@ class SiteGraph:
     def mention_counts(self, slug: str) -> Counter[str]:
         """Mentions of each actor in one briefing's body, in order of first mention.
 
-        Made from the body on each call: kept for every briefing, they took 7 MiB on a big desk.
+        Made from the body on each call: keeping them for every briefing of a big desk would take much
+        memory.
         """
         return self.bodies[slug].mention_counts()
 
@@ -246,8 +247,8 @@ def _co_mentions(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, 
                  actors: Mapping[str, Actor]) -> dict[str, Tally]:
     """How many briefings each pair of actors shares.
 
-    Each actor counts every actor of its briefings, itself included, which Counter does in C; its
-    count of itself is taken out at the end. Counting pair by pair in Python took up to twice as long.
+    Each actor counts every actor of its briefings, itself included, which Counter does in C, faster
+    than counting pair by pair in Python; its count of itself is taken out at the end.
     """
     pairs: dict[str, Counter[str]] = defaultdict(Counter)
     for b in briefings:

@@ -90,8 +90,8 @@ def render_changed_bodies(config: Config, content: Content, matcher: Matcher, me
     """Like render_bodies, but the body of a file that did not change is taken from the memo as it is.
 
     The memo must come from a build with the same config and alias registry: then an unchanged file
-    has the same text, line and page, hence the same body, and hashing thousands of bodies to find
-    that out is most of a small rebuild.
+    has the same text, line and page, hence the same body, and hashing every body to find that out
+    would cost more than the rest of a small rebuild.
     """
     def split(items: tuple[T, ...]) -> tuple[list[T], list[T]]:
         """The items whose body is kept, and the rest; one pass, as it runs on every save."""

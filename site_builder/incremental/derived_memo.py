@@ -39,8 +39,8 @@ class DerivedMemo:
         a digest of the signature's repr (signatures are tuples of strings, numbers and dates).
         `update(old_signature, old_value)`, when given, works out the new value from the last build's
         in this process (the dev server), doing only what the difference needs; that value stays in
-        memory only. Keying, pickling and writing a desk's related lists took a tenth of a rebuild after
-        a topic edit, for a value that the next save replaces; a later process works it out once.
+        memory only, since keying, pickling and writing a desk's related lists after every rebuild is
+        wasted on a value that the next save replaces; a later process works it out once.
         """
         hit = self._items.get(key) or self._old.get(key)
         value: T

@@ -1,10 +1,10 @@
 """The last build's graph patched after edits to briefings, instead of linking every briefing again.
 
-Linking a desk of 5,000 briefings walks every briefing for who is in which list, every body for
-quotes and every actor for its topic tallies; after an edit to one briefing nearly all of that
-comes out as it was. Here only the lists and tallies of the actors and topics the edited briefings
-are or were in are worked out again. Both functions give what `build_graph` gives for the same
-content (tests compare the two), given that actor files, topic files and pages are as they were.
+Linking a desk walks every briefing for who is in which list, every body for quotes and every
+actor for its topic tallies; after an edit to one briefing nearly all of that comes out as it was.
+Here only the lists and tallies of the actors and topics the edited briefings are or were in are
+worked out again. Both functions give what `build_graph` gives for the same content (tests compare
+the two), given that actor files, topic files and pages are as they were.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def state_key(out_dir: Path) -> bytes:
 def inputs_digest(config: Config, drafts: bool) -> bytes:
     """Every byte a build reads: site files that are inputs, the theme, the config, drafts and build time.
 
-    Files are hashed one at a time: holding a big site's files at once took more memory than the build.
+    Files are hashed one at a time: holding a big site's files at once would take more memory than the build.
     """
     hasher = Hasher()
     for part in (__version__, repr(config), str(drafts), os.environ.get("SOURCE_DATE_EPOCH", "")):

@@ -1,6 +1,6 @@
 """The persistent build cache in `<site>/.cache/`: parsed files and rendered bodies, keyed by content hash.
 
-A cold build spends most of its time parsing front matter and rendering markdown; both depend only
+Parsing front matter and rendering markdown are the costly parts of a cold build; both depend only
 on the file's bytes plus settings that go into the key (package version, config, alias registry).
 With this cache a warm build only plans, renders templates and writes changed files. Dropping the
 folder is always safe: the cache never changes the output, only how fast it comes.
@@ -22,8 +22,8 @@ from site_builder.core.keys import dumps
 
 CACHE_DIR = ".cache"
 CACHE_FILE = "site-builder.sqlite"
-# Buffered entries above this many bytes move to a scratch table on disk: a cold build of 10,000
-# briefings caches a few hundred megabytes, which would otherwise sit in memory until save().
+# Buffered entries above this many bytes move to a scratch table on disk: a cold build of a big site
+# caches far more than that, which would otherwise sit in memory until save().
 SPILL_BYTES = 8 * 2**20
 
 

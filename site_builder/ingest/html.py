@@ -20,7 +20,7 @@ def clean_html(data: bytes, rules: Rules) -> Article:
     sentence before it gains a comment thread. The extractor's text begins with the title line,
     which the text rules drop because the title is passed as a hint.
     """
-    import trafilatura  # imported here: loading it costs ~0.5 s and plain-text runs never need it
+    import trafilatura  # imported here: it is slow to load and plain-text runs never need it
 
     # trafilatura and htmldate log their guesses at INFO and WARNING; our diagnostics say what matters.
     for name in ("trafilatura", "htmldate"):

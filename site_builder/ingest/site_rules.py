@@ -14,8 +14,8 @@ from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 def load_rules(root: Path | None) -> tuple[Rules, Config]:
     """The shipped rules extended by the site's config.yaml, and the site's config without `ingest`.
 
-    `config.py` does not know the `ingest` key yet, so it is split off here before the rest of the
-    file goes through the normal config validation.
+    The `ingest` section is split off here and extended into the shipped rules, and the rest of the
+    file goes through the normal config validation, so each problem of the section is reported once.
     """
     diagnostics = Diagnostics()
     spec = default_spec(diagnostics)

@@ -71,7 +71,7 @@ class Resolver:
 
     Plain relative and root-absolute paths, nearly every link of a site, are joined with string
     operations; anything else (schemes, `//host`, a climb above the site) goes through urljoin, which
-    costs several times more and would dominate a check of ten thousand pages.
+    costs far more and would dominate a check of a big site.
     """
 
     def __init__(self, base_url: str, files: Iterable[str]) -> None:

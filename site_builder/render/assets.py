@@ -21,7 +21,7 @@ DIGEST_LENGTH = 10  # 40 bits: a collision between two versions of one file is n
 
 # One pass over a stylesheet. Comments and other strings are matched only so that a `url(` inside
 # them is skipped; an unquoted url() with a backslash escape is left alone rather than half-parsed.
-# The leading lookahead lets the scan skip most characters at once (three times faster).
+# The leading lookahead lets the scan skip most characters at once.
 _CSS_TOKENS = re.compile(
     r"""(?=[/@uU"'])
     (?: (?P<comment>/\*.*?(?:\*/|\Z))

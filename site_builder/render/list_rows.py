@@ -1,10 +1,10 @@
 """List rows rendered once per build and re-linked for each page that shows them.
 
 A briefing appears as a row on its actors' profiles, its topics, the archive, the home page and
-other briefings' related lists: at 5,000 briefings the row macro runs about 50,000 times and was
-more than half of all template time. Its output depends only on the card, the level and the links
-`url()` gives from the page it sits on, so the macro runs once per card and level with a recording
-`url()`, and each page fills in its own links. Templates opt in with
+other briefings' related lists, so running the row macro for every row would repeat the same work
+many times over. Its output depends only on the card, the level and the links `url()` gives from
+the page it sits on, so the macro runs once per card and level with a recording `url()`, and each
+page fills in its own links. Templates opt in with
 `{{ cached(briefing_row, card, url, 4) }}`, which gives the same bytes as `{{ briefing_row(card, url, 4) }}`.
 """
 
@@ -33,8 +33,8 @@ ValueKey = tuple[int, bytes, tuple[Any, ...]]  # (id of the macro, a digest of t
 def escape_link(link: str) -> str:
     """What autoescape makes of `{{ url(target) }}`, as a plain string.
 
-    markupsafe's `escape` makes a Markup object for each link, and a row has ten links: at 5,000
-    briefings that was a fifth of the time spent filling rows. Links seldom hold a character to escape.
+    markupsafe's `escape` makes a Markup object for each link, and every page fills in the links of
+    each row it shows; links seldom hold a character to escape.
     """
     return str(escape(link)) if _SPECIAL.search(link) else link
 
@@ -64,7 +64,7 @@ def _record(macro: Callable[..., Any], item: Any, args: tuple[Any, ...],
     """Render once with a `url()` that leaves numbered marks; None when the output cannot be re-linked.
 
     Pieces equal to one already kept are replaced by it (`shared`): rows repeat the same markup
-    around the same topic and actor links, and three pieces in four are such repeats.
+    around the same topic and actor links, so one copy of each distinct piece serves them all.
     """
     targets: list[str] = []
 
@@ -93,7 +93,8 @@ class RowMemo:
 
     `carried` is given when the next build will get this one's rows (the dev server): rows recorded
     by earlier builds with the same compiled templates, by the card's value. A rebuild makes new
-    cards, and recording every row of an archive year again was most of a one-briefing rebuild.
+    cards, and recording every row of an archive year again would cost more than the rest of a
+    one-briefing rebuild.
     """
 
     def __init__(self, trusted: tuple[str, ...] = (), carried: Mapping[ValueKey, _Fragment] | None = None,

@@ -1,9 +1,9 @@
 """Render planned pages with templates: here, or split across forked worker processes on a full build.
 
-Templates are the other half of a cold build. Forked workers inherit the planned pages, the graph
-and the compiled templates without any copying, and send back only bytes; so the split pays for
-itself from a few hundred pages. Pages whose inputs are unchanged since the last build are skipped
-by a `Skip` test given by the caller (memo in the dev server, page digests on disk otherwise).
+Templates are the other large part of a cold build. Forked workers inherit the planned pages, the
+graph and the compiled templates without any copying, and send back only bytes; so the split pays
+for itself from `PARALLEL_MIN` pages. Pages whose inputs are unchanged since the last build are
+skipped by a `Skip` test given by the caller (memo in the dev server, page digests on disk otherwise).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 
 PARALLEL_MIN = 400  # pages; fewer render faster than workers start
 BLOCK = 16  # pages a worker takes at a time
-# Blocks between two hand-backs of freed memory in each rendering process (see forking.release_freed):
-# at 10,000 briefings the process tree peaked 80-100 MiB higher without them.
+# Blocks between two hand-backs of freed memory in each rendering process (see processes.release_freed):
+# without them the freed pages stay resident and the process tree of a big site peaks higher.
 RELEASE_EVERY = 4
 
 # Views that recur on many pages, digested once each (see SharedKeys).
@@ -68,8 +68,8 @@ class PageRenderer:
     skip: Skip
     assets: Mapping[str, str]  # fingerprinted asset names, for url()
     carried: Rows | None = None  # rows of earlier builds (see RowMemo), when the next build gets them
-    # Whether pages are digested: only a later build uses digests (a tenth of page time), and a one-shot
-    # build without a cache has none.
+    # Whether pages are digested: digests add to the time of every page, only a later build uses them,
+    # and a one-shot build without a cache has none.
     digested: bool = True
     known: Mapping[int, tuple[object, bytes]] | None = None  # digests of carried cards (see SharedKeys.known)
     fragments: RowMemo = field(init=False)  # `cached()` of this build's templates

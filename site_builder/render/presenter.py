@@ -160,8 +160,8 @@ class Presenter:
         """A profile page; `slugs` are the briefings of this page of the timeline.
 
         The infobox, quotes and neighbourhood are filled on the first page only; later pages are the
-        timeline. Repeated on every page, they were a fifth of a profile's rendering time, and an edit
-        that moved a tally (topics, co-mentions, mentions) rendered every page of each actor again.
+        timeline. Repeated on every page, they would add to the rendering time of each, and an edit that
+        moved a tally (topics, co-mentions, mentions) would render every page of each actor again.
         """
         timeline = tuple(TimelineEntry(self.card(slug), self.excerpts(actor.id, slug)) for slug in slugs)
         view = ActorView(ref=self.actor_ref(actor.id), aliases=actor.aliases, summary=actor.summary,

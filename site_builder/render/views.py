@@ -221,8 +221,7 @@ class ActorView:
     @property
     def timeline_years(self) -> tuple[tuple[int, tuple[TimelineEntry, ...]], ...]:
         """This page's timeline by year, newest first: what `timeline|groupby('card.date.year')|reverse`
-        with each group sorted by date gives, made here because those filters were a tenth of a profile's
-        rendering time."""
+        with each group sorted by date gives, made here because those filters are slow in a template."""
         years: dict[int, list[TimelineEntry]] = {}
         for entry in self.timeline:
             years.setdefault(entry.card.date.year, []).append(entry)
@@ -269,9 +268,9 @@ class Pagination:
         """The pages a pagination bar links: the first, the last and two either side of this one, with a
         gap (number 0) where pages are left out.
 
-        A bar that walked `page_urls` on each page made every list page cost time in proportion to the
-        number of pages: at 10,000 briefings, 500 pages of 500 steps each. Made when a page is rendered,
-        not kept: a large desk plans thousands of paginated pages at once.
+        Only those pages are looked at: a bar that walks `page_urls` on each page would make every list
+        page cost time in proportion to the number of pages. Made when a page is rendered, not kept: a
+        large desk plans many paginated pages at once.
         """
         links: list[PageLink] = []
         last = len(self.page_urls)
@@ -370,8 +369,8 @@ class FeedEntry:
     def content(self) -> Markup:
         """The body with absolute links, as the text of `<content type="html">`: already escaped.
 
-        Made on each use, not kept: a big site's feeds carry most of its bodies, and keeping them
-        cost each rendering process as much memory as making them again costs time.
+        Made on each use, not kept: a big site's feeds carry most of its bodies, and keeping them would
+        hold all of those in the memory of each rendering process.
         """
         return escape(self.content_html)
 

@@ -21,8 +21,8 @@ SEARCH_ENTRY = f"{BUNDLE_DIR}/pagefind-entry.json"  # rewritten whenever the ind
 STAGING_PREFIX = ".pagefind-"
 TIMEOUT_SECONDS = 600.0
 # Searchable pages sit one or two folders deep (about/, briefings/<slug>/, actors/<id>/, topics/<slug>/,
-# see urls.py); the deeper paginated lists are never indexed, and not reading them saves a third of
-# Pagefind's time on a 5,000-briefing desk. tests/test_search.py checks every briefing is still found.
+# see urls.py); the deeper paginated lists are never indexed, so Pagefind does not read them.
+# tests/search/test_pagefind.py checks which pages are indexed.
 PAGE_GLOB = "{*/index.html,*/*/index.html}"
 _INSTALL_HINT = "install it with pip install 'pagefind[bin]', or turn search off with 'search: {enabled: false}'"
 

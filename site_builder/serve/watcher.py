@@ -44,7 +44,7 @@ EVENT_FILTER: list[type[FileSystemEvent]] = [
 # Transient names that only show up in event streams (safe-write temp files of IDEs and editors) and that
 # discover's rules would otherwise count as templates or static files.
 _TRANSIENT_SUFFIXES = ("___jb_tmp___", "___jb_old___", ".kate-swp", ".crswap")
-# Folders discover.walk_files never enters, at any depth.
+# Folders site_files.walk_files never enters, at any depth.
 _SKIPPED_DIRS = ("__pycache__", "node_modules", ".cache", ".venv")
 
 Clock = Callable[[], float]
