@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -14,8 +14,9 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from site_builder.actors.matcher import Matcher
+from site_builder.actors.matcher import OUTSIDE, PLAIN, Matcher
 from site_builder.actors.mentions import RenderedMention, TextBlock
+from site_builder.actors.resolution import Resolver
 from site_builder.core.config import MarkdownConfig
 from site_builder.core.urls import is_safe_href, slugify
 
@@ -41,6 +42,7 @@ class _RenderState:
     link_mode: str
     actor_href: Callable[[str], str]
     line_offset: int
+    resolver: Resolver
     linked: set[str] = field(default_factory=set)
     mentions: list[RenderedMention] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
@@ -70,9 +72,13 @@ def _anchor_slug(text: str) -> str:
 
 
 def render_body(md: MarkdownIt, body: str, *, matcher: Matcher | None, link_mode: str,
-                actor_href: Callable[[str], str], line_offset: int = 1) -> BodyParts:
-    """Render one body; `actor_href` gives the link to a profile as seen from the page of this body."""
-    state = _RenderState(matcher, link_mode, actor_href, line_offset)
+                actor_href: Callable[[str], str], line_offset: int = 1, listed: Collection[str] = ()) -> BodyParts:
+    """Render one body; `actor_href` gives the link to a profile as seen from the page of this body.
+
+    `listed` are the ids of the briefing's `actors:`, which an ambiguous alias falls back on.
+    """
+    names = matcher.registry.names if matcher is not None else {}
+    state = _RenderState(matcher, link_mode, actor_href, line_offset, Resolver(names, listed))
     env: dict[str, Any] = {"site_builder": state}
     html = md.render(body, env)
     return BodyParts(html, tuple(state.mentions), tuple(state.blocks))
@@ -94,7 +100,10 @@ def _demote_headings(state: StateCore) -> None:
 
 
 def _weave_mentions(state: StateCore) -> None:
-    """Wrap mentions in every inline block except headings; links, code, images and HTML stay untouched."""
+    """Wrap mentions in every inline block except headings; links, code, images and HTML stay untouched.
+
+    Headings get no mentions, but the actors they name count as named for the mentions after them.
+    """
     rs = _state(state.env)
     if rs is None or rs.matcher is None:
         return
@@ -103,9 +112,20 @@ def _weave_mentions(state: StateCore) -> None:
         if token.type != "inline" or not token.children:
             continue
         if index and tokens[index - 1].type == "heading_open":
+            _note_heading(token.children, rs)
             continue
         line = (token.map[0] if token.map else 0) + rs.line_offset
         token.children = _weave_inline(token.children, rs, line)
+
+
+def _note_heading(children: list[Token], rs: _RenderState) -> None:
+    """Record the actors a heading names by a plain name form, for the resolution of later mentions."""
+    assert rs.matcher is not None
+    for child in children:
+        if child.type == "text":
+            for mention in rs.matcher.find(child.content):
+                if mention.kind in (PLAIN, OUTSIDE):
+                    rs.resolver.resolve(mention, "a heading")
 
 
 def _plain_piece(token: Token) -> str:
@@ -160,23 +180,25 @@ def _mention_tokens(run: list[Token], rs: _RenderState, line: int, block: int, r
     """
     text = "".join("\n" if t.type == "softbreak" else t.content for t in run)
     assert rs.matcher is not None
-    found = [m for m in rs.matcher.find(text) if m.actor_id is not None]
+    where = f"paragraph {block + 1}"
+    found = [(m, r) for m in rs.matcher.find(text) if (r := rs.resolver.resolve(m, where)).actor_id is not None]
     if not found:
         return run
     html: list[str] = []
     cursor = 0
-    for mention in found:
+    for mention, resolution in found:
         html.append(escapeHtml(text[cursor:mention.start]))
-        actor_id = mention.actor_id
+        actor_id = resolution.actor_id
         assert actor_id is not None
         as_link = rs.link_mode == "all" or (rs.link_mode == "first" and actor_id not in rs.linked)
         data = escapeHtml(actor_id)
+        title = f' title="{escapeHtml(resolution.how)}"' if resolution.how else ""
         if as_link:
             rs.linked.add(actor_id)
-            html.append(f'<a class="mention" data-actor="{data}" href="{escapeHtml(rs.actor_href(actor_id))}">'
+            html.append(f'<a class="mention" data-actor="{data}"{title} href="{escapeHtml(rs.actor_href(actor_id))}">'
                         f"{escapeHtml(mention.text)}</a>")
         else:
-            html.append(f'<span class="mention" data-actor="{data}">{escapeHtml(mention.text)}</span>')
+            html.append(f'<span class="mention" data-actor="{data}"{title}>{escapeHtml(mention.text)}</span>')
         rs.mentions.append(RenderedMention(actor_id, mention.text, line, block, run_offset + mention.start,
                                            run_offset + mention.end))
         cursor = mention.end

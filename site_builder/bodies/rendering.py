@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from site_builder.actors.matcher import Matcher
+from site_builder.actors.matcher import Matcher, Registry
 from site_builder.bodies.markdown import create_markdown, render_body
 from site_builder.bodies.packed import RenderedBody
 from site_builder.core.config import MarkdownConfig
@@ -44,6 +44,7 @@ class BodyJob:
     here: str  # URL path of the page the body sits on
     text: str
     line: int
+    listed: tuple[str, ...] = ()  # the briefing's `actors:`, which ambiguous aliases fall back on
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class RenderSettings:
     markdown: MarkdownConfig
     link_mode: str
     index_files: bool
-    owners: Mapping[str, str | None]
+    registry: Registry
     detail: bool = False  # keep block texts and mentions (see RenderedBody.pack)
 
 
@@ -63,7 +64,7 @@ class BodyRenderer:
     def __init__(self, settings: RenderSettings, matcher: Matcher | None = None) -> None:
         self.settings = settings
         self.md: MarkdownIt = create_markdown(settings.markdown)
-        self.matcher = matcher or Matcher(dict(settings.owners))
+        self.matcher = matcher or Matcher.from_registry(settings.registry)
 
     def render(self, job: BodyJob) -> RenderedBody:
         """HTML and mentions of one body; profile links are relative to the body's own page."""
@@ -74,7 +75,7 @@ class BodyRenderer:
 
         return RenderedBody.pack(render_body(self.md, job.text, matcher=self.matcher,
                                              link_mode=self.settings.link_mode, line_offset=job.line,
-                                             actor_href=actor_href), self.settings.detail)
+                                             actor_href=actor_href, listed=job.listed), self.settings.detail)
 
     def render_many(self, jobs: Sequence[BodyJob]) -> list[RenderedBody]:
         """A chunk of jobs, in order."""
@@ -220,7 +221,7 @@ def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
 
 def body_jobs(content: Content) -> list[BodyJob]:
     """One job per briefing, then one per page, in the content's order."""
-    jobs = [BodyJob(b.path, briefing_path(b.slug), b.body, b.body_line) for b in content.briefings]
+    jobs = [BodyJob(b.path, briefing_path(b.slug), b.body, b.body_line, b.actors) for b in content.briefings]
     jobs += [BodyJob(p.path, page_path(p.slug), p.body, p.body_line) for p in content.pages]
     return jobs
 

@@ -28,7 +28,8 @@ BRIEFING_KEYS = (
     "title", "date", "updated", "summary", "key_points", "topics", "actors", "sources",
     "dateline", "agency", "slug", "draft",
 )
-ACTOR_KEYS = ("name", "type", "aliases", "summary", "country", "roles", "relations", "links", "image")
+ACTOR_KEYS = ("name", "type", "aliases", "context_aliases", "summary", "country", "roles", "relations", "links",
+              "image")
 
 
 def split_front_matter(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, str, int] | None:
@@ -267,6 +268,7 @@ def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -
     actor_id, f, node = opened
     known_types = [t.id for t in config.actor_types]
     aliases = f.texts("aliases")
+    context_aliases = f.texts("context_aliases")
     country_node = f.get("country")
     links_f = f.mapping_of("links")
     actor = Actor(
@@ -277,6 +279,8 @@ def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -
         type=f.choice("type", "organization", known_types),
         aliases=tuple(v for v, _ in aliases),
         alias_lines=tuple(n.line for _, n in aliases),
+        context_aliases=tuple(v for v, _ in context_aliases),
+        context_alias_lines=tuple(n.line for _, n in context_aliases),
         summary=f.text("summary"),
         country=f.text("country"),
         country_line=country_node.line if country_node else 0,

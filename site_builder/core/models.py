@@ -74,6 +74,10 @@ class Actor:
     type: str
     aliases: tuple[str, ...] = ()
     alias_lines: tuple[int, ...] = ()
+    # Phrases that name the actor only after it was named by name or plain alias in the same body
+    # ("the North"); docs/architecture.md, Mention rules.
+    context_aliases: tuple[str, ...] = ()
+    context_alias_lines: tuple[int, ...] = ()
     summary: str = ""
     country: str = ""
     country_line: int = 0

@@ -44,11 +44,11 @@ def render_bodies(config: Config, content: Content, matcher: Matcher, memo: Mapp
     With `detail`, bodies keep their block texts and mentions (see RenderedBody.pack). `processes`
     caps the processes rendering (None: one per core).
     """
-    settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.owners, detail)
+    settings = RenderSettings(config.markdown, config.mentions.link, config.relative_urls, matcher.registry, detail)
     base = digest(repr(settings.markdown), settings.link_mode, str(settings.index_files), str(detail),
                   matcher.registry_digest)  # bodies rendered with another registry are never reused
     jobs = body_jobs(content)
-    keys = [digest(base, job.here, str(job.line), job.text) for job in jobs]
+    keys = [digest(base, job.here, str(job.line), ",".join(job.listed), job.text) for job in jobs]
 
     found: dict[bytes, RenderedBody] = {}
     for job, key in zip(jobs, keys, strict=True):

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import DESK_ACTORS, briefing, read_tree, write_site
+from conftest import DESK_ACTORS, MINIMAL_CONFIG, briefing, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,21 +15,30 @@ from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions
 from site_builder.core.errors import SiteError
 
-ACTORS = {**DESK_ACTORS, "spare": "name: Spare Actor\ntype: organization\n"}
+# Both Kims share the alias "Kim" (declared ambiguous in the config), and North Korea has context aliases.
+ACTORS = {**DESK_ACTORS, "spare": "name: Spare Actor\ntype: organization\n",
+          "kim": DESK_ACTORS["kim"].replace("aliases: [Kim Jong-un]", "aliases: [Kim Jong-un, Kim]"),
+          "kyj": DESK_ACTORS["kyj"] + "aliases: [Kim]\n",
+          "nk": DESK_ACTORS["nk"] + "context_aliases: [the North]\n"}
+CONFIG = MINIMAL_CONFIG + "mentions:\n  ambiguous: [Kim]\n"
 BODIES = [
     "Kim Jong Un met Wagner officials.",
     "Pyongyang denied it. “We never sold arms to anyone at all,” said Kim Yo Jong.",
     "Nothing about anyone.",
     "Wagner and North Korea, again; Spare Actor too.",
+    "Kim Yo Jong wrote. Kim said the North would answer; the regime stayed silent.",
+    "The North fired before Kim Jong Un arrived. Pyongyang confirmed it, and Kim smiled.",
 ]
 TOPICS = ["sanctions", "war-in-ukraine", "diplomacy"]
 
 
 def base_files() -> dict[str, str]:
     files = {f"content/actors/{k}.yaml": v for k, v in ACTORS.items()}
-    for n in range(4):
+    files["config.yaml"] = CONFIG
+    for n in range(6):
         files[f"content/briefings/2023-01-{n + 10:02d}-b{n}.md"] = briefing(
-            f"Briefing {n}", f"2023-01-{n + 10:02d}", BODIES[n], topics=f"[{TOPICS[n % 3]}]")
+            f"Briefing {n}", f"2023-01-{n + 10:02d}", BODIES[n], topics=f"[{TOPICS[n % 3]}]",
+            **({"actors": "[kyj]"} if n == 5 else {}))
     files["content/topics/sanctions.yaml"] = "title: Sanctions\nsummary: Who is sanctioned.\n"
     files["content/pages/about.md"] = "---\ntitle: About\n---\n\nWe follow Wagner.\n"
     files["templates/partials/footer.html"] = "<footer>Desk footer</footer>\n"
@@ -70,6 +79,16 @@ def edit(site: Path, op: tuple[str, int, int]) -> list[str]:
         path = site / "content/actors/nk.yaml"
         path.write_text(path.read_text().replace("aliases: [", f"aliases: [DPRK{b}, ", 1) if b % 2 else
                         "name: North Korea\ntype: state\naliases: [Pyongyang, North]\n")
+    elif kind == "context":
+        path = site / "content/actors/nk.yaml"
+        context = ("context_aliases: [the North]\n", "context_aliases: [the North, the regime]\n", "")[b % 3]
+        path.write_text(DESK_ACTORS["nk"] + context)
+    elif kind == "ambiguous":
+        path = site / "config.yaml"
+        path.write_text(CONFIG if b % 3 else MINIMAL_CONFIG)  # without it, "Kim" claimed twice is an error
+    elif kind == "surname":
+        path = site / "content/actors/kyj.yaml"
+        path.write_text(ACTORS["kyj"] if b % 2 else DESK_ACTORS["kyj"])
     elif kind == "actor":
         path = site / "content/actors/spare.yaml"
         if path.exists() and b % 2:
@@ -97,7 +116,8 @@ def edit(site: Path, op: tuple[str, int, int]) -> list[str]:
         path.write_text(f"---\ntitle: About {b}\n---\n\nWe follow Kim Jong Un, version {b}.\n")
     elif kind == "config":
         path = site / "config.yaml"
-        path.write_text(f"title: Desk {b}\nbase_url: https://example.org/desk/\ntimezone: UTC\n")
+        path.write_text(f"title: Desk {b}\nbase_url: https://example.org/desk/\ntimezone: UTC\n"
+                        "mentions:\n  ambiguous: [Kim]\n")
     else:
         return []
     return [path.relative_to(site).as_posix()]
@@ -105,7 +125,7 @@ def edit(site: Path, op: tuple[str, int, int]) -> list[str]:
 
 OPS = st.tuples(
     st.sampled_from(["body", "title", "date", "topics", "add", "delete", "draft", "alias", "actor", "template",
-                     "static", "topic", "page", "config"]),
+                     "static", "topic", "page", "config", "context", "ambiguous", "surname"]),
     st.integers(0, 20), st.integers(0, 20))
 
 
