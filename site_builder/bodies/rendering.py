@@ -26,7 +26,7 @@ from site_builder.bodies.packed import RenderedBody
 from site_builder.core.config import MarkdownConfig
 from site_builder.core.keys import dumps
 from site_builder.core.models import Content
-from site_builder.core.processes import can_fork, shared_heap
+from site_builder.core.processes import can_fork, die_with_parent, shared_heap, start_worker, stop_workers
 from site_builder.core.urls import actor_path, briefing_path, page_path, relative_url
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ class BodyRenderer:
 _WORKER: dict[str, BodyRenderer] = {}
 
 
-def _start_worker(settings: RenderSettings) -> None:
+def _start_worker(settings: RenderSettings, parent: int) -> None:
+    die_with_parent(parent)
     _WORKER["renderer"] = BodyRenderer(settings)
 
 
@@ -177,20 +178,22 @@ def _forked(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     children = []
-    for _ in range(workers - 1):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_take_chunks, args=(renderer, chunks, counter, send), daemon=True)
-        process.start()
-        send.close()
-        children.append((process, receive))
-    for index in _claims(counter, len(chunks)):
-        done[index] = _render_here(renderer, chunks[index])
-        progress(len(chunks[index]))
-    for process, receive in children:
-        for index, raw in pickle.loads(receive.recv_bytes()):
-            done[index] = _received(raw)
-            progress(len(raw))
-        process.join()
+    try:
+        for _ in range(workers - 1):
+            receive, send = context.Pipe(duplex=False)
+            children.append((start_worker(context, _take_chunks, (renderer, chunks, counter, send)), receive))
+            send.close()
+        for index in _claims(counter, len(chunks)):
+            done[index] = _render_here(renderer, chunks[index])
+            progress(len(chunks[index]))
+        for process, receive in children:
+            for index, raw in pickle.loads(receive.recv_bytes()):
+                done[index] = _received(raw)
+                progress(len(raw))
+            process.join()
+    except BaseException:  # an error or an interruption here: no worker outlives it
+        stop_workers(process for process, _ in children)
+        raise
 
 
 def _take_chunks(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], counter: Any, send: Connection) -> None:
@@ -205,7 +208,7 @@ def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: in
     """Spawned workers take chunks from the front while this process takes them from the back,
     cancelling each before a worker starts it."""
     with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_worker, initargs=(renderer.settings,)) as pool:
+                             initializer=_start_worker, initargs=(renderer.settings, os.getpid())) as pool:
         futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
         for index in reversed(range(len(chunks))):
             if not futures[index].cancel():

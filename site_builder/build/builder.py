@@ -6,6 +6,7 @@ the changes seen since then. A build that fails leaves both as they were, and th
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from pathlib import Path
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
 from site_builder.build.site_build import Build, RenderedSite
 from site_builder.core.config import Config
-from site_builder.core.output_writer import MANIFEST, Staging, WriteReport
+from site_builder.core.errors import Interrupted
+from site_builder.core.output_lock import OutputLock, display
+from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, sweep_staged
 from site_builder.core.processes import settle
 from site_builder.core.progress import Progress
 from site_builder.core.site_files import Kind, classify
@@ -97,9 +100,14 @@ class Builder:
         started = time.perf_counter()
         config = self._config or self.config()
         out = self.out_dir(config)
+        lock = OutputLock(out) if self.policy.lock_output else None
+        if lock is not None:
+            lock.acquire()  # raises OutputBusy naming the run that writes there
         store = DiskStore.open(self.root) if self.options.cache else DiskStore.disabled()
         full = self._memo is None
         try:
+            if full:
+                sweep_staged(out)  # files a run that was killed left staged
             inputs = inputs_digest(config, self.options.drafts) if full and store.path else b""
             state = store.get(state_key(out)) if inputs and self.policy.trust_output else None
             if isinstance(state, SiteState) and is_current(state, inputs, out):
@@ -118,8 +126,14 @@ class Builder:
                 outputs = {**stats, **output_stats(out, [SEARCH_ENTRY])}
                 store.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
             store.save(prune=full)
+        except (KeyboardInterrupt, Interrupted) as exc:
+            sweep_staged(out)  # what stopped workers had staged; the staging of this process is gone already
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            raise Interrupted(signum, f"{display(out)} is as the last build left it") from None
         finally:
             store.close()
+            if lock is not None:
+                lock.release()
         return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
                            rendered.skipped, rendered.bodies, store.stats, search=search)
 

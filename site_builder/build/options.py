@@ -35,6 +35,9 @@ class BuildPolicy:
     trust_output: bool = True
     fingerprint: bool | None = None  # content-hashed asset names; None: as config says
     index_search: bool = True  # run the search indexer after writing, when config turns search on
+    # Take the output folder's lock for each build (core/output_lock.py); the dev server holds it itself
+    # for as long as it runs.
+    lock_output: bool = True
 
 
 ONE_SHOT = BuildPolicy(rebuilds=False)  # `build`, `check`, `deploy`: one build, then the process ends

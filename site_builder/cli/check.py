@@ -10,6 +10,7 @@ from pathlib import Path
 from site_builder.build.builder import Builder
 from site_builder.build.options import ONE_SHOT, BuildOptions, load_site_config
 from site_builder.cli.common import EXIT_ERRORS, EXIT_OK, log, site_folder
+from site_builder.core.errors import Interrupted
 from site_builder.publish.link_check import check_output, plural, report_lines
 
 
@@ -20,7 +21,10 @@ def command(args: argparse.Namespace) -> int:
         # No build cache: checking leaves the site folder exactly as it was.
         options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False)
         config = load_site_config(root, options)
-        Builder(root, options, policy=ONE_SHOT).build()
+        try:
+            Builder(root, options, policy=ONE_SHOT).build()
+        except Interrupted as exc:
+            raise Interrupted(exc.signum, "nothing was written") from None
         report = check_output(Path(tmp), config.base_url, external=args.external)
     if report.problems:
         for line in report_lines(report):

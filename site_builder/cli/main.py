@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from site_builder import __version__
 from site_builder.cli.common import EXIT_ERRORS, EXIT_USAGE
-from site_builder.core.errors import SiteError, UsageError
+from site_builder.core.errors import Interrupted, SiteError, UsageError
 from site_builder.search.pagefind import SearchIndexError
 
 
@@ -131,8 +133,13 @@ def _report(error: SiteError) -> int:
 
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage)."""
+    """Run the command line; returns the exit code (0 ok, 1 content errors, 2 usage, 128 + the signal number
+    when Ctrl-C or SIGTERM stopped the run)."""
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
@@ -140,6 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    # Ctrl-C and SIGTERM (a cancelled CI job, `docker stop`) unwind the run like an error: staged files go,
+    # workers are stopped, and one line says so. Only the main thread may set handlers (not so in tests
+    # that run main() from a thread).
+    caught = (signal.SIGINT, signal.SIGTERM) if threading.current_thread() is threading.main_thread() else ()
+    previous = {signum: signal.signal(signum, _interrupt) for signum in caught}
     try:
         handler: Handler = args.handler
         return handler(args)
@@ -148,6 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SiteError as exc:
         return _report(exc)
+    except Interrupted as exc:
+        print(f"interrupted; {exc.untouched}" if exc.untouched else "interrupted", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        for signum, handler_before in previous.items():
+            signal.signal(signum, handler_before)
 
 
 def run() -> None:

@@ -10,12 +10,12 @@ import webbrowser
 
 from site_builder.build.options import BuildOptions
 from site_builder.cli.common import EXIT_OK, log, site_folder
-from site_builder.core.errors import UsageError
+from site_builder.core.errors import Interrupted, UsageError
 from site_builder.serve.dev_server import DevServer
 
 
 def command(args: argparse.Namespace) -> int:
-    """Entry point of `site-builder serve`: runs until Ctrl-C."""
+    """Entry point of `site-builder serve`: runs until Ctrl-C or SIGTERM, then stops cleanly (exit 0)."""
     root = site_folder(args.site)
     try:
         server = DevServer(root, BuildOptions(drafts=args.drafts), host=args.host, port=args.port, poll=args.poll)
@@ -37,7 +37,7 @@ def command(args: argparse.Namespace) -> int:
             raise KeyboardInterrupt  # the first build: stop at once
         stopping = True
 
-    previous = signal.signal(signal.SIGINT, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         server.start()
         running = True
@@ -45,12 +45,13 @@ def command(args: argparse.Namespace) -> int:
             threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
         while not stopping:
             time.sleep(0.1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         pass
     finally:
         log.info("stopping")
         started = time.perf_counter()
         server.stop()
         log.debug("stopped in %.2f s", time.perf_counter() - started)
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return EXIT_OK

@@ -53,6 +53,15 @@ class TemplateFailure(SiteError):
     """A template could not be loaded or rendered."""
 
 
+class Interrupted(BaseException):
+    """Ctrl-C or a termination signal stopped a run; `untouched` says what was left as it was."""
+
+    def __init__(self, signum: int, untouched: str = "") -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.untouched = untouched
+
+
 class UsageError(Exception):
     """Wrong command-line usage (exit code 2)."""
 

@@ -10,8 +10,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from site_builder.core.output_lock import LOCK_NAME
+
 MANIFEST = ".site-builder-manifest"
 STAGED_PREFIX = ".tmp-site-builder-"  # hidden, so servers and the watcher skip files still being staged
+
+
+def is_bookkeeping(rel: str) -> bool:
+    """Whether an output file is the builder's own (manifest, lock, staged files): never published."""
+    name = rel.rsplit("/", 1)[-1]
+    return rel in (MANIFEST, LOCK_NAME) or name.startswith(STAGED_PREFIX)
+
+
+def sweep_staged(out_dir: Path) -> int:
+    """Remove staged files that a stopped run left in the output folder; returns how many.
+
+    Call with the folder's lock held (core/output_lock.py): then every staged file is a leftover.
+    """
+    removed = 0
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            if name.startswith(STAGED_PREFIX):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+                except FileNotFoundError:
+                    continue
+    return removed
 
 
 @dataclass(frozen=True)
@@ -31,7 +56,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=STAGED_PREFIX, suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -19,14 +19,57 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
+import os
 import pickle
+import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the parent process ends, however it ends, and leave Ctrl-C to the parent.
+
+    Linux delivers SIGKILL to the worker when its parent dies (even by SIGKILL); elsewhere the
+    parent's own cleanup stops its workers. A parent that died before this ran is caught here.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops its workers, and reports once
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    except OSError:
+        prctl = None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def start_worker(context: Any, target: Callable[..., object], args: tuple[Any, ...]) -> Any:
+    """Start `target(*args)` in a forked worker that dies with this process (see `die_with_parent`)."""
+    process = context.Process(target=_run_worker, args=(os.getpid(), target, args), daemon=True)
+    process.start()
+    return process
+
+
+def _run_worker(parent: int, target: Callable[..., object], args: tuple[Any, ...]) -> None:
+    die_with_parent(parent)
+    target(*args)
+
+
+def stop_workers(processes: Iterable[Any]) -> None:
+    """Kill workers still running and wait for them: after an error or an interruption in the parent."""
+    processes = list(processes)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join()
 
 
 def can_fork() -> bool:
@@ -115,15 +158,16 @@ def in_two(items: Sequence[T], work: Callable[[Sequence[T]], R],
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     with shared_heap():
-        process = context.Process(target=_send_work, args=(work, items[half:], encode, send), daemon=True)
-        process.start()
+        process = start_worker(context, _send_work, (work, items[half:], encode, send))
         send.close()
-        mine = work(items[:half])
         try:
-            theirs: R = pickle.loads(receive.recv_bytes())
-        except (EOFError, OSError):
-            theirs = work(items[half:])
-        process.join()
+            mine = work(items[:half])
+            try:
+                theirs: R = pickle.loads(receive.recv_bytes())
+            except (EOFError, OSError):
+                theirs = work(items[half:])
+        finally:
+            stop_workers([process])
     return mine, theirs
 
 

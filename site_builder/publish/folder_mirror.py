@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from site_builder.core.output_writer import MANIFEST, write_if_changed
+from site_builder.core.output_writer import is_bookkeeping, write_if_changed
 from site_builder.publish.git_branch import DeployError
 
 MARKER = ".site-builder-deploy"
@@ -80,10 +80,11 @@ def scan(dest: Path) -> Iterator[Entry]:
 
 
 def source_files(out_dir: Path) -> dict[str, Path]:
-    """Regular files of the output folder by POSIX path; the build's own manifest is not part of the site."""
+    """Regular files of the output folder by POSIX path; the builder's own files (manifest, lock, staged files)
+    are not part of the site."""
     out: dict[str, Path] = {}
     for entry in scan(out_dir):
-        if entry.kind == "file" and entry.rel != MANIFEST:
+        if entry.kind == "file" and not is_bookkeeping(entry.rel):
             out[entry.rel] = out_dir / entry.rel
     return out
 

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.core.output_writer import MANIFEST
+from site_builder.core.output_lock import LOCK_NAME
+from site_builder.core.output_writer import MANIFEST, STAGED_PREFIX
 
 # Location variables a git hook or wrapper may have set; they would point our commands at the wrong repository.
 _LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR")
@@ -163,7 +164,8 @@ def write_tree(repository: Repository, out_dir: Path, extra_files: Mapping[str, 
     with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as scratch:
         index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
         repository.run(*_CONTENT_SETTINGS, "--work-tree", str(out_dir), "add", "--all", "--force", "--",
-                       ".", f":(exclude){MANIFEST}", cwd=out_dir, env=index)
+                       ".", f":(exclude){MANIFEST}", f":(exclude){LOCK_NAME}",
+                       f":(exclude,glob)**/{STAGED_PREFIX}*", cwd=out_dir, env=index)
         for number, name in enumerate(sorted(extra_files)):
             # Written beside the index, never into the output folder, which belongs to the build.
             source = Path(scratch) / f"extra-{number}"

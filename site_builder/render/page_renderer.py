@@ -20,7 +20,7 @@ from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, TemplateFailure
 from site_builder.core.keys import SharedKeys, digest
 from site_builder.core.output_writer import Sink
-from site_builder.core.processes import Shares, can_fork, release_freed, shared_heap
+from site_builder.core.processes import Shares, can_fork, release_freed, shared_heap, start_worker, stop_workers
 from site_builder.core.progress import Stage
 from site_builder.core.urls import output_file, url_function
 from site_builder.render.list_rows import RowMemo, Rows
@@ -124,14 +124,12 @@ class PageRenderer:
         context = multiprocessing.get_context("fork")
         shares = Shares(context, len(specs), workers, BLOCK)
         children = []
-        for k in range(1, workers):
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=self._child, args=(specs, shares, k, sink.fork(), send), daemon=True)
-            process.start()
-            send.close()
-            children.append((process, receive))
-        result = self._render_shares(specs, shares, 0, sink, step)  # this process is worker 0
         try:
+            for k in range(1, workers):
+                receive, send = context.Pipe(duplex=False)
+                children.append((start_worker(context, self._child, (specs, shares, k, sink.fork(), send)), receive))
+                send.close()
+            result = self._render_shares(specs, shares, 0, sink, step)  # this process is worker 0
             for process, receive in children:
                 pages, exported, count = pickle.loads(receive.recv_bytes())
                 result.merge(pages)
@@ -140,9 +138,11 @@ class PageRenderer:
                 process.join()
         except (EOFError, OSError) as exc:
             log.warning("rendering pages in one process: a worker failed (%s)", exc)
-            for process, _ in children:
-                process.kill()
+            stop_workers(process for process, _ in children)
             return self.render(specs, sink, None)
+        except BaseException:  # an error or an interruption here: no worker outlives it
+            stop_workers(process for process, _ in children)
+            raise
         # Which worker rendered a page depends on timing: the result must not.
         result.digests = dict(sorted(result.digests.items()))
         result.errors.sort(key=Diagnostic.format)  # duplicates from several workers go when the build reports them

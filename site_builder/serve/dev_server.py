@@ -14,6 +14,7 @@ from site_builder.build.builder import Builder, BuildResult
 from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError, UsageError
+from site_builder.core.output_lock import OutputLock
 from site_builder.search.pagefind import index_site
 from site_builder.serve.http_handler import PreviewHTTPServer
 from site_builder.serve.live_reload import BuildEvent, BuildProblem, LiveState, client_script
@@ -26,7 +27,8 @@ log = logging.getLogger("site_builder")
 # instead of renaming the sheet and so re-rendering every page that links it. A full first build even
 # when the output is up to date, since rebuilds need what it leaves in memory. No search indexing in the
 # builder: the BackgroundIndexer does it off the request path.
-PREVIEW = BuildPolicy(rebuilds=True, trust_output=False, fingerprint=False, index_search=False)
+# The server holds the output folder's lock for as long as it runs, so its builder does not take it.
+PREVIEW = BuildPolicy(rebuilds=True, trust_output=False, fingerprint=False, index_search=False, lock_output=False)
 
 
 class SiteBuilder(Protocol):
@@ -143,6 +145,8 @@ class DevServer:
         self.builder: SiteBuilder = builder or Builder(root, self.options, policy=PREVIEW)
         self.indexer = BackgroundIndexer()
         out_dir, prefix, output_dir = site_settings(root, self.options)
+        # One writer per output folder: the server's own builder writes only while the server holds the lock.
+        self.lock = OutputLock(out_dir) if builder is None else None
         self.state = LiveState(out_dir, prefix)
         self.httpd = PreviewHTTPServer(host, port, self.state, client_script())  # binds now: port errors early
         self.watcher = SiteWatcher(root, self._on_change, poll=poll, output_dir=output_dir, quiet=quiet,
@@ -163,6 +167,8 @@ class DevServer:
 
     def start(self) -> BuildEvent:
         """Watch, serve, and run the first build; requests wait for it, and a failure shows as an overlay."""
+        if self.lock is not None:
+            self.lock.acquire()  # raises OutputBusy, naming the run that writes there
         try:
             self.watcher.start()  # before the build, so an edit made during it is not missed
         except OSError as exc:
@@ -180,6 +186,8 @@ class DevServer:
         if self._serving.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
+        if self.lock is not None:
+            self.lock.release()
 
     def __enter__(self) -> DevServer:
         self.start()
