@@ -17,7 +17,7 @@ from site_builder.core.models import Actor, Briefing, Content, Page, Relation, R
 from site_builder.core.processes import in_two
 from site_builder.core.schema import Fields
 from site_builder.core.site_files import SiteFiles
-from site_builder.core.text_files import read_text
+from site_builder.core.text_files import MAX_BODY_BYTES, MAX_DOCUMENT_BYTES, MAX_YAML_BYTES, read_text, too_big
 from site_builder.core.urls import is_safe_href, is_valid_slug, slug_from_filename, slugify
 from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
@@ -61,13 +61,17 @@ def split_front_matter(text: str, path: str, diagnostics: Diagnostics) -> tuple[
 
 def _read_document(root: Path, rel: str, diagnostics: Diagnostics) -> tuple[Fields, str, int] | None:
     """Read a markdown file and parse its front matter into Fields."""
-    text = read_text(root / rel, rel, diagnostics)
+    text = read_text(root / rel, rel, diagnostics, limit=MAX_DOCUMENT_BYTES)
     if text is None:
         return None
     parts = split_front_matter(text, rel, diagnostics)
     if parts is None:
         return None
     yaml_text, body, body_line = parts
+    if too_big(len(yaml_text.encode("utf-8", "surrogatepass")), MAX_YAML_BYTES, rel, 1, "the front matter",
+               diagnostics) | too_big(len(body.encode("utf-8", "surrogatepass")), MAX_BODY_BYTES, rel, body_line,
+                                      "the body", diagnostics):
+        return None
     node = _parse(yaml_text, rel, diagnostics, line_offset=1)
     if node is None:
         return None

@@ -1,4 +1,8 @@
-"""Safe YAML parsing with line marks, duplicate-key detection and errors that name file and line."""
+"""Safe YAML parsing with line marks, duplicate-key detection and errors that name file and line.
+
+Hostile input is refused, not expanded: nesting deeper than MAX_DEPTH, and aliases that would expand
+the document far beyond what it writes (a "billion laughs" file of a few hundred bytes), are errors.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +59,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Node:
         root = loader.get_single_node()
         if root is None:
             return Node({}, line_offset + 1, 1)
-        return _Converter(loader, path, line_offset).convert(root)
+        converter = _Converter(loader, path, line_offset, _written(root))
+        return converter.convert(root, 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
@@ -76,24 +81,53 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> Node:
         loader.dispose()
 
 
+MAX_DEPTH = 64  # mappings and lists inside each other
+# Values a document may expand to through aliases: this many, or ALIAS_RATIO times the values it writes.
+MAX_EXPANDED = 10_000
+ALIAS_RATIO = 10
 _PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _STR = "tag:yaml.org,2002:str"  # most scalars of front matter; they need no constructor
+
+
+def _written(root: yaml.Node) -> int:
+    """How many values a document writes: each node once, however many aliases point at it."""
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    return len(seen)
 
 
 class _Converter:
     """Walks composed nodes, keeping marks; one loader per document keeps the hot path cheap."""
 
-    def __init__(self, loader: Any, path: str, offset: int) -> None:
+    def __init__(self, loader: Any, path: str, offset: int, written: int) -> None:
         self.loader = loader
         self.path = path
         self.offset = offset
+        self.budget = max(MAX_EXPANDED, ALIAS_RATIO * written)  # values left to make, aliases expanded
 
     def location(self, node: yaml.Node) -> SourceLocation:
         mark = node.start_mark
         return SourceLocation(self.path, mark.line + 1 + self.offset, mark.column + 1)
 
-    def convert(self, node: yaml.Node) -> Node:
+    def convert(self, node: yaml.Node, depth: int) -> Node:
         loc = self.location(node)
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(Diagnostic(
+                loc, "YAML aliases expand to too many values (more than ten times what the file writes)",
+                "write the values out instead of repeating anchors inside anchors"))
+        if depth > MAX_DEPTH and isinstance(node, yaml.CollectionNode):
+            raise YamlProblem(Diagnostic(loc, f"YAML nested more than {MAX_DEPTH} levels deep",
+                                         "flatten the data: lists and mappings inside each other"))
         if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
             raise YamlProblem(Diagnostic(
                 loc, f"unsupported YAML tag {node.tag!r}",
@@ -112,11 +146,11 @@ class _Converter:
                             "remove one of them",
                         )
                     )
-                out[key] = self.convert(value_node)
+                out[key] = self.convert(value_node, depth + 1)
                 keys[key] = self.location(key_node)
             return Node(out, loc.line, loc.column, keys)
         if isinstance(node, yaml.SequenceNode):
-            return Node([self.convert(item) for item in node.value], loc.line, loc.column)
+            return Node([self.convert(item, depth + 1) for item in node.value], loc.line, loc.column)
         return Node(self.scalar(node), loc.line, loc.column)
 
     def scalar(self, node: yaml.Node) -> Any:

@@ -17,7 +17,7 @@ from site_builder.content.loader import load_actor
 from site_builder.core.errors import Diagnostics, SourceLocation, UsageError
 from site_builder.core.ingest_rules import Rules
 from site_builder.core.site_files import discover, is_editor_noise, walk_files
-from site_builder.core.text_files import read_text
+from site_builder.core.text_files import MAX_DOCUMENT_BYTES, read_text
 from site_builder.core.urls import slug_from_filename, slugify
 from site_builder.core.yaml_files import YamlProblem, parse_yaml
 from site_builder.graph.suggestions import candidates
@@ -153,7 +153,7 @@ def clean_file(path: Path, rules: Rules, diagnostics: Diagnostics, label: str) -
             diagnostics.error(SourceLocation(label), str(exc), "is this an article page?")
             return None
     else:
-        text = read_text(path, label, diagnostics)
+        text = read_text(path, label, diagnostics, limit=MAX_DOCUMENT_BYTES)
         if text is None:
             return None
         article = clean_text(text, rules)
@@ -209,7 +209,7 @@ def _place(path: Path, label: str, article: Article, site: Site, claimed: set[st
         return None
     if previous:
         dest = previous[0]
-        current = read_text(site.root / dest, dest, diagnostics)
+        current = read_text(site.root / dest, dest, diagnostics, limit=MAX_DOCUMENT_BYTES)
         existing: Existing | None = read_existing(current, dest, diagnostics) if current is not None else None
         if existing is None:
             return None

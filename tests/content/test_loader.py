@@ -200,3 +200,22 @@ def test_reading_in_two_falls_back_when_the_worker_fails(monkeypatch: pytest.Mon
         raise RuntimeError("cannot send")  # in the worker only: this process never encodes
 
     assert in_two(list(range(10)), work, broken) == ([0, 2, 4, 6, 8], [10, 12, 14, 16, 18])
+
+
+def test_oversized_front_matter_and_body_are_errors_and_large_bodies_build(make_site: SiteFactory) -> None:
+    big_front = "---\ntitle: Big\ndate: 2023-01-01\nextra: {notes: '" + "x" * (2**20) + "'}\n---\n\nBody.\n"
+    big_body = briefing(title="Long", body="word " * (2 * 2**20 + 10))  # a little over 10 MiB
+    site = make_site({"content/briefings/a.md": big_front, "content/briefings/b.md": big_body,
+                      "content/briefings/c.md": briefing(title="Fine", body="word " * 100_000),  # 500 KB builds
+                      "content/actors/huge.yaml": "name: Huge\nsummary: '" + "y" * (2**20) + "'\n"})
+    diagnostics = Diagnostics()
+    content, _ = load_content(site, discover(site), load_config(site), diagnostics)
+    assert [d.format() for d in diagnostics] == [
+        "content/actors/huge.yaml:1: error: the file is 1.0 MiB, over the limit of 1 MiB "
+        "(split it, or move the data out of the site's sources)",
+        "content/briefings/a.md:1: error: the front matter is 1.0 MiB, over the limit of 1 MiB "
+        "(split it, or move the data out of the site's sources)",
+        "content/briefings/b.md:5: error: the body is 10.0 MiB, over the limit of 10 MiB "
+        "(split it, or move the data out of the site's sources)",
+    ]
+    assert [b.title for b in content.briefings] == ["Fine"]
