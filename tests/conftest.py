@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: `HYPOTHESIS_PROFILE=ci` (set by .ci/run) runs each with three times its examples and
+# prints a reproduction blob for any failure; `HYPOTHESIS_EXAMPLES=N` sets the count for a local run.
+settings.register_profile("ci", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def examples(count: int) -> int:
+    """The examples a property test runs: `count` locally, three times that in CI, or HYPOTHESIS_EXAMPLES."""
+    if "HYPOTHESIS_EXAMPLES" in os.environ:
+        return int(os.environ["HYPOTHESIS_EXAMPLES"])
+    return count * 3 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else count
 
 MINIMAL_CONFIG = """\
 title: Test Desk

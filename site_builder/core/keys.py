@@ -1,18 +1,21 @@
 """Keys: digests of a build's inputs, and the pickling that turns models and views into bytes to digest.
 
 A key names everything a result is made from, so an equal key means an equal result. Each key
-includes the package version and FORMAT, so a new release never reuses what an older one stored.
+includes the package version, FORMAT and a digest of the package's own code, so neither a new
+release nor a changed checkout ever reuses what other code stored.
 Pickles are deterministic for one version of Python: same value, same bytes.
 """
 
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import io
 import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -118,7 +121,7 @@ class Hasher:
 
     def __init__(self) -> None:
         self._h = hashlib.blake2b(digest_size=20)
-        self._h.update(f"{__version__}/{FORMAT}".encode())
+        self._h.update(_code_key())
 
     def add(self, part: str | bytes) -> None:
         """Add one part."""
@@ -129,3 +132,18 @@ class Hasher:
     def digest(self) -> bytes:
         """The digest of the parts so far."""
         return self._h.digest()
+
+
+@functools.cache
+def _code_key() -> bytes:
+    """The version, FORMAT and the digest of this package's code, worked out once per process."""
+    return f"{__version__}/{FORMAT}/".encode() + code_digest(Path(__file__).resolve().parents[1])
+
+
+def code_digest(package: Path) -> bytes:
+    """A digest of every Python file below `package`, by path and bytes."""
+    hasher = hashlib.blake2b(digest_size=20)
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
+        hasher.update(len(path.read_bytes()).to_bytes(8, "little") + path.read_bytes())
+    return hasher.digest()

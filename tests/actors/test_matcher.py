@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -86,18 +85,14 @@ def test_declared_ambiguous_alias_matches_but_links_nobody() -> None:
                                                                                    ("Kim Yo Jong", "b")]
 
 
-def test_trie_is_one_pattern_and_fast_at_scale() -> None:
-    """10,000 aliases compile to one trie-shaped pattern; timing is reported by bench/, only sanity here."""
+def test_trie_is_one_pattern_at_scale() -> None:
+    """10,000 aliases compile to one trie-shaped pattern; its speed is measured by bench/, not here."""
     registry = {f"Actor{n:05d} Name": f"a{n}" for n in range(10_000)}
     matcher = Matcher(registry)
     assert matcher.pattern is not None
     assert matcher.pattern.pattern.count("ctor0") == 1  # shared prefix written once (the first letter leads)
-    text = ("Words before Actor01234 Name and after. " * 100)
-    started = time.perf_counter()
-    hits = list(matcher.find(text))
-    elapsed = time.perf_counter() - started
+    hits = list(matcher.find("Words before Actor01234 Name and after. " * 100))
     assert len(hits) == 100 and {h.actor_id for h in hits} == {"a1234"}
-    print(f"matcher: {elapsed * 1000:.2f} ms for {len(text)} characters with 10,000 aliases")
 
 
 def test_empty_registry_finds_nothing() -> None:

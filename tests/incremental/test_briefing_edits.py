@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, briefing, read_tree, write_site
+from conftest import MINIMAL_CONFIG, briefing, examples, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -340,7 +340,7 @@ def apply(site: Path, op: tuple[str, int, str]) -> list[str]:
     return [path_of(n)]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDITS, min_size=1, max_size=6))
 def test_body_edit_sequences_equal_a_clean_build(ops: list[tuple[str, int, str]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import DESK_ACTORS, MINIMAL_CONFIG, briefing, read_tree, write_site
+from conftest import DESK_ACTORS, MINIMAL_CONFIG, briefing, examples, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,7 +138,7 @@ def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
     return read_tree(out)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(OPS, min_size=1, max_size=6))
 def test_incremental_equals_clean_build(ops: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_scope import COUNT, EDITS, apply_edits, edited, first_docs, path_of, start
@@ -36,7 +37,7 @@ def linked_memo(build: Build, graph: SiteGraph | None = None) -> BuildMemo:
     return build.memo
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=5), st.booleans())
 @example([[("rename", 0, 0), ("delete", 0, 0)]], False)  # renamed-00.md came and went: it changed nothing
 def test_patched_graphs_equal_linked_ones(rounds: list[list[tuple[str, int, int]]], drafts: bool) -> None:

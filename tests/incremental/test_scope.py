@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from conftest import DESK_ACTORS, MINIMAL_CONFIG, read_tree, write_site
+from conftest import DESK_ACTORS, MINIMAL_CONFIG, examples, read_tree, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,7 +152,7 @@ def scopes(monkeypatch: pytest.MonkeyPatch) -> list[Scope | None]:
     return seen
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(EDITS, min_size=1, max_size=3), min_size=1, max_size=4), st.booleans(), st.booleans(),
        st.booleans())
 def test_edit_sequences_equal_a_clean_build(rounds: list[list[tuple[str, int, int]]], months_only: bool,

@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import site_builder
 from site_builder.bodies import rendering as bodies
 from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions, BuildPolicy
-from site_builder.core.keys import SharedKeys, digest, dumps
+from site_builder.core.keys import SharedKeys, code_digest, digest, dumps
 from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, DiskStore
 from site_builder.render import page_renderer as render
 from site_builder.render.page_plan import Scope
@@ -318,3 +319,14 @@ def test_shared_digests_see_inside_nested_shared_objects_and_time_zones() -> Non
     paris = when.astimezone(ZoneInfo("Europe/Paris"))
     assert paris == when and digests.digest(b"salt", {"rows": (card(at=paris),)}) != first
     assert SharedKeys([ActorRef, TopicRef, BriefingCard]).digest(b"salt", {"rows": (card(),)}) == first
+
+
+def test_keys_change_with_the_package_code(tmp_path: Path) -> None:
+    """A checkout whose code changed never reuses what the old code stored, even at the same version."""
+    package = tmp_path / "site_builder"
+    shutil.copytree(Path(site_builder.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_digest(package)
+    assert code_digest(package) == before
+    markdown = package / "bodies" / "markdown.py"
+    markdown.write_text(markdown.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert code_digest(package) != before

@@ -169,7 +169,7 @@ def test_search_finds_hangul_aliases(browser: Any, site_url: str) -> None:
 
 def test_search_from_disk_explains_instead_of_showing_a_dead_box(browser: Any, tmp_path: Path) -> None:
     out = tmp_path / "public"
-    Builder(REPO, BuildOptions(out_dir=out)).build()
+    Builder(REPO, BuildOptions(out_dir=out, cache=False)).build()
     browser.get((out / "search" / "index.html").as_uri())
     wait_for(browser, "return !document.getElementById('search-unavailable').hidden")
     assert browser.execute_script("return document.querySelector('form[role=search]').hidden")
@@ -192,7 +192,7 @@ def test_actor_filter_narrows_the_list(browser: Any, site_url: str) -> None:
 
 def test_site_works_from_disk(browser: Any, tmp_path: Path) -> None:
     out = tmp_path / "public"
-    Builder(REPO, BuildOptions(out_dir=out)).build()
+    Builder(REPO, BuildOptions(out_dir=out, cache=False)).build()
     browser.get((out / "index.html").as_uri())
     browser.find_element("link text", "Actors").click()
     wait_for(browser, "return location.pathname.endsWith('/actors/index.html')")

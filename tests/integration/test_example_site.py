@@ -26,7 +26,7 @@ SEED = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("example")
-    Builder(REPO, BuildOptions(out_dir=out)).build()
+    Builder(REPO, BuildOptions(out_dir=out, cache=False)).build()
     return out
 
 

@@ -23,7 +23,7 @@ def test_example_desk_has_no_html_errors(tmp_path: Path) -> None:
             pytest.fail("REQUIRE_HTML_CHECK=1 but vnu.jar (npm install --prefix tools) or java is missing")
         pytest.skip("the Nu HTML checker is not installed (make test installs it with npm)")
     out = tmp_path / "public"
-    Builder(REPO, BuildOptions(out_dir=out)).build()
+    Builder(REPO, BuildOptions(out_dir=out, cache=False)).build()
     result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--skip-non-html", str(out)],
                             capture_output=True, text=True, timeout=600, check=False)
     pages = len(list(out.rglob("*.html")))

@@ -85,16 +85,14 @@ def test_a_signal_stops_the_build_and_leaves_the_last_output(desk: Path, signum:
     before = read_tree(out)
     build = start_build(desk)
     assert wait_until(lambda: staged(out), 120), "the build never started writing"
-    sent = time.monotonic()
     build.send_signal(signum)
-    _, stderr = build.communicate(timeout=10)
-    assert time.monotonic() - sent < 2.0
+    _, stderr = build.communicate(timeout=30)  # a hang, not a time: bench/stop_latency.py measures that
     assert build.returncode == code
     assert stderr.strip().splitlines()[-1] == "interrupted; public/ is as the last build left it"
     assert "Traceback" not in stderr
     assert staged(out) == []
     assert read_tree(out) == before
-    assert wait_until(lambda: processes_of(desk) == [], 2.0), "a worker outlived the build"
+    assert wait_until(lambda: processes_of(desk) == [], 10), "a worker outlived the build"
 
 
 def test_workers_end_when_the_build_is_killed_and_the_next_build_sweeps_up(desk: Path) -> None:
@@ -103,7 +101,7 @@ def test_workers_end_when_the_build_is_killed_and_the_next_build_sweeps_up(desk:
     assert wait_until(lambda: staged(out) and len(processes_of(desk)) > 1, 120), "no worker was started"
     build.kill()
     build.wait(timeout=10)
-    assert wait_until(lambda: processes_of(desk) == [], 1.5), "workers outlived a killed build"
+    assert wait_until(lambda: processes_of(desk) == [], 10), "workers outlived a killed build"
     assert main(["build", str(desk), "--no-cache", "-q"]) == 0
     assert staged(out) == [] and not (out / LOCK_NAME).exists()
     clean = desk.parent / "clean"

@@ -70,7 +70,7 @@ def test_site_at_the_domain_root_has_no_broken_link(make_site: SiteFactory, tmp_
 
 def build_in_subprocess(out: Path, hash_seed: str, epoch: str = "1700000000") -> None:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "SOURCE_DATE_EPOCH": epoch}
-    subprocess.run([sys.executable, "-m", "site_builder", "-q", "build", str(REPO), "-o", str(out)],
+    subprocess.run([sys.executable, "-m", "site_builder", "-q", "build", str(REPO), "-o", str(out), "--no-cache"],
                    env=env, check=True, capture_output=True, cwd=REPO)
 
 
@@ -131,7 +131,7 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = epoch
         try:
-            Builder(REPO, BuildOptions(out_dir=out, base_url=base_url)).build()
+            Builder(REPO, BuildOptions(out_dir=out, base_url=base_url, cache=False)).build()
         finally:
             if previous is None:
                 del os.environ["SOURCE_DATE_EPOCH"]

@@ -275,7 +275,7 @@ def test_normalising_ignores_the_order_pagefind_chose(make_site: SiteFactory, tm
 @pytest.fixture(scope="module")
 def example_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("example")
-    Builder(REPO, BuildOptions(out_dir=out)).build()
+    Builder(REPO, BuildOptions(out_dir=out, cache=False)).build()
     return out / BUNDLE_DIR
 
 
