@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
 from site_builder.build.site_build import Build, RenderedSite
 from site_builder.core.config import Config
-from site_builder.core.errors import Interrupted
+from site_builder.core.errors import Interrupted, SystemProblem, UsageError, os_problem
 from site_builder.core.output_lock import OutputLock, display
 from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, sweep_staged
 from site_builder.core.processes import settle
@@ -100,9 +100,13 @@ class Builder:
         started = time.perf_counter()
         config = self._config or self.config()
         out = self.out_dir(config)
+        check_output_folder(self.root, out)
         lock = OutputLock(out) if self.policy.lock_output else None
         if lock is not None:
-            lock.acquire()  # raises OutputBusy naming the run that writes there
+            try:
+                lock.acquire()  # raises OutputBusy naming the run that writes there
+            except OSError as exc:
+                raise SystemProblem([os_problem(exc, "write")]) from exc
         store = DiskStore.open(self.root) if self.options.cache else DiskStore.disabled()
         full = self._memo is None
         try:
@@ -126,6 +130,8 @@ class Builder:
                 outputs = {**stats, **output_stats(out, [SEARCH_ENTRY])}
                 store.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
             store.save(prune=full)
+        except OSError as exc:  # a full disk, a permission, a file in the way: one line, output as it was
+            raise SystemProblem([os_problem(exc, "write")]) from exc
         except (KeyboardInterrupt, Interrupted) as exc:
             sweep_staged(out)  # what stopped workers had staged; the staging of this process is gone already
             signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
@@ -179,3 +185,13 @@ class Builder:
         if not (config.search.enabled and self.policy.index_search):
             return None
         return index_site(out, keep_index_url=config.relative_urls)
+
+
+def check_output_folder(root: Path, out: Path) -> None:
+    """Refuse an output folder inside the site's sources, where a build would read what it wrote."""
+    resolved = out.resolve()
+    for source in ("content", "templates", "static"):
+        folder = (root / source).resolve()
+        if resolved == folder or resolved.is_relative_to(folder):
+            raise UsageError(f"the output folder {out} is inside {source}/; choose a folder outside the site's "
+                             "sources (output_dir in config.yaml, or -o)")

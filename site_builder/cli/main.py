@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from site_builder import __version__
 from site_builder.cli.common import EXIT_ERRORS, EXIT_USAGE
-from site_builder.core.errors import Interrupted, SiteError, UsageError
+from site_builder.core.errors import Interrupted, SiteError, UsageError, os_problem
 from site_builder.search.pagefind import SearchIndexError
 
 
@@ -160,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SiteError as exc:
         return _report(exc)
+    except OSError as exc:  # what a command did not turn into a diagnostic of its own: still one line
+        print(f"site-builder: error: {os_problem(exc, 'read or write').format()}", file=sys.stderr)
+        return EXIT_ERRORS
     except Interrupted as exc:
         print(f"interrupted; {exc.untouched}" if exc.untouched else "interrupted", file=sys.stderr)
         return 128 + exc.signum

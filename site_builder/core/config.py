@@ -183,8 +183,10 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         f.error(f.get("timezone"), f"unknown time zone {timezone!r}", did_you_mean(timezone, available_timezones()))
         timezone = "UTC"
     output_dir = f.text("output_dir", "public") or "public"
-    if Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir in (".", "content"):
-        f.error(f.get("output_dir"), f"output_dir must be a folder inside the site, not {output_dir!r}")
+    if (Path(output_dir).is_absolute() or ".." in Path(output_dir).parts or output_dir == "."
+            or Path(output_dir).parts[0] in ("content", "templates", "static")):
+        f.error(f.get("output_dir"), f"output_dir must be a folder inside the site, not {output_dir!r}",
+                "use a folder such as 'public', outside content/, templates/ and static/")
         output_dir = "public"
     types_node = f.get("actor_types")
     extra_node = f.get("extra")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,6 +53,10 @@ class ContentError(SiteError):
 
 class TemplateFailure(SiteError):
     """A template could not be loaded or rendered."""
+
+
+class SystemProblem(SiteError):
+    """The operating system refused a read or a write: a full disk, a permission, a file in the way."""
 
 
 class Interrupted(BaseException):
@@ -114,3 +120,32 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
         return ""
     shown = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
     return f"known: {shown}"
+
+
+_OS_HINTS = {
+    errno.ENOSPC: "free space on that disk, then run again",
+    errno.EDQUOT: "free space within your disk quota, then run again",
+    errno.EACCES: "check that you may write there, or build into another folder with -o",
+    errno.EPERM: "check that you may write there, or build into another folder with -o",
+    errno.EROFS: "that file system is read-only: build into another folder with -o",
+    errno.ENOTDIR: "a file stands where a folder must be: move or delete it",
+    errno.EEXIST: "a file stands where a folder must be: move or delete it",
+    errno.EISDIR: "a folder stands where a file must be: move or delete it",
+    errno.ELOOP: "a symbolic link leads back to itself: remove the loop",
+    errno.ENOENT: "it vanished while the run went on: run again",
+}
+
+
+def os_problem(exc: OSError, action: str) -> Diagnostic:
+    """An operating-system error as one diagnostic naming the path, what failed and what to do."""
+    path = _shown(os.fsdecode(exc.filename)) if exc.filename is not None else "site-builder"
+    reason = exc.strerror or str(exc)
+    return Diagnostic(SourceLocation(path), f"cannot {action}: {reason}", _OS_HINTS.get(exc.errno or 0, ""))
+
+
+def _shown(path: str) -> str:
+    """A path as a person names it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    except ValueError:
+        return path

@@ -155,16 +155,19 @@ class Staging:
         self._prepare(folder, root)
         tmp = os.path.join(folder, f"{STAGED_PREFIX}{os.getpid()}-{os.path.basename(target)}")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:  # staged twice in one build, or left by a crash: take a fresh name
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=STAGED_PREFIX, suffix=os.path.splitext(target)[1])
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                os.fchmod(handle.fileno(), 0o644)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:  # staged twice in one build, or left by a crash: take a fresh name
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=STAGED_PREFIX, suffix=os.path.splitext(target)[1])
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    os.fchmod(handle.fileno(), 0o644)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:  # name the file the site wanted, not the staged name
+            raise OSError(exc.errno, exc.strerror, target) from exc
         old = self.staged.pop(rel, None)
         if old is not None:
             Path(old).unlink(missing_ok=True)
