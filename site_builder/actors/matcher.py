@@ -121,6 +121,9 @@ class Matcher:
     def find(self, text: str) -> Iterator[Mention]:
         """Every mention in the text, leftmost first, longest at each position, never overlapping.
 
+        Name forms of one actor that overlap or touch make one mention covering them all: "President
+        Moon Jae-in", from "President Moon" and "Moon Jae-in" (Mention rules, M5).
+
         A context alias is left out where it is not taken (Mention rules, M13): capitalised away from the
         start of a sentence, or, ending in a capitalised word, followed by another capitalised word. So is
         an alias claimed by several actors followed by a capitalised word (M9). A shorter form inside a
@@ -137,8 +140,11 @@ class Matcher:
             claimants = self.registry.claimants.get(key, ())
             if key in self.owners and not (claimants and _continues_a_name(folded, key, end)):
                 owner = self.owners[key]
-                kind = PLAIN if owner is not None else AMBIGUOUS
-                yield Mention(start, end, text[start:end], owner, kind, claimants)
+                if owner is not None:
+                    end, match = self._merged(folded, owner, start, end)
+                    yield Mention(start, end, text[start:end], owner, PLAIN, claimants)
+                    continue
+                yield Mention(start, end, text[start:end], owner, AMBIGUOUS, claimants)
             elif key in self.owners:  # "Kim Il Sung": names none of the claimants, and counts as naming someone
                 yield Mention(start, end, text[start:end], None, OUTSIDE, claimants)
                 match = search(folded, start + 1)
@@ -149,6 +155,22 @@ class Matcher:
                 match = search(folded, start + 1)
                 continue
             match = search(folded, end)
+
+    def _merged(self, folded: str, owner: str, start: int, end: int) -> tuple[int, re.Match[str] | None]:
+        """The end of a mention of `owner` at start:end, grown over the forms of that actor that overlap or
+        touch it, and the next match after it. Other actors' forms inside it give way, as ever."""
+        assert self.pattern is not None
+        following = self.pattern.search(folded, start + 1)
+        while following is not None and following.start() <= end:
+            mine = self.owners.get(_SPACES.sub(" ", following.group())) == owner
+            if not mine and following.start() == end:
+                break  # another actor's form right after this one: the next mention
+            if mine and following.end() > end:
+                end = following.end()
+            following = self.pattern.search(folded, following.start() + 1)
+        if following is not None and following.start() < end:
+            following = self.pattern.search(folded, end)
+        return end, following
 
     def _context_taken(self, folded: str, key: str, start: int, end: int) -> bool:
         """Whether a context alias found at start:end is taken there (Mention rules, M13)."""

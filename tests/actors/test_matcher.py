@@ -104,3 +104,16 @@ def test_special_characters_in_aliases_are_literal() -> None:
     assert [(m.text, m.actor_id) for m in matcher.find("A.B (C) and AxB (C) and C++")] == [("A.B (C)", "x"),
                                                                                              ("C++", "y")]
     assert re.compile(matcher.pattern.pattern)  # compiles standalone
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("President Moon Jae-in said", [("President Moon Jae-in", "moon")]),
+    ("President Moon said", [("President Moon", "moon")]),
+    ("Moon Jae-in met Moon.", [("Moon Jae-in", "moon"), ("Moon", "moon")]),
+    ("US-ROK drills", [("US", "us"), ("ROK", "rok")]),
+    ("A B C D", [("A B", "a"), ("C D", "a")]),  # another actor's "B C" overlaps "A B" and gives way
+])
+def test_overlapping_forms_of_one_actor_merge(text: str, expected: list[tuple[str, str]]) -> None:
+    matcher = Matcher({"President Moon": "moon", "Moon Jae-in": "moon", "Moon": "moon", "US": "us", "ROK": "rok",
+                       "A B": "a", "B C": "b", "C D": "a"})
+    assert [(m.text, m.actor_id) for m in matcher.find(text)] == expected
