@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
 from site_builder.build.site_build import Build, RenderedSite
 from site_builder.core.config import Config
-from site_builder.core.errors import Interrupted, SystemProblem, UsageError, os_problem
+from site_builder.core.errors import Diagnostic, Interrupted, SystemProblem, UsageError, os_problem
 from site_builder.core.output_lock import OutputLock, display
 from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, sweep_staged
 from site_builder.core.processes import settle
@@ -46,6 +46,7 @@ class BuildResult:
     cache: StoreStats = field(default_factory=StoreStats)
     up_to_date: bool = False  # inputs and output were as the last build left them: nothing was done
     search: IndexReport | None = None  # None when search is off or left to the caller (dev server)
+    warnings: tuple[Diagnostic, ...] = ()  # input that was not used as its author may think
 
 
 class Builder:
@@ -94,7 +95,7 @@ class Builder:
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""
-        return Build(self.config(), drafts=self.options.drafts).render_site()
+        return Build(self.config(), drafts=self.options.drafts, strict=self.options.strict).render_site()
 
     def _run(self, changed: Iterable[str]) -> BuildResult:
         started = time.perf_counter()
@@ -113,7 +114,9 @@ class Builder:
             if full:
                 sweep_staged(out)  # files a run that was killed left staged
             inputs = inputs_digest(config, self.options.drafts) if full and store.path else b""
-            state = store.get(state_key(out)) if inputs and self.policy.trust_output else None
+            # A strict build looks at the warnings again, so it never stops early on an earlier build's state.
+            trusted = self.policy.trust_output and not self.options.strict
+            state = store.get(state_key(out)) if inputs and trusted else None
             if isinstance(state, SiteState) and is_current(state, inputs, out):
                 # A warm build of unchanged inputs into untouched output: the files are already right.
                 self._config, self._memo = config, None
@@ -122,7 +125,7 @@ class Builder:
                                    state.pages, BodyReport(), store.stats, up_to_date=True)
             build = Build(config, drafts=self.options.drafts, memo=self._memo, changed=changed, store=store,
                           progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
-                          out_dir=out)
+                          out_dir=out, strict=self.options.strict)
             rendered, report = self._write(build, out)
             stats = self._keep(config, rendered, store, out, full)
             search = self._index(config, out)
@@ -141,7 +144,7 @@ class Builder:
             if lock is not None:
                 lock.release()
         return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
-                           rendered.skipped, rendered.bodies, store.stats, search=search)
+                           rendered.skipped, rendered.bodies, store.stats, search=search, warnings=rendered.warnings)
 
     # -- the steps after rendering -----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ class BuildOptions:
     # Processes that render bodies and pages, this one included; None: one per core. 1 renders everything
     # here: the least memory, and what a profiler sees.
     jobs: int | None = None
+    strict: bool = False  # warnings fail the build (config's `strict: true` does the same)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from site_builder.bodies.packed import RenderedBody
 from site_builder.bodies.rendering import processes
 from site_builder.content.loader import Model, load_content
 from site_builder.core.config import Config
-from site_builder.core.errors import Diagnostics, SourceLocation, TemplateFailure
+from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, TemplateFailure
 from site_builder.core.keys import digest
 from site_builder.core.models import Actor, Content
 from site_builder.core.output_writer import MANIFEST, MemorySink, Sink
@@ -66,6 +66,7 @@ class RenderedSite:
     skipped: int = 0  # pages whose inputs were unchanged, so their files stand as they are
     bodies: BodyReport = field(default_factory=BodyReport)
     scoped: bool = False  # only the pages an edit to briefings can change were planned (see incremental/scope.py)
+    warnings: tuple[Diagnostic, ...] = ()  # input that was not used as its author may think
 
 
 class Build:
@@ -82,7 +83,7 @@ class Build:
     def __init__(self, config: Config, *, drafts: bool = False, memo: BuildMemo | None = None,
                  changed: Iterable[str] = (), store: DiskStore | None = None, progress: Progress | None = None,
                  keep_text: bool = True, detail: bool = False, jobs: int | None = None, out_dir: Path | None = None,
-                 build_time: datetime | None = None) -> None:
+                 build_time: datetime | None = None, strict: bool = False) -> None:
         self.config = config
         self.drafts = drafts
         self.last = memo
@@ -95,6 +96,7 @@ class Build:
         self.out_dir = out_dir or config.root / config.output_dir
         self.build_time = build_time or epoch_time(os.environ.get("SOURCE_DATE_EPOCH"))
         self.memo = BuildMemo(**vars(memo)) if memo is not None else BuildMemo()
+        self.strict = strict or config.strict  # warnings fail the build
         # Filled by the steps, in order.
         self.content = Content((), (), (), ())
         self.models: dict[str, Model] = {}
@@ -113,6 +115,7 @@ class Build:
         self.specs: list[PageSpec] = []
         self.touched_templates: set[str] = set()
         self.diagnostics = Diagnostics()  # problems of plan and render, raised together once pages are rendered
+        self.warnings: list[Diagnostic] = []  # from loading: files not read, keys that look like typos
 
     def render_site(self, sink: Sink | None = None) -> RenderedSite:
         """Every step up to rendered pages; files go to `sink`, or stay in memory in the result."""
@@ -156,6 +159,13 @@ class Build:
         else:
             check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
             matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
+        self.warnings = [*files.unread, *diagnostics.warnings]
+        if not files.briefings:
+            self.warnings.append(Diagnostic(SourceLocation("content/briefings/"), "the site has no briefings",
+                                            "add .md files to content/briefings/, or run site-builder ingest",
+                                            "warning"))
+        if self.strict:
+            diagnostics.extend(w.as_error() for w in self.warnings)
         diagnostics.raise_if_any()
         self.content, self.models, self.files_found, self.matcher = content, models, files, matcher
 
@@ -277,7 +287,7 @@ class Build:
             memo.card_digests = renderer.inputs.known(memo.cards.values())
         memo.graph, memo.salt = self.graph, self.salt
         return RenderedSite(memory.files if memory is not None else {}, all_files, len(self.specs), self.graph, memo,
-                            skipped, self.body_report, scoped=self.scope is not None)
+                            skipped, self.body_report, scoped=self.scope is not None, warnings=tuple(self.warnings))
 
     def _scope(self, last: BuildMemo) -> tuple[Scope | None, dict[str, BriefingCard]]:
         """The pages an edit to briefings can change (None: plan them all), and the cards it left as they were."""

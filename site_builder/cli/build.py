@@ -8,7 +8,7 @@ from pathlib import Path
 
 from site_builder.build.builder import Builder, BuildResult
 from site_builder.build.options import ONE_SHOT, BuildOptions
-from site_builder.cli.common import EXIT_OK, log, site_folder
+from site_builder.cli.common import EXIT_OK, desk_folder, log, report_warnings
 from site_builder.core.progress import Progress
 
 
@@ -16,9 +16,10 @@ def command(args: argparse.Namespace) -> int:
     """Build once; a failed build raises before anything is written."""
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.output) if args.output else None, cache=not args.no_cache,
-                           jobs=args.jobs)
+                           jobs=args.jobs, strict=args.strict)
     progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
-    result = Builder(site_folder(args.site), options, progress, ONE_SHOT).build()
+    result = Builder(desk_folder(args.site, args.force), options, progress, ONE_SHOT).build()
+    report_warnings(result.warnings)
     log.info("%s", summary(result))
     if result.search is not None:
         log.info("search index: %d pages, %d files written, %d removed in %.2f s", result.search.pages,

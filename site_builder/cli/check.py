@@ -9,7 +9,7 @@ from pathlib import Path
 
 from site_builder.build.builder import Builder
 from site_builder.build.options import ONE_SHOT, BuildOptions, load_site_config
-from site_builder.cli.common import EXIT_ERRORS, EXIT_OK, log, site_folder
+from site_builder.cli.common import EXIT_ERRORS, EXIT_OK, log, report_warnings, site_folder
 from site_builder.core.errors import Interrupted
 from site_builder.publish.link_check import check_output, plural, report_lines
 
@@ -19,13 +19,15 @@ def command(args: argparse.Namespace) -> int:
     root = site_folder(args.site)
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         # No build cache: checking leaves the site folder exactly as it was.
-        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False)
+        options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False,
+                               strict=args.strict)
         config = load_site_config(root, options)
         try:
-            Builder(root, options, policy=ONE_SHOT).build()
+            result = Builder(root, options, policy=ONE_SHOT).build()
         except Interrupted as exc:
             raise Interrupted(exc.signum, "nothing was written") from None
         report = check_output(Path(tmp), config.base_url, external=args.external)
+    report_warnings(result.warnings)
     if report.problems:
         for line in report_lines(report):
             print(line, file=sys.stderr)

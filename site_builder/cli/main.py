@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include briefings marked draft: true")
     build.add_argument("--base-url", help="override config's base_url for this build")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache in SITE/.cache")
+    build.add_argument("--strict", action="store_true", help="fail on warnings (files not read, likely typos)")
+    build.add_argument("--force", action="store_true", help="build a folder that has no config.yaml and no content/")
     build.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="processes rendering bodies and pages (default: one per core; 1: least memory)")
 
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--drafts", action="store_true", help="include drafts in the check")
     check.add_argument("--base-url", help="override config's base_url for this check")
     check.add_argument("--external", action="store_true", help="also request every http(s) link outside the site")
+    check.add_argument("--strict", action="store_true", help="fail on warnings, as build --strict does")
 
     new = sub.add_parser("new", parents=[common], help="create a new site that builds at once")
     new.add_argument("site", help="folder to create (must not exist or be empty)")
@@ -79,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--site", default=".", help="site folder (default: current folder)")
     ingest.add_argument("--force", action="store_true", help="overwrite briefings that already exist")
     ingest.add_argument("--explain", action="store_true", help="print every dropped line and the rule that dropped it")
+    ingest.add_argument("--date", metavar="YYYY-MM-DD", help="the date of every input, in place of the articles' own")
     ingest.set_defaults(handler=_lazy("site_builder.cli.ingest"))
 
     actors = sub.add_parser("actors", parents=[common], help="work with the actor registry")

@@ -141,6 +141,8 @@ def _plain_date(f: Fields, node: Node | None) -> date | None:
 
 
 def _extra(f: Fields, known: tuple[str, ...]) -> MappingProxyType[str, Any]:
+    """Keys the schema does not know, kept for templates; one that looks like a typo of a known key warns."""
+    f.warn_near_misses(known, "keys for templates go under extra:, or start with x_")
     return MappingProxyType({k: v.plain() for k, v in sorted(f.unknown(known).items())})
 
 
@@ -163,7 +165,7 @@ def _briefings(root: Path, rels: Sequence[str], config: Config, diagnostics: Dia
     """
     def read(part: Sequence[str]) -> tuple[dict[str, Briefing | None], list[Diagnostic]]:
         found = Diagnostics()
-        return {rel: load_briefing(root, rel, config, found) for rel in part}, list(found)
+        return {rel: load_briefing(root, rel, config, found) for rel in part}, [*found, *found.warnings]
 
     halves = in_two(rels, read, dumps) if processes > 1 and len(rels) >= PARALLEL_MIN else None
     out: dict[str, Briefing | None] = {}

@@ -10,13 +10,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from site_builder.core.errors import ContentError, Diagnostics, SourceLocation, did_you_mean
+from site_builder.core.errors import ContentError, Diagnostic, Diagnostics, SourceLocation, did_you_mean
 from site_builder.core.ingest_rules import validate_site_rules
 from site_builder.core.schema import Fields
 from site_builder.core.text_files import read_text
 from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
 CONFIG_NAME = "config.yaml"
+CONFIG_NAMES = (CONFIG_NAME, "config.yml")  # the second is read when the first is absent
 _HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
@@ -103,6 +104,7 @@ class Config:
     theme: str = "briefing"
     relative_urls: bool = False
     fingerprint: bool = True  # content-hashed names for CSS and JS, so hosts can cache them forever
+    strict: bool = False  # warnings fail the build, as `build --strict` does
     actor_types: tuple[ActorType, ...] = ()
     mentions: MentionsConfig = field(default_factory=MentionsConfig)
     markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
@@ -136,7 +138,7 @@ class Config:
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
     "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "search", "ingest",
-    "deploy",
+    "deploy", "strict",
     "extra",
 )
 
@@ -146,31 +148,43 @@ def normalise_base_url(value: str) -> str:
     return value.rstrip("/") + "/"
 
 
+def config_file(root: Path) -> str | None:
+    """The name of a site's config file: config.yaml, else config.yml; None when it has neither.
+
+    Both at once is an error: which one counts would be a guess.
+    """
+    present = [name for name in CONFIG_NAMES if (root / name).exists()]
+    if len(present) > 1:
+        raise ContentError([Diagnostic(SourceLocation(present[1]), "both config.yaml and config.yml exist",
+                                       "keep one: config.yaml is the usual name")])
+    return present[0] if present else None
+
+
 def load_config(root: Path) -> Config:
-    """Read `config.yaml` of a site folder; a missing file gives the defaults."""
-    path = root / CONFIG_NAME
-    if not path.exists():
+    """Read `config.yaml` (or `config.yml`) of a site folder; a missing file gives the defaults."""
+    name = config_file(root)
+    if name is None:
         return Config(root=root, actor_types=_actor_types({}))
     diagnostics = Diagnostics()
-    text = read_text(path, CONFIG_NAME, diagnostics)
+    text = read_text(root / name, name, diagnostics)
     if text is None:
         diagnostics.raise_if_any()
         raise AssertionError("unreachable")
     try:
-        node = parse_yaml(text, CONFIG_NAME)
+        node = parse_yaml(text, name)
     except YamlProblem as exc:
         raise ContentError([exc.diagnostic]) from exc
-    config = parse_config(node, root, diagnostics)
+    config = parse_config(node, root, diagnostics, name)
     diagnostics.raise_if_any()
     return config
 
 
-def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
-    """Validate a parsed config mapping; every problem is recorded with its line."""
+def parse_config(node: Node, root: Path, diagnostics: Diagnostics, name: str = CONFIG_NAME) -> Config:
+    """Validate a parsed config mapping read from the file `name`; every problem is recorded with its line."""
     if not isinstance(node.value, dict):
-        diagnostics.error(SourceLocation(CONFIG_NAME, node.line), "config must be a mapping of 'key: value' lines")
+        diagnostics.error(SourceLocation(name, node.line), "config must be a mapping of 'key: value' lines")
         return Config(root=root)
-    f = Fields(node, CONFIG_NAME, diagnostics, "config.yaml")
+    f = Fields(node, name, diagnostics, name)
     base_url = f.text("base_url", "http://localhost/")
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -190,7 +204,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         output_dir = "public"
     types_node = f.get("actor_types")
     extra_node = f.get("extra")
-    validate_site_rules(f.get("ingest"), CONFIG_NAME, diagnostics)
+    validate_site_rules(f.get("ingest"), name, diagnostics)
     config = Config(
         root=root,
         title=f.text("title", "Briefings"),
@@ -202,7 +216,8 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
         theme=f.text("theme", "briefing"),
         relative_urls=f.boolean("relative_urls", False),
         fingerprint=f.boolean("fingerprint", True),
-        actor_types=_actor_types(_read_actor_types(types_node, diagnostics)),
+        strict=f.boolean("strict", False),
+        actor_types=_actor_types(_read_actor_types(types_node, diagnostics, name)),
         mentions=_mentions(f.mapping_of("mentions")),
         markdown=_markdown(f.mapping_of("markdown")),
         pagination=_pagination(f.mapping_of("pagination")),
@@ -215,11 +230,11 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics) -> Config:
     return config
 
 
-def _read_actor_types(node: Node | None, diagnostics: Diagnostics) -> dict[str, tuple[str, str]]:
+def _read_actor_types(node: Node | None, diagnostics: Diagnostics, name: str) -> dict[str, tuple[str, str]]:
     if node is None or node.value is None:
         return {}
     if not isinstance(node.value, dict):
-        diagnostics.error(SourceLocation(CONFIG_NAME, node.line), "actor_types must map a type id to its labels",
+        diagnostics.error(SourceLocation(name, node.line), "actor_types must map a type id to its labels",
                           "e.g. actor_types: {company: {label: Company, plural: Companies}}")
         return {}
     out = {}
@@ -227,7 +242,7 @@ def _read_actor_types(node: Node | None, diagnostics: Diagnostics) -> dict[str, 
         label = type_id.replace("-", " ").capitalize()
         plural = label + "s"
         if isinstance(sub.value, dict):
-            f = Fields(sub, CONFIG_NAME, diagnostics, f"actor type {type_id!r}")
+            f = Fields(sub, name, diagnostics, f"actor type {type_id!r}")
             label = f.text("label", label)
             plural = f.text("plural", label + "s")
             f.reject_unknown(("label", "plural"))

@@ -27,16 +27,21 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One error with where it is and what to do about it."""
+    """One error or warning with where it is and what to do about it."""
 
     location: SourceLocation
     message: str
     hint: str = ""
+    severity: str = "error"  # or "warning": something the user wrote was not used as they may think
 
     def format(self) -> str:
         """Render as `path:line:col: error: message (hint)`, the form editors and CI can jump to."""
-        text = f"{self.location}: error: {self.message}"
+        text = f"{self.location}: {self.severity}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+    def as_error(self) -> Diagnostic:
+        """The same problem as an error (`--strict`)."""
+        return Diagnostic(self.location, self.message, self.hint)
 
 
 class SiteError(Exception):
@@ -78,17 +83,23 @@ def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 @dataclass
 class Diagnostics:
-    """Collects errors across a whole run so the user sees all of them, not just the first."""
+    """Collects errors across a whole run so the user sees all of them, not just the first; warnings apart."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def error(self, location: SourceLocation, message: str, hint: str = "") -> None:
         """Record one error."""
         self.items.append(Diagnostic(location, message, hint))
 
+    def warning(self, location: SourceLocation, message: str, hint: str = "") -> None:
+        """Record one warning: input that is not used, said with the path and the fix."""
+        self.warnings.append(Diagnostic(location, message, hint, "warning"))
+
     def extend(self, other: Iterable[Diagnostic]) -> None:
-        """Record errors found elsewhere (e.g. carried by a SiteError)."""
-        self.items.extend(other)
+        """Record errors and warnings found elsewhere (e.g. carried by a SiteError, or by a worker)."""
+        for diagnostic in other:
+            (self.warnings if diagnostic.severity == "warning" else self.items).append(diagnostic)
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -103,6 +114,19 @@ class Diagnostics:
         """Stop the pipeline before anything is written when errors were collected."""
         if self.items:
             raise kind(self.items)
+
+
+def within_two_edits(a: str, b: str) -> bool:
+    """Whether two words differ by at most two insertions, deletions or substitutions."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1] <= 2
 
 
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from site_builder.core.errors import Diagnostics, SourceLocation, closest, did_you_mean
+from site_builder.core.errors import Diagnostics, SourceLocation, closest, did_you_mean, within_two_edits
 from site_builder.core.yaml_files import Node
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
@@ -134,6 +134,18 @@ class Fields:
         """Keys that were never read: the caller decides whether they are errors or `extra`."""
         known_set = set(known) | self.used
         return {k: v for k, v in self.mapping.items() if k not in known_set}
+
+    def warn_near_misses(self, known: Iterable[str], free: str) -> None:
+        """Warn about unknown keys within two edits of a known one ("topic" for "topics"): they are kept
+        for templates, so a typo would otherwise drop the value without a word. `free` says where keys
+        meant for templates go instead."""
+        known_list = sorted(set(known))
+        for key in sorted(self.unknown(known_list)):
+            near = [k for k in known_list if within_two_edits(key, k)]
+            if near and not key.startswith(("x_", "x-")):
+                where = self.node.key_location(key) or self.loc()
+                self.diagnostics.warning(where, f"unknown key {self.name(key)!r} in {self.what}, kept for templates",
+                                         f"did you mean {near[0]!r}? {free}")
 
     def reject_unknown(self, known: Iterable[str]) -> None:
         """Report every key nobody asked for, with the closest known key."""

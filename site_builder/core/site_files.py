@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
-from site_builder.core.config import CONFIG_NAME
+from site_builder.core.config import CONFIG_NAMES
+from site_builder.core.errors import Diagnostic, SourceLocation, closest
 
 
 class Kind(Enum):
@@ -27,6 +28,12 @@ class Kind(Enum):
 # Editors leave these beside real files; they must never be read as content.
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".bak", ".orig", ".tmp", ".part", ".crdownload")
 _SKIPPED_DIRS = {"__pycache__", "node_modules", ".cache", ".venv"}
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")  # as Hugo reads them
+YAML_SUFFIXES = (".yaml", ".yml")
+# Files a desk keeps beside its briefings on purpose: never warned about.
+_MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".pdf", ".mp3", ".mp4", ".webm",
+                   ".ogg", ".wav", ".csv", ".json")
+_SECTION_NAMES = ("briefings", "actors", "topics", "pages")
 
 
 def is_editor_noise(name: str) -> bool:
@@ -45,18 +52,18 @@ def classify(rel: str, output_dir: str = "public") -> Kind:
         return Kind.IGNORED
     if parts[0] == PurePosixPath(output_dir).parts[0]:
         return Kind.IGNORED
-    if rel == CONFIG_NAME:
+    if rel in CONFIG_NAMES:
         return Kind.CONFIG
     suffix = PurePosixPath(rel).suffix.lower()
     if parts[0] == "content" and len(parts) >= 3:
         section = parts[1]
-        if section == "briefings" and suffix == ".md":
+        if section == "briefings" and suffix in MARKDOWN_SUFFIXES:
             return Kind.BRIEFING
-        if section == "actors" and len(parts) == 3 and suffix in (".yaml", ".yml"):
+        if section == "actors" and len(parts) == 3 and suffix in YAML_SUFFIXES:
             return Kind.ACTOR
-        if section == "topics" and len(parts) == 3 and suffix in (".yaml", ".yml"):
+        if section == "topics" and len(parts) == 3 and suffix in YAML_SUFFIXES:
             return Kind.TOPIC
-        if section == "pages" and len(parts) == 3 and suffix == ".md":
+        if section == "pages" and len(parts) == 3 and suffix in MARKDOWN_SUFFIXES:
             return Kind.PAGE
         return Kind.IGNORED
     if parts[0] == "templates" and len(parts) >= 2:
@@ -74,6 +81,7 @@ class SiteFiles:
     actors: tuple[str, ...]
     topics: tuple[str, ...]
     pages: tuple[str, ...]
+    unread: tuple[Diagnostic, ...] = ()  # a warning for each file under content/ that no section reads
 
 
 def walk_files(folder: Path) -> list[str]:
@@ -104,7 +112,43 @@ def discover(root: Path, output_dir: str = "public") -> SiteFiles:
         actors=tuple(found[Kind.ACTOR]),
         topics=tuple(found[Kind.TOPIC]),
         pages=tuple(found[Kind.PAGE]),
+        unread=tuple(unread_warnings(found[Kind.IGNORED])),
     )
+
+
+def unread_warnings(ignored: Iterable[str]) -> list[Diagnostic]:
+    """A warning for each content file that no section reads, with where it would be read.
+
+    Media beside briefings are kept on purpose and stay silent; an unknown folder is named once.
+    """
+    out: list[Diagnostic] = []
+    folders: set[str] = set()
+    for rel in ignored:
+        parts = PurePosixPath(rel).parts
+        suffix = PurePosixPath(rel).suffix.lower()
+        if len(parts) == 2:
+            out.append(_warning(rel, "a file directly in content/ is not read",
+                                "move it into content/briefings/ or content/pages/"))
+        elif parts[1] not in _SECTION_NAMES:
+            if parts[1] not in folders:
+                folders.add(parts[1])
+                near = closest(parts[1], _SECTION_NAMES, 1)
+                hint = f"did you mean content/{near[0]}/?" if near else "use briefings/, actors/, topics/ or pages/"
+                out.append(_warning(f"content/{parts[1]}/", "unknown folder; its files are not read", hint))
+        elif suffix in _MEDIA_SUFFIXES and parts[1] in ("briefings", "pages"):
+            continue
+        elif parts[1] in ("briefings", "pages"):
+            fix = "run site-builder ingest on it" if suffix in (".txt", ".html", ".htm") else "rename it to .md"
+            out.append(_warning(rel, f"not read: {parts[1]} are markdown files (.md, .markdown)", fix))
+        else:
+            where = "directly in" if suffix in YAML_SUFFIXES else "as .yaml files in"
+            out.append(_warning(rel, f"not read: {parts[1]} are read {where} content/{parts[1]}/",
+                                f"move or rename it to content/{parts[1]}/{PurePosixPath(rel).stem}.yaml"))
+    return out
+
+
+def _warning(rel: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(SourceLocation(rel), message, hint, "warning")
 
 
 def refresh(files: SiteFiles, root: Path, changed: Iterable[str], output_dir: str = "public") -> SiteFiles | None:

@@ -221,6 +221,8 @@ class DevServer:
             out_dir = result.out_dir.resolve()
             self.watcher.output_dir = output_dir
             changed = (*result.report.written, *result.report.removed)
+            for warning in result.warnings:
+                log.warning("%s", warning.format())
             log.info("%s in %.2f s: %d written, %d removed%s", "rebuilt" if batch else "built", result.seconds,
                      len(result.report.written), len(result.report.removed), _describe(batch))
         except SiteError as exc:
