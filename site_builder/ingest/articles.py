@@ -6,7 +6,8 @@ import logging
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -33,6 +34,11 @@ MAX_SLUG = 80  # characters; long headlines make unwieldy URLs
 PROGRESS_FROM = 10  # inputs; fewer finish before a progress line would help
 SHOWN_NAMES = 12
 _EMPTY = "no article text left after cleaning"
+# What to do about a field a briefing needs to build when neither the article nor the desk gives it.
+_MISSING_HINTS = {
+    "title": "put the headline on a line of its own above the article",
+    "date": "pass --date YYYY-MM-DD",
+}
 
 log = logging.getLogger("site_builder")
 
@@ -59,9 +65,6 @@ class Outcome:
     status: str  # new | updated | unchanged
     article: Article
     names: list[tuple[str, int]] = field(default_factory=list)
-    missing: tuple[str, ...] = ()  # required briefing fields neither ingest nor the desk has written
-
-
 
 
 def collect_inputs(names: list[str]) -> list[Path]:
@@ -160,9 +163,13 @@ def clean_file(path: Path, rules: Rules, diagnostics: Diagnostics, label: str) -
     return article
 
 
-def plan(inputs: list[Path], site: Site, force: bool, explain: bool = False) -> list[Outcome]:
+def plan(inputs: list[Path], site: Site, force: bool, explain: bool = False,
+         given_date: date | None = None) -> list[Outcome]:
     """Clean every input and decide where it goes; raises ContentError (nothing written) on any problem.
 
+    `given_date` (the --date option) is every input's date, in place of any date the article
+    gives. A briefing that would lack a title or a date (found in the article, given, or kept from
+    the desk's briefing) is an error naming its input, so ingest never writes one that cannot build.
     With `explain`, each input's account is printed as soon as it is cleaned, so it shows even
     when another input's error stops the run.
     """
@@ -185,11 +192,12 @@ def plan(inputs: list[Path], site: Site, force: bool, explain: bool = False) -> 
             continue
         outcome = None
         if article.paragraphs:
-            outcome = _place(path, label, article, site, claimed, force, diagnostics)
+            dated = article if given_date is None else replace(article, date=given_date)
+            outcome = _place(path, label, dated, site, claimed, force, diagnostics)
         else:
             diagnostics.error(SourceLocation(label), _EMPTY, "run with --explain to see which rule dropped each line")
         if explain:
-            print(explanation(label, outcome.dest if outcome else "(nothing written)", article))
+            print(explanation(label, outcome.dest if outcome else "(nothing written)", article, given_date))
         if outcome is not None:
             outcomes.append(outcome)
     if progress:
@@ -200,7 +208,11 @@ def plan(inputs: list[Path], site: Site, force: bool, explain: bool = False) -> 
 
 def _place(path: Path, label: str, article: Article, site: Site, claimed: set[str], force: bool,
            diagnostics: Diagnostics) -> Outcome | None:
-    """Where an article goes: the briefing ingested from the same file before, else a new free name."""
+    """Where an article goes: the briefing ingested from the same file before, else a new free name.
+
+    None (and an error recorded) when it cannot go anywhere, or when the briefing would lack a field
+    the build needs.
+    """
     actors, names = _actors_and_names(article, site)
     previous = site.by_original.get(path.name, [])
     if len(previous) > 1:
@@ -213,20 +225,22 @@ def _place(path: Path, label: str, article: Article, site: Site, claimed: set[st
         existing: Existing | None = read_existing(current, dest, diagnostics) if current is not None else None
         if existing is None:
             return None
+        if _report_missing(label, article, existing, diagnostics):
+            return None
         text = render(article, path.name, actors, existing)
-        missing = tuple(f for f in _missing(article) if f not in existing.blocks)
         if text == current:
-            return Outcome(label, dest, text, "unchanged", article, names, missing)
+            return Outcome(label, dest, text, "unchanged", article, names)
         if not force:
             diagnostics.error(SourceLocation(dest), f"already ingested from {label} and the new result differs",
                               "use --force to replace the body and ingest's fields; the desk's fields are kept")
             return None
-        return Outcome(label, dest, text, "updated", article, names, missing)
+        return Outcome(label, dest, text, "updated", article, names)
+    if _report_missing(label, article, None, diagnostics) or article.date is None:  # None: for the type checker
+        return None
     slug = _free_slug(_slug(article, path), claimed)
     claimed.add(slug)
-    name = f"{article.date.isoformat()}-{slug}.md" if article.date else f"{slug}.md"
     text = render(article, path.name, actors, None)
-    return Outcome(label, f"{BRIEFINGS}/{name}", text, "new", article, names, _missing(article))
+    return Outcome(label, f"{BRIEFINGS}/{article.date.isoformat()}-{slug}.md", text, "new", article, names)
 
 
 def _actors_and_names(article: Article, site: Site) -> tuple[list[str], list[tuple[str, int]]]:
@@ -243,9 +257,18 @@ def _actors_and_names(article: Article, site: Site) -> tuple[list[str], list[tup
     return actors, sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]]))
 
 
-def _missing(article: Article) -> tuple[str, ...]:
-    """Fields a briefing needs to build that the article did not give."""
-    return tuple(f for f, value in (("title", article.title), ("date", article.date)) if not value)
+def _report_missing(label: str, article: Article, existing: Existing | None, diagnostics: Diagnostics) -> bool:
+    """Record an error for each field the build needs that neither the article nor the desk's briefing gives.
+
+    True when there was one. The desk's value counts only when it is there and not empty, since
+    `render` keeps it only then.
+    """
+    missing = False
+    for key, value in (("title", article.title), ("date", article.date)):
+        if not value and not (existing is not None and existing.values.get(key) not in (None, "")):
+            diagnostics.error(SourceLocation(label), f"no {key} found in the article", _MISSING_HINTS[key])
+            missing = True
+    return missing
 
 
 def _slug(article: Article, path: Path) -> str:
@@ -264,16 +287,20 @@ def _free_slug(slug: str, claimed: set[str]) -> str:
     return candidate
 
 
+def explanation(source: str, dest: str, article: Article, given_date: date | None = None) -> str:
+    """What ingest found, then every dropped line with the rule that dropped it, as `input:line: rule: text`.
 
-
-def explanation(source: str, dest: str, article: Article) -> str:
-    """What ingest found, then every dropped line with the rule that dropped it, as `input:line: rule: text`."""
+    With `given_date` (--date), the date line shows it and what the article gave.
+    """
     lines = [f"{source} -> {dest}"]
     if source.lower().endswith(HTML_SUFFIXES):
         lines.append("  (line numbers count lines of the text trafilatura extracted)")
     for meta in ("title", "date", "dateline", "agency", "section"):
         value = getattr(article, meta)
-        lines.append(f"  {meta}: {value.isoformat() if hasattr(value, 'isoformat') else value or '(none)'}")
+        shown = value.isoformat() if hasattr(value, "isoformat") else value or "(none)"
+        if meta == "date" and given_date is not None:
+            shown = f"{given_date.isoformat()} (--date; the article gives {shown})"
+        lines.append(f"  {meta}: {shown}")
     for dropped in article.dropped:
         lines.append(f"{source}:{dropped.line}: {dropped.rule}: {dropped.text}")
     repairs = {k: v for k, v in sorted(article.fired.items()) if k.startswith("space-")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from site_builder.core.ingest_rules import Rules
 
@@ -31,7 +32,8 @@ _NOISE = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s*[ap]\.?m\b\.?|\b(?:noon|midnight)\b"
     rf"|(?<![\w])(?:{_ZONES})\b(?:[+-]\d{{1,2}}(?::?\d{{2}})?)?|(?<![\w])[+-]\d{{2}}:?\d{{2}}\b"
     r"|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b\.?"
-    r"|\b\d+\s*(?:min|mins|minutes?)\s*(?:read|listen)\b|\b\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?)\s+ago\b"
+    r"|\b\d+\s*(?:min|mins|minutes?)\s*(?:read|listen)\b"
+    r"|\b(?:\d+|an?)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
     r"|\((?:[\w ]{1,20} )?time\)|\b(?:at|on|and)\b|[|·•,;:()\[\]/–—-]+",
     re.IGNORECASE,
 )
@@ -119,15 +121,11 @@ def read_meta_line(line: str, rules: Rules) -> MetaLine | None:
     for piece in _SEPARATORS.split(line.strip()):
         if not piece:
             continue
-        piece, label = _strip_labels(piece, rules)
+        piece_dates, rest = _dates_in(piece, rules)
+        rest, label = _strip_labels(rest, rules)
+        dates += piece_dates
+        found["date"] |= bool(piece_dates)
         found["label"] |= bool(label)
-        is_update = bool(label) and label.casefold() in rules.update_labels
-        rest = piece
-        dated = len(dates)
-        while (hit := find_date(rest)) is not None:
-            dates.append((hit[0], is_update))
-            found["date"] = True
-            rest = rest[: hit[1]] + " " + rest[hit[2] :]
         leftover = _NOISE.sub(" ", rest)
         for label_word in rules.labels:  # labels after the date: "March 17, 2023 9:14 GMT Updated 2 hours ago"
             leftover = re.sub(rf"(?<!\w){re.escape(label_word)}\b", " ", leftover, flags=re.IGNORECASE)
@@ -139,7 +137,7 @@ def read_meta_line(line: str, rules: Rules) -> MetaLine | None:
             found["agency"] = True
             continue
         byline = read_byline(rest, rules, labelled=bool(label))
-        if byline is None and len(dates) > dated:
+        if byline is None and piece_dates:
             return None  # words around a date in the same piece: "7 September to 1 October 2023"
         if byline is None:
             unexplained.append(rest)
@@ -159,6 +157,31 @@ def read_meta_line(line: str, rules: Rules) -> MetaLine | None:
     if found["label"]:
         return MetaLine("empty-label")
     return None
+
+
+def _dates_in(piece: str, rules: Rules) -> tuple[list[tuple[date, bool]], str]:
+    """The full dates in one piece of a metadata line, and the piece with them blanked out.
+
+    A date is an update when the nearest label before it is one of `update_labels`, so
+    "Released: … Changed: …" and "Changed: … Released: …" both give the release as published; a
+    date before any label ("January 30, 2023 7:41 AM GMT+9 Updated 2 years ago") is published.
+    """
+    labels = [(m.end(), m.group().casefold() in rules.update_labels)
+              for m in _label_pattern(rules.labels).finditer(piece)]
+    dates: list[tuple[date, bool]] = []
+    rest = piece
+    while (hit := find_date(rest)) is not None:
+        before = [update for end, update in labels if end <= hit[1]]
+        dates.append((hit[0], bool(before) and before[-1]))
+        rest = rest[: hit[1]] + " " * (hit[2] - hit[1]) + rest[hit[2] :]  # same length: later spans stay put
+    return dates, re.sub(r" {2,}", " ", rest)
+
+
+@cache
+def _label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the metadata labels as a whole word, longest first ("Last updated" before "Updated")."""
+    alternation = "|".join(re.escape(label) for label in sorted(labels, key=lambda s: (-len(s), s)))
+    return re.compile(rf"(?<!\w)(?:{alternation or '(?!)'})\b", re.IGNORECASE)
 
 
 def _short_piece(piece: str) -> bool:

@@ -1,4 +1,4 @@
-"""`site-builder ingest`: files written, idempotence, --force, the desk's fields, site rules, errors, the seed."""
+"""`site-builder ingest`: files written, idempotence, --force, the desk's fields, dates, rules, errors, the seed."""
 
 from __future__ import annotations
 
@@ -112,11 +112,11 @@ def test_never_overwrites_without_force(site: Path, tmp_path: Path, capsys: pyte
 
 
 def test_the_desks_fields_survive_reingesting(site: Path, tmp_path: Path) -> None:
-    """Summary, topics and added actors stay as written, even after the desk renamed the file."""
+    """Summary, topics, added actors and the date stay as written, even after the desk renamed the file."""
     raw = raw_file(tmp_path, RAW.replace("Published: 2023-03-09 10:15 | Updated: 2023-03-09 12:00", "Released:"))
-    assert ingest(site, raw) == 0
-    written = site / "content/briefings/north-korea-sends-shells-to-russia-officials-say.md"
-    edited = written.read_text(encoding="utf-8").replace(
+    assert ingest(site, raw, "--date", "2023-03-08") == 0
+    written = site / "content/briefings/2023-03-08-north-korea-sends-shells-to-russia-officials-say.md"
+    edited = written.read_text(encoding="utf-8").replace("date: 2023-03-08\n", "").replace(
         "actors: [north-korea, russia]\n",
         "actors: [north-korea, russia, kcna]\n"
         "# the desk's summary\nsummary: >-\n  Shells by rail.\n\ntopics: [sanctions]\ndate: 2023-03-09\n")
@@ -142,13 +142,65 @@ def test_a_new_article_never_takes_another_briefings_name(site: Path, tmp_path: 
     assert (site / DEST.replace("say.md", "say-2.md")).read_text(encoding="utf-8") == EXPECTED
 
 
-def test_missing_date_is_a_warning_and_the_name_has_no_date(site: Path, tmp_path: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_article_without_a_date_is_refused(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A briefing without `date:` fails the build, so ingest writes nothing and asks for --date."""
     raw = raw_file(tmp_path, RAW.replace("Published: 2023-03-09 10:15 | Updated: 2023-03-09 12:00", ""))
-    assert ingest(site, raw) == 0
-    dest = "content/briefings/north-korea-sends-shells-to-russia-officials-say.md"
-    assert "date:" not in (site / dest).read_text(encoding="utf-8")
-    assert f"{dest}: warning: no date found; add 'date:' before building" in capsys.readouterr().err
+    good = raw_file(tmp_path, RAW, "dated.txt")
+    assert ingest(site, good, raw) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{raw.as_posix()}: error: no date found in the article (pass --date YYYY-MM-DD)",
+        "1 error; nothing was written",
+    ]
+    assert not (site / "content/briefings").exists()
+
+
+def test_date_option_dates_an_article_without_one(site: Path, tmp_path: Path) -> None:
+    raw = raw_file(tmp_path, RAW.replace("Published: 2023-03-09 10:15 | Updated: 2023-03-09 12:00", ""))
+    assert ingest(site, raw, "--date", "2023-03-10") == 0
+    dest = "content/briefings/2023-03-10-north-korea-sends-shells-to-russia-officials-say.md"
+    assert (site / dest).read_text(encoding="utf-8") == EXPECTED.replace("date: 2023-03-09", "date: 2023-03-10")
+    assert main(["build", str(site), "-q"]) == 0
+
+
+def test_date_option_wins_over_the_articles_date(site: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The user asked for this date explicitly; --explain shows what the article said."""
+    raw = raw_file(tmp_path)
+    assert ingest(site, raw, "--date", "2023-03-10", "--explain") == 0
+    dest = "content/briefings/2023-03-10-north-korea-sends-shells-to-russia-officials-say.md"
+    assert (site / dest).read_text(encoding="utf-8") == EXPECTED.replace("date: 2023-03-09", "date: 2023-03-10")
+    assert "  date: 2023-03-10 (--date; the article gives 2023-03-09)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "09.03.2023", "2023-3-9", "yesterday"])
+def test_date_option_must_be_a_real_date(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         value: str) -> None:
+    assert ingest(site, raw_file(tmp_path), "--date", value) == 2
+    err = capsys.readouterr().err
+    assert f"site-builder: error: --date must be a real date written YYYY-MM-DD, not {value!r}" in err
+    assert not (site / "content/briefings").exists()
+
+
+def test_the_desks_date_counts_when_the_article_has_none(site: Path, tmp_path: Path) -> None:
+    """Ingesting again needs no --date when the briefing on disk has one: it is kept."""
+    raw = raw_file(tmp_path, RAW.replace("Published: 2023-03-09 10:15 | Updated: 2023-03-09 12:00", ""))
+    assert ingest(site, raw, "--date", "2023-03-10") == 0
+    raw_file(tmp_path, RAW.replace("Published: 2023-03-09 10:15 | Updated: 2023-03-09 12:00", "")
+             .replace("by rail", "by rail and sea"))
+    assert ingest(site, raw, "--force") == 0
+    text = (site / "content/briefings/2023-03-10-north-korea-sends-shells-to-russia-officials-say.md").read_text(
+        encoding="utf-8")
+    assert "date: 2023-03-10\n" in text and "by rail and sea" in text
+
+
+def test_an_article_without_a_title_is_refused(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = raw_file(tmp_path, "2023-03-09 10:15\n\n" + RAW.split("\n\n", 3)[3])  # no lines above the dateline
+    assert ingest(site, raw) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{raw.as_posix()}: error: no title found in the article "
+        "(put the headline on a line of its own above the article)",
+        "1 error; nothing was written",
+    ]
 
 
 def test_html_input(site: Path) -> None:
@@ -162,8 +214,8 @@ def test_html_input(site: Path) -> None:
 
 def test_folders_and_determinism(make_site: SiteFactory) -> None:
     first, second = make_site(dict(ACTORS)), make_site(dict(ACTORS))
-    assert ingest(first, EVAL_RAW) == 0
-    assert ingest(second, *sorted(EVAL_RAW.iterdir(), reverse=True)) == 0
+    assert ingest(first, EVAL_RAW, "--date", "2023-01-29") == 0  # the seed gives no date of its own
+    assert ingest(second, *sorted(EVAL_RAW.iterdir(), reverse=True), "--date", "2023-01-29") == 0
     assert read_tree(first / "content") == read_tree(second / "content")
     assert len(list((first / "content/briefings").iterdir())) == len(list(EVAL_RAW.glob("*.*")))
 
@@ -198,8 +250,9 @@ def test_site_rules_extend_the_shipped_ones(make_site: SiteFactory, tmp_path: Pa
     raw = raw_file(tmp_path, "Inter-Korean\n\nNorth Korea sends shells to Russia, officials say\n\n"
                    "SEOUL (NK News) -- North Korea has sent more artillery shells to Russia by rail, officials said.\n\n"
                    "Get the Korea Desk newsletter every morning\n\nPyongyang denied it, calling the reports lies.\n")
-    assert ingest(site, raw) == 0
-    text = (site / "content/briefings/north-korea-sends-shells-to-russia-officials-say.md").read_text(encoding="utf-8")
+    assert ingest(site, raw, "--date", "2023-03-09") == 0
+    text = (site / "content/briefings/2023-03-09-north-korea-sends-shells-to-russia-officials-say.md").read_text(
+        encoding="utf-8")
     assert "section: Inter-Korean\ndateline: Seoul\nagency: NK News\n" in text
     assert "newsletter" not in text
 
@@ -267,12 +320,14 @@ def test_committed_seed_briefing_is_what_ingest_produces(tmp_path: Path, capsys:
 
 
 def test_seed_body_and_ingest_fields_come_from_ingest_alone(tmp_path: Path) -> None:
-    """In a desk without the briefing, ingest writes the same body and fields; the desk adds date and the rest."""
+    """In a desk without the briefing, ingest writes the same body and fields; the seed gives no date, so it is
+    passed with --date, and the desk adds the rest."""
     desk = tmp_path / "desk"
     shutil.copytree(REPO / "content/actors", desk / "content/actors")
     shutil.copy(REPO / "config.yaml", desk / "config.yaml")
-    assert ingest(desk, SEED_COPY) == 0
-    fresh = (desk / "content/briefings/north-korea-denies-arms-dealing-with-russia.md").read_text(encoding="utf-8")
+    assert ingest(desk, SEED_COPY) == 1
+    assert ingest(desk, SEED_COPY, "--date", "2023-01-29") == 0
+    fresh = (desk / SEED_BRIEFING).read_text(encoding="utf-8")
     committed = (REPO / SEED_BRIEFING).read_text(encoding="utf-8")
     fresh_head, fresh_body = fresh.split("\n---\n", 1)
     committed_head, committed_body = committed.split("\n---\n", 1)
@@ -293,15 +348,19 @@ def test_explain_shows_why_nothing_was_left(site: Path, tmp_path: Path, capsys: 
     assert f"{empty.as_posix()}: error: no article text left after cleaning" in captured.err
 
 
-def test_html_date_comes_from_markup_never_from_the_text(site: Path, tmp_path: Path) -> None:
+def test_html_date_never_comes_from_prose(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A date in a sentence is not the article's date: without markup or a date line, ingest asks for --date."""
     page = ("<html><head><title>Allies plan drills</title></head><body><article><h1>Allies plan drills</h1>"
             "<p>SEOUL (AP) — South Korea and the United States will hold large drills next month, officials said.</p>"
             "<p>The drills are scheduled to end on February 1, 2024, and will involve thousands of troops.</p>"
             "<p>North Korea has called such drills rehearsals for an invasion and often responds with launches.</p>"
             "</article></body></html>")
-    assert ingest(site, raw_file(tmp_path, page, "drills.html")) == 0
-    text = (site / "content/briefings/allies-plan-drills.md").read_text(encoding="utf-8")
-    assert "date:" not in text and "dateline: Seoul\nagency: AP\n" in text
+    raw = raw_file(tmp_path, page, "drills.html")
+    assert ingest(site, raw) == 1
+    assert f"{raw.as_posix()}: error: no date found in the article (pass --date YYYY-MM-DD)" in capsys.readouterr().err
+    assert ingest(site, raw, "--date", "2024-01-10") == 0
+    text = (site / "content/briefings/2024-01-10-allies-plan-drills.md").read_text(encoding="utf-8")
+    assert "date: 2024-01-10\ndateline: Seoul\nagency: AP\n" in text
 
 
 def test_site_rules_can_be_validated_on_their_own() -> None:
