@@ -1,4 +1,4 @@
-"""`site-builder actors suggest`: capitalised names in briefings that no actor claims, most frequent first."""
+"""`site-builder actors list` and `actors suggest`: the actors a desk has, and the names none of them claims."""
 
 from __future__ import annotations
 
@@ -12,6 +12,23 @@ from site_builder.graph.suggestions import suggest
 
 
 def command(args: argparse.Namespace) -> int:
+    """`site-builder actors ACTION [SITE]`: run the action chosen on the command line."""
+    return list_actors(args) if args.actors_command == "list" else suggest_names(args)
+
+
+def list_actors(args: argparse.Namespace) -> int:
+    """`site-builder actors list [SITE]`: one line per actor on stdout, by id: id, name, type, briefings."""
+    graph = Build(load_site_config(site_folder(args.site), BuildOptions())).link()
+    rows = [(actor.id, actor.name, actor.type, str(len(graph.actor_briefings.get(actor.id, ()))))
+            for actor in sorted(graph.actors.values(), key=lambda a: a.id)]
+    header = ("id", "name", "type", "briefings")
+    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(3)]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+    return 0
+
+
+def suggest_names(args: argparse.Namespace) -> int:
     """`site-builder actors suggest [SITE]`: print unclaimed names, most frequent first."""
     root = site_folder(args.site)
     graph = Build(load_site_config(root, BuildOptions()), drafts=True, detail=True).link()

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--base-url", help="override config's base_url for this check")
     check.add_argument("--external", action="store_true", help="also request every http(s) link outside the site")
     check.add_argument("--strict", action="store_true", help="fail on warnings, as build --strict does")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="json: one object per finding on stdout (path, line, column, severity, message, hint)")
 
     new = sub.add_parser("new", parents=[common], help="create a new site that builds at once")
     new.add_argument("site", help="folder to create (must not exist or be empty)")
@@ -92,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     suggest.add_argument("--limit", type=int, default=50, help="how many names to print (default: 50)")
     suggest.set_defaults(handler=_lazy("site_builder.cli.actors"))
+    listing = actors_sub.add_parser("list", parents=[common],
+                                    help="list every actor: id, name, type and the briefings that involve it")
+    listing.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
+    listing.set_defaults(handler=_lazy("site_builder.cli.actors"))
     return parser
 
 
