@@ -24,13 +24,13 @@ if __package__ in (None, ""):  # run as `python bench/stop_latency.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import generate_corpus
+from site_builder.core.output_writer import STAGED_PREFIX
 
 REPO = Path(__file__).resolve().parent.parent
-STAGED = ".tmp-site-builder-"
 
 
 def pids_naming(site: Path) -> list[int]:
-    """Live, non-zombie processes whose command line names the site."""
+    """Live, non-zombie processes whose command line names the site: a build and its forked workers."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -45,7 +45,8 @@ def pids_naming(site: Path) -> list[int]:
 
 
 def staged(out: Path) -> int:
-    return sum(1 for _ in out.rglob(f"{STAGED}*")) if out.exists() else 0
+    """Staged files in an output folder: a build is writing, or a stopped one left them."""
+    return sum(1 for _ in out.rglob(f"{STAGED_PREFIX}*")) if out.exists() else 0
 
 
 def interrupted_build(site: Path, signum: int) -> tuple[float, int, int, int, float]:

@@ -37,6 +37,8 @@ DESK_ACTORS = {
     "wagner": "name: Wagner Group\ntype: armed-group\naliases: [Wagner]\n",
 }
 
+DESK_ACTOR_FILES = {f"content/actors/{k}.yaml": v for k, v in DESK_ACTORS.items()}  # as site files
+
 SiteFactory = Callable[..., Path]
 
 

@@ -162,14 +162,15 @@ _OS_HINTS = {
 
 def os_problem(exc: OSError, action: str) -> Diagnostic:
     """An operating-system error as one diagnostic naming the path, what failed and what to do."""
-    path = _shown(os.fsdecode(exc.filename)) if exc.filename is not None else "site-builder"
+    path = shown_path(os.fsdecode(exc.filename)) if exc.filename is not None else "site-builder"
     reason = exc.strerror or str(exc)
     return Diagnostic(SourceLocation(path), f"cannot {action}: {reason}", _OS_HINTS.get(exc.errno or 0, ""))
 
 
-def _shown(path: str) -> str:
-    """A path as a person names it: relative to the working folder when inside it."""
+def shown_path(path: str) -> str:
+    """A path as a person names it: relative to the working folder when inside it, else as given."""
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
-    except ValueError:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
         return path
+    return path if relative.startswith("..") else relative

@@ -144,6 +144,7 @@ def code_digest(package: Path) -> bytes:
     """A digest of every Python file below `package`, by path and bytes."""
     hasher = hashlib.blake2b(digest_size=20)
     for path in sorted(package.rglob("*.py")):
+        data = path.read_bytes()
         hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
-        hasher.update(len(path.read_bytes()).to_bytes(8, "little") + path.read_bytes())
+        hasher.update(len(data).to_bytes(8, "little") + data)
     return hasher.digest()

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from site_builder.core.errors import UsageError
+from site_builder.core.errors import UsageError, shown_path
 
 LOCK_NAME = ".site-builder.lock"
 
@@ -78,9 +78,5 @@ class OutputLock:
 
 
 def display(folder: Path) -> str:
-    """A folder as a person names it: relative to the working folder when inside it, with a final slash."""
-    try:
-        shown = folder.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        shown = folder
-    return f"{shown.as_posix().rstrip('/')}/"
+    """A folder as a person names it (see `shown_path`), with a final slash."""
+    return f"{shown_path(folder.as_posix()).rstrip('/')}/"

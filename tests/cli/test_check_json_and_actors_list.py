@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DESK_ACTORS, SiteFactory, briefing
+from conftest import DESK_ACTOR_FILES, SiteFactory, briefing
 
 from site_builder.cli.main import main
 
-ACTORS = {f"content/actors/{k}.yaml": v for k, v in DESK_ACTORS.items()}
+ACTORS = DESK_ACTOR_FILES
 
 
 def test_check_json_gives_one_object_per_finding(make_site: SiteFactory, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,9 +15,10 @@ import pytest
 from conftest import read_tree
 
 from bench.corpus import generate_corpus
+from bench.stop_latency import pids_naming as processes_of
+from bench.stop_latency import staged
 from site_builder.cli.main import main
 from site_builder.core.output_lock import LOCK_NAME, OutputLock
-from site_builder.core.output_writer import STAGED_PREFIX
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEFINGS = 600  # enough that pages are still being written when the signal comes
@@ -28,27 +29,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("interrupt") / "desk"
     generate_corpus(site, briefings=BRIEFINGS, actors=60, seed=3)
     return site
-
-
-def staged(out: Path) -> list[Path]:
-    return [p for p in out.rglob(f"{STAGED_PREFIX}*")] if out.exists() else []
-
-
-def processes_of(site: Path) -> list[int]:
-    """Pids of live processes whose command line names this site: the build and its forked workers."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            state = next((line for line in (entry / "status").read_text().splitlines() if line.startswith("State:")),
-                         "")
-        except OSError:
-            continue
-        if str(site) in cmdline and "Z (zombie)" not in state:
-            found.append(int(entry.name))
-    return found
 
 
 def wait_until(condition: object, timeout: float) -> bool:
@@ -84,13 +64,13 @@ def test_a_signal_stops_the_build_and_leaves_the_last_output(desk: Path, signum:
     out = desk / "public"
     before = read_tree(out)
     build = start_build(desk)
-    assert wait_until(lambda: staged(out), 120), "the build never started writing"
+    assert wait_until(lambda: staged(out) > 0, 120), "the build never started writing"
     build.send_signal(signum)
     _, stderr = build.communicate(timeout=30)  # a hang, not a time: bench/stop_latency.py measures that
     assert build.returncode == code
     assert stderr.strip().splitlines()[-1] == "interrupted; public/ is as the last build left it"
     assert "Traceback" not in stderr
-    assert staged(out) == []
+    assert staged(out) == 0
     assert read_tree(out) == before
     assert wait_until(lambda: processes_of(desk) == [], 10), "a worker outlived the build"
 
@@ -98,12 +78,12 @@ def test_a_signal_stops_the_build_and_leaves_the_last_output(desk: Path, signum:
 def test_workers_end_when_the_build_is_killed_and_the_next_build_sweeps_up(desk: Path) -> None:
     out = desk / "public"
     build = start_build(desk)
-    assert wait_until(lambda: staged(out) and len(processes_of(desk)) > 1, 120), "no worker was started"
+    assert wait_until(lambda: staged(out) > 0 and len(processes_of(desk)) > 1, 120), "no worker was started"
     build.kill()
     build.wait(timeout=10)
     assert wait_until(lambda: processes_of(desk) == [], 10), "workers outlived a killed build"
     assert main(["build", str(desk), "--no-cache", "-q"]) == 0
-    assert staged(out) == [] and not (out / LOCK_NAME).exists()
+    assert staged(out) == 0 and not (out / LOCK_NAME).exists()
     clean = desk.parent / "clean"
     assert main(["build", str(desk), "--no-cache", "-q", "-o", str(clean)]) == 0
     assert read_tree(out) == read_tree(clean)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DESK_ACTORS, SiteFactory, briefing, read_tree
+from conftest import DESK_ACTOR_FILES, SiteFactory, briefing, read_tree
 
 from site_builder.cli.main import main
 from site_builder.core import output_writer
 
-FILES = {**{f"content/actors/{k}.yaml": v for k, v in DESK_ACTORS.items()},
+FILES = {**DESK_ACTOR_FILES,
          "content/briefings/2023-01-29-a.md": briefing("Denial", "2023-01-29", "Pyongyang denied it."),
          "content/briefings/2023-02-01-b.md": briefing("Launch", "2023-02-01", "Kim Jong Un watched.")}
 
@@ -59,13 +60,7 @@ def test_a_refused_write_is_one_line_and_the_output_stays(built: Path, capsys: p
 
 
 def test_a_file_where_an_output_folder_must_be(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (built / "public/topics").mkdir(exist_ok=True)
-    for child in (built / "public/actors").rglob("*"):
-        if child.is_file():
-            child.unlink()
-    for folder in sorted((built / "public/actors").rglob("*"), reverse=True):
-        folder.rmdir()
-    (built / "public/actors").rmdir()
+    shutil.rmtree(built / "public/actors")
     (built / "public/actors").write_text("in the way\n")
     assert main(["build", ".", "--no-cache"]) == 1
     lines = last_lines(capsys)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DESK_ACTORS, SiteFactory, briefing
+from conftest import DESK_ACTOR_FILES, SiteFactory, briefing
 
 from site_builder.cli.main import main
 
-ACTORS = {f"content/actors/{k}.yaml": v for k, v in DESK_ACTORS.items()}
+ACTORS = DESK_ACTOR_FILES
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
