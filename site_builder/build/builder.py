@@ -14,6 +14,7 @@ from pathlib import Path
 
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
 from site_builder.build.site_build import Build, RenderedSite
+from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, Interrupted, SystemProblem, UsageError, os_problem
 from site_builder.core.output_lock import OutputLock, display
@@ -95,7 +96,8 @@ class Builder:
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""
-        return Build(self.config(), drafts=self.options.drafts, strict=self.options.strict).render_site()
+        return Build(self.config(), drafts=self.options.drafts, strict=self.options.strict,
+                     future=self.options.future).render_site()
 
     def _run(self, changed: Iterable[str]) -> BuildResult:
         started = time.perf_counter()
@@ -113,11 +115,11 @@ class Builder:
         try:
             if full:
                 sweep_staged(out)  # files a run that was killed left staged
-            inputs = inputs_digest(config, self.options.drafts) if full and store.path else b""
+            inputs = inputs_digest(config, self.options.drafts, self.options.future) if full and store.path else b""
             # A strict build looks at the warnings again, so it never stops early on an earlier build's state.
             trusted = self.policy.trust_output and not self.options.strict
             state = store.get(state_key(out)) if inputs and trusted else None
-            if isinstance(state, SiteState) and is_current(state, inputs, out):
+            if isinstance(state, SiteState) and is_current(state, inputs, out, build_clock()):
                 # A warm build of unchanged inputs into untouched output: the files are already right.
                 self._config, self._memo = config, None
                 report = WriteReport((), len(state.outputs), ())
@@ -125,13 +127,14 @@ class Builder:
                                    state.pages, BodyReport(), store.stats, up_to_date=True)
             build = Build(config, drafts=self.options.drafts, memo=self._memo, changed=changed, store=store,
                           progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
-                          out_dir=out, strict=self.options.strict)
+                          out_dir=out, strict=self.options.strict, future=self.options.future)
             rendered, report = self._write(build, out)
             stats = self._keep(config, rendered, store, out, full)
             search = self._index(config, out)
             if inputs:
                 outputs = {**stats, **output_stats(out, [SEARCH_ENTRY])}
-                store.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files)))
+                store.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files),
+                                                    rendered.embargo_ends))
             store.save(prune=full)
         except OSError as exc:  # a full disk, a permission, a file in the way: one line, output as it was
             raise SystemProblem([os_problem(exc, "write")]) from exc

@@ -22,6 +22,7 @@ class BuildOptions:
     # here: the least memory, and what a profiler sees.
     jobs: int | None = None
     strict: bool = False  # warnings fail the build (config's `strict: true` does the same)
+    future: bool = False  # include briefings whose embargo (`publish_at`) has not ended
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ from site_builder.actors.matcher import Matcher, build_registry
 from site_builder.bodies.packed import RenderedBody
 from site_builder.bodies.rendering import processes
 from site_builder.content.loader import Model, load_content
+from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, TemplateFailure
 from site_builder.core.keys import digest
-from site_builder.core.models import Actor, Content
+from site_builder.core.models import Actor, Briefing, Content
 from site_builder.core.output_writer import MANIFEST, MemorySink, Sink
 from site_builder.core.processes import release_freed
 from site_builder.core.progress import Progress
@@ -40,6 +41,7 @@ from site_builder.render.page_plan import (
     PageSpec,
     Scope,
     epoch_time,
+    has_judgments,
     plan_pages,
     site_view,
     sitemap_dates,
@@ -67,6 +69,7 @@ class RenderedSite:
     bodies: BodyReport = field(default_factory=BodyReport)
     scoped: bool = False  # only the pages an edit to briefings can change were planned (see incremental/scope.py)
     warnings: tuple[Diagnostic, ...] = ()  # input that was not used as its author may think
+    embargo_ends: datetime | None = None  # when the first briefing this build left out under embargo is due
 
 
 class Build:
@@ -83,7 +86,8 @@ class Build:
     def __init__(self, config: Config, *, drafts: bool = False, memo: BuildMemo | None = None,
                  changed: Iterable[str] = (), store: DiskStore | None = None, progress: Progress | None = None,
                  keep_text: bool = True, detail: bool = False, jobs: int | None = None, out_dir: Path | None = None,
-                 build_time: datetime | None = None, strict: bool = False) -> None:
+                 build_time: datetime | None = None, strict: bool = False, future: bool = False,
+                 clock: datetime | None = None) -> None:
         self.config = config
         self.drafts = drafts
         self.last = memo
@@ -97,6 +101,9 @@ class Build:
         self.build_time = build_time or epoch_time(os.environ.get("SOURCE_DATE_EPOCH"))
         self.memo = BuildMemo(**vars(memo)) if memo is not None else BuildMemo()
         self.strict = strict or config.strict  # warnings fail the build
+        self.future = future  # embargoed briefings are built too
+        self.clock = clock or build_clock()  # when embargoes end (core/clock.py)
+        self.embargo_ends: datetime | None = None  # the first embargo left out of this build ends then
         # Filled by the steps, in order.
         self.content = Content((), (), (), ())
         self.models: dict[str, Model] = {}
@@ -145,7 +152,9 @@ class Build:
         stored = self.store.get_many(keys.values())
         reuse.update((rel, stored[key]) for rel, key in keys.items() if key in stored)
         content, models = load_content(config.root, files, config, diagnostics, drafts=self.drafts, reuse=reuse,
-                                       processes=processes(self.jobs))
+                                       processes=processes(self.jobs), now=None if self.future else self.clock)
+        self.embargo_ends = min((m.publish_at for m in models.values() if isinstance(m, Briefing)
+                                 and m.publish_at is not None and m.publish_at > self.clock), default=None)
         for rel, key in keys.items():
             if key not in stored and rel in models:
                 self.store.put(key, models[rel])
@@ -227,7 +236,7 @@ class Build:
         carried: dict[str, BriefingCard] = {}
         if last is not None and last.salt == self.salt and not self.touched_templates:
             self.scope, carried = self._scope(last)
-        self.presenter = Presenter(config, self.graph, carried)
+        self.presenter = Presenter(config, self.graph, carried, clock=self.clock)
         self.specs = list(plan_pages(config, self.graph, self.build_time, self.scope, self.presenter))
 
     def render(self, sink: Sink, memory: MemorySink | None = None) -> RenderedSite:
@@ -287,16 +296,32 @@ class Build:
             memo.card_digests = renderer.inputs.known(memo.cards.values())
         memo.graph, memo.salt = self.graph, self.salt
         return RenderedSite(memory.files if memory is not None else {}, all_files, len(self.specs), self.graph, memo,
-                            skipped, self.body_report, scoped=self.scope is not None, warnings=tuple(self.warnings))
+                            skipped, self.body_report, scoped=self.scope is not None, warnings=tuple(self.warnings),
+                            embargo_ends=None if self.future else self.embargo_ends)
 
     def _scope(self, last: BuildMemo) -> tuple[Scope | None, dict[str, BriefingCard]]:
         """The pages an edit to briefings can change (None: plan them all), and the cards it left as they were."""
         assert self.graph is not None
-        if last.graph is None or self.memo.edited is None:
+        if last.graph is None or self.memo.edited is None or _touches_judgments(last.graph, self.graph, self.memo):
             return None, {}
         scope = (move_scope if self.memo.moved else edit_scope)(self.config, last.graph, self.graph, self.memo.edited)
         # The edit changed only the cards of the briefings it edited: the others stand, with their keys.
         return scope, {slug: card for slug, card in last.cards.items() if slug not in self.memo.edited}
+
+
+def _touches_judgments(before: SiteGraph, after: SiteGraph, memo: BuildMemo) -> bool:
+    """Whether an edit to briefings can change what the analytic pages show: judgment histories, changes and
+    drops, and the current assessments on topic and actor pages. Such an edit plans every page (the scoped
+    plan of incremental/scope.py knows lists and tallies only); pages whose inputs stand are still skipped.
+
+    That is so when an edited briefing carries judgments on either side, or when a briefing moved (date,
+    topics, a file come or gone) on a site that has judgments.
+    """
+    edited = memo.edited or frozenset()
+    for graph in (before, after):
+        if any(graph.by_slug[s].judgments for s in edited if s in graph.by_slug):
+            return True
+    return memo.moved and (has_judgments(before) or has_judgments(after))
 
 
 def _model_keys(config: Config, rels: Iterable[str]) -> dict[str, bytes]:

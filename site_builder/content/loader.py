@@ -11,13 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from site_builder.core.config import Config
-from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation
+from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, closest
 from site_builder.core.keys import dumps
-from site_builder.core.models import Actor, Briefing, Content, Page, Relation, Role, Source, Topic
+from site_builder.core.models import Actor, Briefing, Content, Judgment, Page, Relation, Revision, Role, Source, Topic
 from site_builder.core.processes import in_two
 from site_builder.core.schema import Fields
 from site_builder.core.site_files import SiteFiles
 from site_builder.core.text_files import MAX_BODY_BYTES, MAX_DOCUMENT_BYTES, MAX_YAML_BYTES, read_text, too_big
+from site_builder.core.tradecraft import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, Scale
 from site_builder.core.urls import is_safe_href, is_valid_slug, slug_from_filename, slugify
 from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
@@ -26,7 +27,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 BRIEFING_KEYS = (
     "title", "date", "updated", "summary", "key_points", "topics", "actors", "sources",
-    "dateline", "agency", "slug", "draft",
+    "dateline", "agency", "slug", "draft", "judgments", "revisions", "publish_at",
 )
 ACTOR_KEYS = ("name", "type", "aliases", "context_aliases", "summary", "country", "roles", "relations", "links",
               "image")
@@ -193,6 +194,10 @@ def load_briefing(root: Path, rel: str, config: Config, diagnostics: Diagnostics
         f.error(f.get("slug"), f"slug {slug!r} is not a single lowercase word-and-hyphen segment",
                 f"use {slugify(slug)!r}" if slugify(slug) else "use letters, digits and hyphens")
     actors = f.texts("actors")
+    sources = _sources(f, config)
+    revisions = _revisions(f)
+    if updated is None and revisions:
+        updated = datetime.combine(revisions[-1].date, time(0, 0), tzinfo=config.tz)
     briefing = Briefing(
         path=rel,
         slug=slug,
@@ -206,11 +211,14 @@ def load_briefing(root: Path, rel: str, config: Config, diagnostics: Diagnostics
         topics=_topics(f),
         actors=tuple(v for v, _ in actors),
         actor_lines=tuple(n.line for _, n in actors),
-        sources=_sources(f, config),
+        sources=sources,
         dateline=f.text("dateline"),
         agency=f.text("agency"),
         draft=f.boolean("draft", False),
         extra=_extra(f, BRIEFING_KEYS),
+        judgments=_judgments(f, config.tradecraft.scale, sources),
+        revisions=revisions,
+        publish_at=read_date(f, "publish_at", config.tz),
     )
     return briefing
 
@@ -237,16 +245,119 @@ def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
             f.error(item, "each source must be a mapping with 'title' and optional 'url', 'publisher', 'date'")
             continue
         sub = Fields(item, f.path, f.diagnostics, "source")
+        source_id = _item_id(sub, "source", [s.id for s in out])
         out.append(
             Source(
                 title=sub.text("title", required=True),
                 url=_url(sub, sub.get("url"), "source url"),
                 publisher=sub.text("publisher"),
                 date=_plain_date(sub, sub.get("date")),
+                id=source_id,
+                reliability=_reliability(sub),
+                credibility=_credibility(sub),
+                archived=_url(sub, sub.get("archived"), "archived copy url"),
             )
         )
         sub.reject_unknown(())
     return tuple(out)
+
+
+def _item_id(sub: Fields, what: str, taken: Sequence[str], required: bool = False) -> str:
+    """The `id` of a judgment or source: slug-shaped and used once in its briefing; '' when absent or wrong."""
+    node = sub.get("id")
+    value = sub.text("id", required=required)
+    if not value:
+        return ""
+    if not is_valid_slug(value):
+        sub.error(node, f"{what} id {value!r} must be lowercase words joined by hyphens",
+                  f"use {slugify(value)!r}" if slugify(value) else "use letters, digits and hyphens")
+        return ""
+    if value in taken:
+        sub.error(node, f"{what} id {value!r} is used twice in this briefing", f"give each {what} its own id")
+        return ""
+    return value
+
+
+def _reliability(sub: Fields) -> str:
+    node = sub.get("reliability")
+    if node is None or node.value is None:
+        return ""
+    value = str(node.value).strip()
+    if value.upper() not in RELIABILITY or isinstance(node.value, bool):
+        sub.error(node, f"'reliability' must be a letter from A to F, not {node.value!r}",
+                  "A completely reliable, B usually reliable, C fairly reliable, D not usually reliable, "
+                  "E unreliable, F cannot be judged")
+        return ""
+    return value.upper()
+
+
+def _credibility(sub: Fields) -> int | None:
+    node = sub.get("credibility")
+    if node is None or node.value is None:
+        return None
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, int) or value not in CREDIBILITY:
+        sub.error(node, f"'credibility' must be a number from 1 to 6, not {value!r}",
+                  "1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged")
+        return None
+    return value
+
+
+def _judgments(f: Fields, scale: Scale, sources: Sequence[Source]) -> tuple[Judgment, ...]:
+    """The key judgments, each checked against the scale, the confidence levels and the briefing's sources."""
+    out: list[Judgment] = []
+    source_ids = [s.id for s in sources if s.id]
+    for item in f.items("judgments"):
+        if not isinstance(item.value, dict):
+            f.error(item, "each judgment must be a mapping with 'id', 'text', 'likelihood' and 'confidence'",
+                    "e.g. {id: supplies-shells, text: ..., likelihood: likely, confidence: moderate}")
+            continue
+        sub = Fields(item, f.path, f.diagnostics, "judgment")
+        judgment_id = _item_id(sub, "judgment", [j.id for j in out], required=True)
+        text_node = sub.get("text")
+        text = sub.text("text", required=True)
+        likelihood = sub.text("likelihood", required=True)
+        if likelihood and scale.band(likelihood) is None:
+            close = closest(likelihood, scale.keys())
+            sub.error(sub.get("likelihood"), f"likelihood {likelihood!r} is not on the {scale.name} scale",
+                      (f"did you mean {close[0]!r}? " if close else "") + "use one of " + ", ".join(scale.keys()))
+        confidence = sub.text("confidence", required=True)
+        if confidence and confidence not in CONFIDENCE_LEVELS:
+            sub.error(sub.get("confidence"), f"confidence {confidence!r} is not a confidence level",
+                      "use one of high, moderate, low")
+        basis = []
+        for value, node in sub.texts("basis"):
+            if value not in source_ids:
+                sub.error(node, f"basis {value!r} names no source of this briefing",
+                          ("use one of " + ", ".join(source_ids)) if source_ids else
+                          "give the source it rests on an 'id:' under sources, and name that id here")
+                continue
+            basis.append(value)
+        sub.reject_unknown(())
+        if judgment_id:
+            out.append(Judgment(judgment_id, text, likelihood, confidence, tuple(basis), item.line,
+                                text_node.line if text_node else item.line,
+                                text_node.column if text_node else item.column))
+    return tuple(out)
+
+
+def _revisions(f: Fields) -> tuple[Revision, ...]:
+    """Revision notes, oldest first whatever order they were written in."""
+    out = []
+    for item in f.items("revisions"):
+        if not isinstance(item.value, dict):
+            f.error(item, "each revision must be a mapping with 'date' and 'note'",
+                    "e.g. {date: 2023-10-14, note: Raised the likelihood after new imagery.}")
+            continue
+        sub = Fields(item, f.path, f.diagnostics, "revision")
+        day = _plain_date(sub, sub.get("date"))
+        if sub.get("date") is None:
+            sub.error(None, "revision is missing required field 'date'", "add 'date: YYYY-MM-DD'")
+        note = sub.text("note", required=True)
+        sub.reject_unknown(())
+        if day is not None:
+            out.append(Revision(day, note))
+    return tuple(sorted(out, key=lambda r: r.date))
 
 
 def _open_named_yaml(root: Path, rel: str, diagnostics: Diagnostics, what: str,
@@ -388,13 +499,19 @@ def load_page(root: Path, rel: str, diagnostics: Diagnostics) -> Page | None:
 Model = Briefing | Actor | Topic | Page
 
 
+def is_embargoed(b: Briefing, now: datetime | None) -> bool:
+    """Whether a briefing's `publish_at` is still to come at `now` (never, when `now` is None)."""
+    return now is not None and b.publish_at is not None and b.publish_at > now
+
+
 PARALLEL_MIN = 400  # briefings to read: fewer are read faster than a second process starts
 
 
 def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diagnostics,
                  drafts: bool = False, reuse: Mapping[str, Model] | None = None,
-                 processes: int = 1) -> tuple[Content, dict[str, Model]]:
-    """Load every content file, collecting all errors; drafts are dropped unless asked for.
+                 processes: int = 1, now: datetime | None = None) -> tuple[Content, dict[str, Model]]:
+    """Load every content file, collecting all errors; drafts are dropped unless asked for, and so are
+    briefings embargoed past `now` (their `publish_at` is later), unless `now` is None.
 
     `reuse` holds models of files known to be unchanged since they were loaded (the dev server's
     rebuilds); every other file is read again. Returns the content and every model by path. With
@@ -425,7 +542,7 @@ def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diag
     topics = [m for m in models.values() if isinstance(m, Topic)]
     pages = [m for m in models.values() if isinstance(m, Page)]
     content = Content(
-        briefings=tuple(b for b in briefings if drafts or not b.draft),
+        briefings=tuple(b for b in briefings if (drafts or not b.draft) and not is_embargoed(b, now)),
         actors=tuple(sorted(actors, key=lambda a: a.id)),
         topics=tuple(sorted(topics, key=lambda t: t.slug)),
         pages=tuple(p for p in pages if drafts or not p.draft),

@@ -14,6 +14,7 @@ from site_builder.core.errors import ContentError, Diagnostic, Diagnostics, Sour
 from site_builder.core.ingest_rules import validate_site_rules
 from site_builder.core.schema import Fields
 from site_builder.core.text_files import read_text
+from site_builder.core.tradecraft import TradecraftConfig, parse_tradecraft
 from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
 CONFIG_NAME = "config.yaml"
@@ -112,6 +113,7 @@ class Config:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     deploy: DeployConfig = field(default_factory=DeployConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    tradecraft: TradecraftConfig = field(default_factory=TradecraftConfig)
     extra: Any = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -138,7 +140,7 @@ class Config:
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
     "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "search", "ingest",
-    "deploy", "strict",
+    "deploy", "strict", "tradecraft",
     "extra",
 )
 
@@ -224,6 +226,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics, name: str = C
         feeds=_feeds(f.mapping_of("feeds")),
         deploy=_deploy(f.mapping_of("deploy")),
         search=_search(f.mapping_of("search")),
+        tradecraft=parse_tradecraft(f.mapping_of("tradecraft")),
         extra=MappingProxyType(extra_node.plain() if extra_node and isinstance(extra_node.value, dict) else {}),
     )
     f.reject_unknown(_TOP_KEYS)

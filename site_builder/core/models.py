@@ -13,12 +13,41 @@ EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One cited source of a briefing."""
+    """One cited source of a briefing, optionally graded (NATO system: reliability A-F, credibility 1-6)."""
 
     title: str
     url: str
     publisher: str = ""
     date: date | None = None
+    id: str = ""  # what judgments' `basis` names; optional
+    reliability: str = ""  # A-F, or empty when not graded
+    credibility: int | None = None  # 1-6
+    archived: str = ""  # URL of an archived copy
+
+
+@dataclass(frozen=True, slots=True)
+class Judgment:
+    """A key judgment: a statement with its likelihood (a key of the site's scale) and confidence, stated apart.
+
+    The id is stable across briefings: the same judgment assessed again later keeps it.
+    """
+
+    id: str
+    text: str
+    likelihood: str
+    confidence: str  # low | moderate | high
+    basis: tuple[str, ...] = ()  # ids of the briefing's sources
+    line: int = 0  # where the judgment starts in its file
+    text_line: int = 0  # where its text starts, for the estimative-language lint
+    text_column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A dated note on how a briefing's assessment changed."""
+
+    date: date
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +71,9 @@ class Briefing:
     agency: str = ""
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    judgments: tuple[Judgment, ...] = ()
+    revisions: tuple[Revision, ...] = ()  # oldest first
+    publish_at: datetime | None = None  # embargo: left out of the site until then
 
 
 @dataclass(frozen=True, slots=True)

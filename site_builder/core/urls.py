@@ -66,6 +66,11 @@ def archive_year_path(year: int) -> str:
     return f"archive/{year}/"
 
 
+def judgment_path(judgment_id: str) -> str:
+    """Site path of a judgment's history page."""
+    return f"judgments/{judgment_id}/"
+
+
 def page_path(slug: str) -> str:
     """Site path of a standalone page."""
     return f"{slug}/"

@@ -18,7 +18,8 @@ from site_builder.graph.derived_values import ComputeEach, DerivedValues
 from site_builder.graph.related import Related, RelatedInput, related_lists, related_signature, updated_lists
 
 # Site paths owned by generated sections; a standalone page may not take them.
-RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "css", "js", "static"})
+RESERVED_SLUGS = frozenset({"briefings", "actors", "topics", "archive", "search", "judgments", "standards", "css", "js",
+                            "static"})
 
 
 class Tally(Sequence[tuple[str, int]]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from site_builder import __version__
@@ -28,6 +29,9 @@ class SiteState:
     outputs: Mapping[str, tuple[int, int]]  # output file -> (size, mtime in ns)
     pages: int
     files: int
+    # The build left out a briefing under embargo until then: from that time on, the same inputs build
+    # another site.
+    embargo_ends: datetime | None = None
 
 
 def state_key(out_dir: Path) -> bytes:
@@ -35,13 +39,14 @@ def state_key(out_dir: Path) -> bytes:
     return digest("site-state", str(out_dir.resolve()))
 
 
-def inputs_digest(config: Config, drafts: bool) -> bytes:
-    """Every byte a build reads: site files that are inputs, the theme, the config, drafts and build time.
+def inputs_digest(config: Config, drafts: bool, future: bool = False) -> bytes:
+    """Every byte a build reads: site files that are inputs, the theme, the config, drafts, embargoed
+    briefings and build time.
 
     Files are hashed one at a time: holding a big site's files at once would take more memory than the build.
     """
     hasher = Hasher()
-    for part in (__version__, repr(config), str(drafts), os.environ.get("SOURCE_DATE_EPOCH", "")):
+    for part in (__version__, repr(config), str(drafts), str(future), os.environ.get("SOURCE_DATE_EPOCH", "")):
         hasher.add(part)
     theme = theme_dir(config.theme)
     sources: list[tuple[str, Path]] = [(f"theme:{rel}", theme / rel) for rel in walk_files(theme)]
@@ -66,8 +71,8 @@ def output_stats(out_dir: Path, files: Iterable[str]) -> dict[str, tuple[int, in
     return stats
 
 
-def is_current(state: SiteState | None, inputs: bytes, out_dir: Path) -> bool:
-    """Whether the output folder holds exactly what a build of these inputs would write."""
-    if state is None or state.inputs != inputs:
+def is_current(state: SiteState | None, inputs: bytes, out_dir: Path, now: datetime) -> bool:
+    """Whether the output folder holds exactly what a build of these inputs would write at `now`."""
+    if state is None or state.inputs != inputs or (state.embargo_ends is not None and now >= state.embargo_ends):
         return False
     return output_stats(out_dir, state.outputs) == dict(state.outputs)

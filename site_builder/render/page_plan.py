@@ -17,6 +17,7 @@ from site_builder.core.urls import (
     actor_path,
     archive_year_path,
     briefing_path,
+    judgment_path,
     list_page_path,
     page_count,
     page_path,
@@ -99,6 +100,7 @@ def site_view(config: Config, graph: SiteGraph) -> SiteView:
         NavItem("actors", "Actors", "actors/"),
         NavItem("topics", "Topics", "topics/"),
         NavItem("archive", "Archive", "archive/"),
+        *([NavItem("judgments", "Judgments", "judgments/")] if has_judgments(graph) else []),
         *([NavItem("search", "Search", "search/")] if config.search.enabled else []),
     )
     pages = tuple(NavItem("pages", p.title, page_path(p.slug)) for p in graph.pages)
@@ -126,6 +128,7 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime, scope: Sc
     yield from _actors(config, graph, p, build_time)
     yield from _topics(config, graph, p, build_time)
     yield from _archive(graph, p)
+    yield from _analysis(config, graph, p)
     for page in graph.pages:
         body = Markup(graph.page_bodies[page.slug].html)
         yield PageSpec(page_path(page.slug), "page.html", "pages", page.title, page.summary,
@@ -134,6 +137,47 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime, scope: Sc
         yield PageSpec("search/", "search.html", "search", "Search")
     yield PageSpec("404.html", "404.html", "error", "Page not found", in_sitemap=False)
     yield _site_feed(config, graph, p, build_time)
+
+
+def has_judgments(graph: SiteGraph) -> bool:
+    """Whether any briefing of the site carries key judgments."""
+    return any(b.judgments for b in graph.briefings)
+
+
+def _analysis(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+    """The analytic pages: the judgments index, each judgment's history, their feed, and the standards page
+    (also for a desk that grades sources without judgments)."""
+    record = p.judgments.record
+    if record.history:
+        current = p.judgments.currents()
+        yield PageSpec("judgments/", "judgments.html", "judgments", "Key judgments",
+                       "Every key judgment with its current assessment and how it got there.",
+                       {"judgments": current}, lastmod=max(c.date for c in current).date().isoformat())
+        for judgment_id in record.history:
+            last = record.current(judgment_id)
+            yield PageSpec(judgment_path(judgment_id), "judgment.html", "judgments", last.judgment.text, "",
+                           lastmod=last.date.date().isoformat(), make=partial(_judgment_context, p, judgment_id))
+        yield PageSpec("judgments.xml", "feed.xml", "feed", "Key judgments", in_sitemap=False,
+                       make=partial(_judgment_feed, config, p))
+    if record.history or any(s.reliability or s.credibility is not None for b in graph.briefings for s in b.sources):
+        yield PageSpec("standards/", "standards.html", "standards", "Analytic standards",
+                       "How likelihood, confidence and sources are expressed in these briefings.",
+                       {"standards": p.judgments.standards()})
+
+
+def _judgment_context(p: Presenter, judgment_id: str) -> dict[str, Any]:
+    return {"judgment": p.judgments.page(judgment_id)}
+
+
+def _judgment_feed(config: Config, p: Presenter) -> dict[str, Any]:
+    """judgments.xml: each new or changed assessment, newest first."""
+    base = config.base_url
+    entries = p.judgments.change_entries(config.feeds.entries)
+    url = absolute_url(base, "judgments.xml")
+    updated = entries[0].updated if entries else p.graph.last_updated() or epoch_time(None)
+    feed = FeedView(url, f"Key judgments · {config.title}", "New and changed assessments", url,
+                    absolute_url(base, "judgments/"), updated, entries)
+    return {"feed": feed}
 
 
 def _site_feed(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> PageSpec:
@@ -259,7 +303,8 @@ def _profile(config: Config, graph: SiteGraph, p: Presenter, actor: Actor,
 
 
 def _profile_context(p: Presenter, actor: Actor, pagination: Pagination, slugs: tuple[str, ...]) -> dict[str, Any]:
-    return {"actor": p.actor(actor, pagination, slugs)}
+    judgments = (p.judgments.currents(p.graph.actor_briefings.get(actor.id, ())) if pagination.number == 1 else ())
+    return {"actor": p.actor(actor, pagination, slugs), "judgments": judgments}
 
 
 def _actor_feed(config: Config, graph: SiteGraph, p: Presenter, actor: Actor, build_time: datetime) -> PageSpec:
@@ -291,6 +336,7 @@ def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
     slugs = graph.topic_briefings.get(slug, ())
     card = p.topic_card(slug)
     actors = p.actor_counts(slugs, limit=12)
+    judgments = p.judgments.currents(slugs)
     for pagination in _paginate(topic_path(slug), len(slugs), per):
         if numbers is not None and pagination.number not in numbers:
             continue
@@ -298,7 +344,8 @@ def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
         title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
         yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
                        topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
-                                       "pagination": pagination, "actors": actors},
+                                       "pagination": pagination, "actors": actors,
+                                       "judgments": judgments if pagination.number == 1 else ()},
                        lastmod=_lastmod(graph, slugs[start:start + per]))
 
 

@@ -14,6 +14,7 @@ from site_builder.core.config import Config
 from site_builder.core.models import Actor, Briefing, Role
 from site_builder.core.urls import absolute_url, actor_path, briefing_path, topic_path
 from site_builder.graph.site_graph import SiteGraph
+from site_builder.render.judgment_presenter import JudgmentPresenter
 from site_builder.render.network_layout import ego_network, whole_network
 from site_builder.render.views import (
     ActorCount,
@@ -30,7 +31,6 @@ from site_builder.render.views import (
     RelatedCard,
     RelationView,
     RoleView,
-    SourceView,
     TimelineEntry,
     TopicCard,
     TopicCount,
@@ -71,10 +71,19 @@ class Presenter:
     # Cards of the last build still right for this graph: an edit that changed only some briefings
     # keeps every other card the same object, so its digest and its rows need not be made again.
     carried: Mapping[str, BriefingCard] = field(default_factory=dict)
+    clock: datetime | None = None  # the build's clock: a shown briefing embargoed past it says so
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
     _feed_entries: dict[str, FeedEntry] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
     _topic_refs: dict[str, TopicRef] = field(default_factory=dict)
+    _judgments: JudgmentPresenter | None = None
+
+    @property
+    def judgments(self) -> JudgmentPresenter:
+        """The views of judgments, graded sources and standards."""
+        if self._judgments is None:
+            self._judgments = JudgmentPresenter(self.config, self.graph, self.clock)
+        return self._judgments
 
     def feed_entry(self, slug: str) -> FeedEntry:
         """A briefing as a feed entry, made once however many feeds carry it."""
@@ -134,17 +143,19 @@ class Presenter:
         graph = self.graph
         older = graph.briefings[index + 1].slug if index + 1 < len(graph.briefings) else None
         newer = graph.briefings[index - 1].slug if index > 0 else None
+        sources = self.judgments.sources(b)
         return BriefingView(
             card=self.card(b.slug),
             updated=b.updated,
             key_points=b.key_points,
             body_html=Markup(graph.bodies[b.slug].html),
-            sources=tuple(SourceView(s.title, s.url, s.publisher, s.date) for s in b.sources),
+            sources=sources,
             actors=tuple(self.actor_ref(a, role_at(graph.actors[a], b.date)) for a in graph.briefing_actors[b.slug]),
             previous=self.card(older) if older else None,
             next=self.card(newer) if newer else None,
             related=tuple(RelatedCard(self.card(r.slug), self.related_reason(r.shared_actors, r.shared_topics))
                           for r in graph.related[b.slug]),
+            tradecraft=self.judgments.tradecraft(b, sources),
         )
 
     def related_reason(self, actors: tuple[str, ...], topics: tuple[str, ...]) -> str:

@@ -42,6 +42,13 @@ def fmtdate(value: date | datetime | None, style: str = "long") -> str:
         return value.isoformat() + "T00:00:00Z"
     if style == "iso":
         return value.isoformat()[:10]
+    if style == "clock":  # "06:00 UTC+09:00": the time of day in the zone it was written in
+        if not isinstance(value, datetime):
+            return ""
+        offset = value.utcoffset()
+        minutes = int(offset.total_seconds()) // 60 if offset else 0
+        zone = f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
+        return f"{value:%H:%M} {zone}"
     month = _MONTHS[value.month - 1]
     if style == "month":
         return f"{month} {value.year}"
@@ -49,7 +56,7 @@ def fmtdate(value: date | datetime | None, style: str = "long") -> str:
         return f"{value.day} {month[:3]} {value.year}"
     if style == "long":
         return f"{value.day} {month} {value.year}"
-    raise ValueError(f"unknown date style {style!r}; use long, short, iso, month or rfc3339")
+    raise ValueError(f"unknown date style {style!r}; use long, short, iso, month, clock or rfc3339")
 
 
 def create_environment(site_root: Path, theme: str) -> jinja2.Environment:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from markupsafe import Markup, escape
 
 from site_builder.actors.excerpts import Excerpt
 from site_builder.bodies.packed import RenderedBody
 from site_builder.core.urls import absolute_links
+from site_builder.render.judgment_views import SourceView, Tradecraft
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,6 @@ class ActorRef:
     type_label: str  # "Person", "State", "Armed group"
     url: str
     role: str = ""  # role held at the time of the briefing, when known
-
-
-@dataclass(frozen=True)
-class SourceView:
-    """A cited source."""
-
-    title: str
-    url: str
-    publisher: str
-    date: date | None
 
 
 @dataclass(frozen=True)
@@ -79,6 +70,7 @@ class BriefingView:
     previous: BriefingCard | None  # older
     next: BriefingCard | None  # newer
     related: tuple[RelatedCard, ...]
+    tradecraft: Tradecraft = field(default_factory=Tradecraft)  # key judgments, dropped judgments, revisions, embargo
 
 
 @dataclass(frozen=True)
