@@ -10,6 +10,7 @@ import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
@@ -48,6 +49,7 @@ class BuildResult:
     up_to_date: bool = False  # inputs and output were as the last build left them: nothing was done
     search: IndexReport | None = None  # None when search is off or left to the caller (dev server)
     warnings: tuple[Diagnostic, ...] = ()  # input that was not used as its author may think
+    embargoed: tuple[tuple[str, datetime], ...] = ()  # (path, publish_at) of briefings still under embargo
 
 
 class Builder:
@@ -97,7 +99,7 @@ class Builder:
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""
         return Build(self.config(), drafts=self.options.drafts, strict=self.options.strict,
-                     future=self.options.future).render_site()
+                     future=self.options.future, lint=self.options.lint).render_site()
 
     def _run(self, changed: Iterable[str]) -> BuildResult:
         started = time.perf_counter()
@@ -127,7 +129,7 @@ class Builder:
                                    state.pages, BodyReport(), store.stats, up_to_date=True)
             build = Build(config, drafts=self.options.drafts, memo=self._memo, changed=changed, store=store,
                           progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
-                          out_dir=out, strict=self.options.strict, future=self.options.future)
+                          out_dir=out, strict=self.options.strict, future=self.options.future, lint=self.options.lint)
             rendered, report = self._write(build, out)
             stats = self._keep(config, rendered, store, out, full)
             search = self._index(config, out)
@@ -147,7 +149,8 @@ class Builder:
             if lock is not None:
                 lock.release()
         return BuildResult(out, rendered.pages, len(rendered.all_files), report, time.perf_counter() - started,
-                           rendered.skipped, rendered.bodies, store.stats, search=search, warnings=rendered.warnings)
+                           rendered.skipped, rendered.bodies, store.stats, search=search, warnings=rendered.warnings,
+                           embargoed=rendered.embargoed)
 
     # -- the steps after rendering -----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ class BuildOptions:
     jobs: int | None = None
     strict: bool = False  # warnings fail the build (config's `strict: true` does the same)
     future: bool = False  # include briefings whose embargo (`publish_at`) has not ended
+    lint: bool = False  # report the estimative-language lint's findings as warnings (`check`); see tradecraft.lint
 
 
 @dataclass(frozen=True)

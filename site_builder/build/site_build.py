@@ -17,6 +17,7 @@ from site_builder import __version__
 from site_builder.actors.matcher import Matcher, build_registry
 from site_builder.bodies.packed import RenderedBody
 from site_builder.bodies.rendering import processes
+from site_builder.content.estimative_lint import lint_briefings, vocabulary
 from site_builder.content.loader import Model, load_content
 from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
@@ -70,6 +71,7 @@ class RenderedSite:
     scoped: bool = False  # only the pages an edit to briefings can change were planned (see incremental/scope.py)
     warnings: tuple[Diagnostic, ...] = ()  # input that was not used as its author may think
     embargo_ends: datetime | None = None  # when the first briefing this build left out under embargo is due
+    embargoed: tuple[tuple[str, datetime], ...] = ()  # (path, publish_at) of every briefing under embargo
 
 
 class Build:
@@ -87,7 +89,7 @@ class Build:
                  changed: Iterable[str] = (), store: DiskStore | None = None, progress: Progress | None = None,
                  keep_text: bool = True, detail: bool = False, jobs: int | None = None, out_dir: Path | None = None,
                  build_time: datetime | None = None, strict: bool = False, future: bool = False,
-                 clock: datetime | None = None) -> None:
+                 clock: datetime | None = None, lint: bool = False) -> None:
         self.config = config
         self.drafts = drafts
         self.last = memo
@@ -104,6 +106,8 @@ class Build:
         self.future = future  # embargoed briefings are built too
         self.clock = clock or build_clock()  # when embargoes end (core/clock.py)
         self.embargo_ends: datetime | None = None  # the first embargo left out of this build ends then
+        self.embargoed: tuple[tuple[str, datetime], ...] = ()  # (path, publish_at) of briefings under embargo
+        self.lint = lint  # run the estimative-language lint as warnings, unless config turns it off
         # Filled by the steps, in order.
         self.content = Content((), (), (), ())
         self.models: dict[str, Model] = {}
@@ -153,8 +157,9 @@ class Build:
         reuse.update((rel, stored[key]) for rel, key in keys.items() if key in stored)
         content, models = load_content(config.root, files, config, diagnostics, drafts=self.drafts, reuse=reuse,
                                        processes=processes(self.jobs), now=None if self.future else self.clock)
-        self.embargo_ends = min((m.publish_at for m in models.values() if isinstance(m, Briefing)
-                                 and m.publish_at is not None and m.publish_at > self.clock), default=None)
+        self.embargoed = tuple(sorted((m.path, m.publish_at) for m in models.values() if isinstance(m, Briefing)
+                                      and m.publish_at is not None and m.publish_at > self.clock))
+        self.embargo_ends = min((when for _, when in self.embargoed), default=None)
         for rel, key in keys.items():
             if key not in stored and rel in models:
                 self.store.put(key, models[rel])
@@ -169,6 +174,7 @@ class Build:
             check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
             matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
         self.warnings = [*files.unread, *diagnostics.warnings]
+        self._lint(content, previous.models, diagnostics)
         if not files.briefings:
             self.warnings.append(Diagnostic(SourceLocation("content/briefings/"), "the site has no briefings",
                                             "add .md files to content/briefings/, or run site-builder ingest",
@@ -177,6 +183,19 @@ class Build:
             diagnostics.extend(w.as_error() for w in self.warnings)
         diagnostics.raise_if_any()
         self.content, self.models, self.files_found, self.matcher = content, models, files, matcher
+
+    def _lint(self, content: Content, last: Mapping[str, Model], diagnostics: Diagnostics) -> None:
+        """The estimative-language lint (content/estimative_lint.py): errors with `tradecraft.lint: error`,
+        warnings when asked for (`check`). A rebuild lints the briefings read again: the others passed."""
+        mode = self.config.tradecraft.lint
+        if mode == "off" or (mode == "warn" and not self.lint):
+            return
+        fresh = [b for b in content.briefings if last.get(b.path) is not b]
+        findings = lint_briefings(fresh, vocabulary(self.config.tradecraft), "error" if mode == "error" else "warning")
+        if mode == "error":
+            diagnostics.extend(findings)
+        else:
+            self.warnings += findings
 
     def render_bodies(self) -> None:
         """Every briefing and page body as HTML with its mentions; unchanged ones come from the memo or store."""
@@ -297,7 +316,7 @@ class Build:
         memo.graph, memo.salt = self.graph, self.salt
         return RenderedSite(memory.files if memory is not None else {}, all_files, len(self.specs), self.graph, memo,
                             skipped, self.body_report, scoped=self.scope is not None, warnings=tuple(self.warnings),
-                            embargo_ends=None if self.future else self.embargo_ends)
+                            embargo_ends=None if self.future else self.embargo_ends, embargoed=self.embargoed)
 
     def _scope(self, last: BuildMemo) -> tuple[Scope | None, dict[str, BriefingCard]]:
         """The pages an edit to briefings can change (None: plan them all), and the cards it left as they were."""
@@ -314,12 +333,14 @@ def _touches_judgments(before: SiteGraph, after: SiteGraph, memo: BuildMemo) -> 
     drops, and the current assessments on topic and actor pages. Such an edit plans every page (the scoped
     plan of incremental/scope.py knows lists and tallies only); pages whose inputs stand are still skipped.
 
-    That is so when an edited briefing carries judgments on either side, or when a briefing moved (date,
-    topics, a file come or gone) on a site that has judgments.
+    That is so when an edited briefing that carries judgments on either side changed them or its title
+    (which those pages show), came or went; or when a briefing moved (date, topics, a file come or gone)
+    on a site that has judgments. A body edit leaves them as they were.
     """
-    edited = memo.edited or frozenset()
-    for graph in (before, after):
-        if any(graph.by_slug[s].judgments for s in edited if s in graph.by_slug):
+    for slug in memo.edited or ():
+        old, new = before.by_slug.get(slug), after.by_slug.get(slug)
+        if ((old is not None and old.judgments) or (new is not None and new.judgments)) and (
+                old is None or new is None or old.judgments != new.judgments or old.title != new.title):
             return True
     return memo.moved and (has_judgments(before) or has_judgments(after))
 

@@ -16,7 +16,7 @@ def command(args: argparse.Namespace) -> int:
     """Build once; a failed build raises before anything is written."""
     options = BuildOptions(drafts=args.drafts, base_url=args.base_url,
                            out_dir=Path(args.output) if args.output else None, cache=not args.no_cache,
-                           jobs=args.jobs, strict=args.strict)
+                           jobs=args.jobs, strict=args.strict, future=args.future)
     progress = Progress.for_stream(sys.stderr, quiet=args.quiet)
     result = Builder(desk_folder(args.site, args.force), options, progress, ONE_SHOT).build()
     report_warnings(result.warnings)

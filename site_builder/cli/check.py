@@ -11,6 +11,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from site_builder.build.builder import Builder
@@ -27,7 +28,7 @@ def command(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         # No build cache: checking leaves the site folder exactly as it was.
         options = BuildOptions(drafts=args.drafts, base_url=args.base_url, out_dir=Path(tmp), cache=False,
-                               strict=args.strict)
+                               strict=args.strict, future=args.future, lint=True)
         try:
             config = load_site_config(root, options)
             result = Builder(root, options, policy=ONE_SHOT).build()
@@ -39,9 +40,12 @@ def command(args: argparse.Namespace) -> int:
             print_json(exc.diagnostics)
             return EXIT_ERRORS
         report = check_output(Path(tmp), config.base_url, external=args.external)
+    embargoed = [embargo_note(path, when) for path, when in result.embargoed]
     if as_json:
-        print_json([*result.warnings, *(link_diagnostic(problem) for problem in report.problems)])
+        print_json([*embargoed, *result.warnings, *(link_diagnostic(problem) for problem in report.problems)])
         return EXIT_ERRORS if report.problems else EXIT_OK
+    for note in embargoed:
+        log.info("%s", note.format())
     report_warnings(result.warnings)
     if report.problems:
         for line in report_lines(report):
@@ -49,6 +53,12 @@ def command(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     log.info("ok: %s, %s checked", plural(report.pages, "page"), plural(report.links, "link"))
     return EXIT_OK
+
+
+def embargo_note(path: str, when: datetime) -> Diagnostic:
+    """A briefing under embargo, as a note: it is left out of the site until `when`."""
+    return Diagnostic(SourceLocation(path), f"embargoed until {when.isoformat(timespec='minutes')}",
+                      "left out of every page, feed and index until then; build --future or serve shows it", "note")
 
 
 def link_diagnostic(problem: Problem) -> Diagnostic:

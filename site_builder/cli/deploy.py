@@ -14,7 +14,8 @@ from pathlib import Path
 from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions, load_site_config
 from site_builder.cli.common import log, site_folder
-from site_builder.content.loader import load_content
+from site_builder.content.loader import is_embargoed, load_content
+from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostics, UsageError
 from site_builder.core.models import Briefing, Page
@@ -120,19 +121,21 @@ def prepare_output(args: argparse.Namespace, plan: Plan) -> None:
         return
     if not (plan.out_dir / MANIFEST).is_file():
         raise DeployError(f"{plan.out_dir} holds no finished build", "deploy without --no-build to build first")
-    drafts = draft_files(plan.site, plan.out_dir)
+    drafts = unpublished_files(plan.site, plan.out_dir)
     if drafts:
-        raise DeployError(f"{plan.out_dir} holds drafts ({', '.join(drafts[:3])}{', ...' if len(drafts) > 3 else ''})",
-                          "it was built with --drafts or by serve --drafts; deploy without --no-build")
+        raise DeployError(f"{plan.out_dir} holds drafts or briefings under embargo "
+                          f"({', '.join(drafts[:3])}{', ...' if len(drafts) > 3 else ''})",
+                          "it was built with --drafts or --future, or by serve; deploy without --no-build")
 
 
-def draft_files(site: Path, out_dir: Path) -> list[str]:
-    """Output files of briefings and pages marked draft, found by reading front matter only (no rendering)."""
+def unpublished_files(site: Path, out_dir: Path) -> list[str]:
+    """Output files of briefings and pages marked draft, and of briefings under embargo now, found by reading
+    front matter only (no rendering)."""
     config = load_site_config(site, BuildOptions())
     _, models = load_content(site, discover(site, config.output_dir), config, Diagnostics(), drafts=True)
-    found = []
+    found, now = [], build_clock()
     for model in models.values():
-        if isinstance(model, Briefing | Page) and model.draft:
+        if isinstance(model, Briefing | Page) and (model.draft or is_embargoed(model, now)):
             here = output_file(briefing_path(model.slug) if isinstance(model, Briefing) else page_path(model.slug))
             if (out_dir / here).is_file():
                 found.append(here)

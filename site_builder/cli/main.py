@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     build.add_argument("-o", "--output", help="output folder (default: config's output_dir)")
     build.add_argument("--drafts", action="store_true", help="include briefings marked draft: true")
+    build.add_argument("--future", action="store_true",
+                       help="include briefings under embargo (publish_at still to come), with a banner")
     build.add_argument("--base-url", help="override config's base_url for this build")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the cache in SITE/.cache")
     build.add_argument("--strict", action="store_true", help="fail on warnings (files not read, likely typos)")
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="build into a temporary folder and check every link and anchor in it")
     check.add_argument("site", nargs="?", default=".", help="site folder (default: current folder)")
     check.add_argument("--drafts", action="store_true", help="include drafts in the check")
+    check.add_argument("--future", action="store_true", help="include briefings under embargo in the check")
     check.add_argument("--base-url", help="override config's base_url for this check")
     check.add_argument("--external", action="store_true", help="also request every http(s) link outside the site")
     check.add_argument("--strict", action="store_true", help="fail on warnings, as build --strict does")

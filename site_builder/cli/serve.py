@@ -18,7 +18,9 @@ def command(args: argparse.Namespace) -> int:
     """Entry point of `site-builder serve`: runs until Ctrl-C or SIGTERM, then stops cleanly (exit 0)."""
     root = site_folder(args.site)
     try:
-        server = DevServer(root, BuildOptions(drafts=args.drafts), host=args.host, port=args.port, poll=args.poll)
+        # The preview shows briefings under embargo too, each with a banner saying until when.
+        server = DevServer(root, BuildOptions(drafts=args.drafts, future=True), host=args.host, port=args.port,
+                           poll=args.poll)
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
     if not server.httpd.loopback:

@@ -337,7 +337,7 @@ def _judgments(f: Fields, scale: Scale, sources: Sequence[Source]) -> tuple[Judg
         if judgment_id:
             out.append(Judgment(judgment_id, text, likelihood, confidence, tuple(basis), item.line,
                                 text_node.line if text_node else item.line,
-                                text_node.column if text_node else item.column))
+                                text_node.column + text_node.quoted if text_node else item.column))
     return tuple(out)
 
 
@@ -499,9 +499,9 @@ def load_page(root: Path, rel: str, diagnostics: Diagnostics) -> Page | None:
 Model = Briefing | Actor | Topic | Page
 
 
-def is_embargoed(b: Briefing, now: datetime | None) -> bool:
-    """Whether a briefing's `publish_at` is still to come at `now` (never, when `now` is None)."""
-    return now is not None and b.publish_at is not None and b.publish_at > now
+def is_embargoed(b: Briefing | Page, now: datetime | None) -> bool:
+    """Whether a briefing's `publish_at` is still to come at `now` (never for pages, or when `now` is None)."""
+    return isinstance(b, Briefing) and now is not None and b.publish_at is not None and b.publish_at > now
 
 
 PARALLEL_MIN = 400  # briefings to read: fewer are read faster than a second process starts

@@ -27,6 +27,7 @@ class Node:
     line: int
     column: int
     keys: dict[str, SourceLocation] | None = None  # where each key of a mapping stands
+    quoted: bool = False  # a quoted scalar: its text starts one column after `column`
 
     def key_location(self, key: str) -> SourceLocation | None:
         """Where a mapping key was written, for errors about the key itself."""
@@ -151,7 +152,8 @@ class _Converter:
             return Node(out, loc.line, loc.column, keys)
         if isinstance(node, yaml.SequenceNode):
             return Node([self.convert(item, depth + 1) for item in node.value], loc.line, loc.column)
-        return Node(self.scalar(node), loc.line, loc.column)
+        quoted = isinstance(node, yaml.ScalarNode) and node.style in ('"', "'")
+        return Node(self.scalar(node), loc.line, loc.column, quoted=quoted)
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):

@@ -414,7 +414,7 @@ def test_no_build_needs_a_build_without_drafts(make_site: SiteFactory, tmp_path:
     assert "holds no finished build (deploy without --no-build" in capsys.readouterr().err
     assert main(["build", str(site), "--drafts"]) == 0
     assert main(["deploy", str(site), "--to", str(dest), "--no-build"]) == 1
-    assert "holds drafts (briefings/secret/index.html)" in capsys.readouterr().err
+    assert "holds drafts or briefings under embargo (briefings/secret/index.html)" in capsys.readouterr().err
     assert not dest.exists()
     assert main(["deploy", str(site), "--to", str(dest)]) == 0  # a deploy's own build drops the draft
     assert not any("secret" in name for name in published_tree(dest))

@@ -18,7 +18,6 @@ from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.keys import SharedKeys, code_digest, digest, dumps
 from site_builder.incremental.store import CACHE_DIR, CACHE_FILE, DiskStore
 from site_builder.render import page_renderer as render
-from site_builder.render.page_plan import Scope
 from site_builder.render.views import ActorRef, BriefingCard, TopicRef
 
 REPO = Path(__file__).resolve().parents[2]
@@ -263,13 +262,14 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
         return plan(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "plan_pages", spy)
-    path = desk / "content" / "briefings" / "2023-09-13-kim-jong-un-meets-putin-at-vostochny.md"
+    # A briefing without key judgments: an edit to one with judgments may change the judgment pages (below).
+    path = desk / "content" / "briefings" / "2023-07-28-shoigu-joins-kim-at-victory-day-parade.md"
     text = path.read_text(encoding="utf-8")
     # New words, an excerpt and a quote for actors the briefing already names; no new actor.
-    path.write_text(text + '\n"We will stand together," Kim Jong Un said of Vladimir Putin.\n', encoding="utf-8")
+    path.write_text(text + '\n"We will stand together," Kim Jong Un said of Sergei Shoigu.\n', encoding="utf-8")
     result = builder.rebuild([path.relative_to(desk).as_posix()])
     assert scopes and scopes[-1] is not None
-    assert "briefings/kim-putin-vostochny-summit/index.html" in result.report.written
+    assert "briefings/shoigu-joins-kim-at-victory-day-parade/index.html" in result.report.written
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean")
 
@@ -280,13 +280,25 @@ def test_body_only_edit_plans_only_the_pages_it_can_change(desk: Path, tmp_path:
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean2", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean2")
 
-    # A date edit moves the briefing in lists: the pages whose lists changed are planned, and the sitemap.
-    path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-09-13", "date: 2023-09-12", 1),
+    # A date edit moves the briefing in lists. On a desk with key judgments that may change a judgment's
+    # history, so every page is planned (pages whose inputs stand are still skipped).
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2023-07-28", "date: 2023-07-27", 1),
                     encoding="utf-8")
     builder.rebuild([path.relative_to(desk).as_posix()])
-    assert isinstance(scopes[-1], Scope) and scopes[-1].sitemap
+    assert scopes[-1] is None
     Builder(desk, BuildOptions(out_dir=tmp_path / "clean3", cache=False)).build()
     assert _tree(out) == _tree(tmp_path / "clean3")
+
+    # A body edit to a briefing with judgments keeps the scoped plan; a title edit shows on judgment pages.
+    judged = desk / "content" / "briefings" / "2023-09-13-kim-jong-un-meets-putin-at-vostochny.md"
+    judged.write_text(judged.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+    builder.rebuild([judged.relative_to(desk).as_posix()])
+    assert scopes[-1] is not None
+    judged.write_text(judged.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+    result = builder.rebuild([judged.relative_to(desk).as_posix()])
+    assert scopes[-1] is None and "judgments/nk-supplies-shells/index.html" in result.report.written
+    Builder(desk, BuildOptions(out_dir=tmp_path / "clean4", cache=False)).build()
+    assert _tree(out) == _tree(tmp_path / "clean4")
 
 
 def test_shared_digests_follow_every_part_of_a_shared_object() -> None:

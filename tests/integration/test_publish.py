@@ -125,7 +125,8 @@ def feeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes
     """The three feeds of the example desk from builds that differ in clock, base URL and an unrelated edit."""
     root = tmp_path_factory.mktemp("feeds")
     builds = {}
-    for name, epoch, base_url in (("plain", "1700000000", None), ("later-clock", "1800000000", None),
+    # Both clocks fall before the example desk's embargo ends (2027-01-04): only the clock differs, not the content.
+    for name, epoch, base_url in (("plain", "1700000000", None), ("later-clock", "1790000000", None),
                                   ("deep", "1700000000", DEEP)):
         out = root / name
         previous = os.environ.get("SOURCE_DATE_EPOCH")
