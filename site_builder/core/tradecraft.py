@@ -137,7 +137,9 @@ def parse_tradecraft(f: Fields | None) -> TradecraftConfig:
     elif scale_node is not None and scale_node.value is not None:
         name = f.choice("scale", "icd-203", SCALES)
         scale = SCALES[name]
-    lint = f.choice("lint", "warn", LINT_MODES)
+    lint_node = f.get("lint")
+    # YAML reads a bare `off` as false: take it as the word the user wrote.
+    lint = "off" if lint_node is not None and lint_node.value is False else f.choice("lint", "warn", LINT_MODES)
     words = _words(f.mapping_of("words"))
     f.reject_unknown(())
     return TradecraftConfig(scale, lint, words)

@@ -115,7 +115,7 @@ class JudgmentPresenter:
         record, base = self.record, self.config.base_url
         moved = sorted(((a, record.change(a.slug, judgment_id)) for judgment_id, history in record.history.items()
                         for a in history if record.change(a.slug, judgment_id).kind != "unchanged"),
-                       key=lambda pair: (pair[0].date, pair[0].slug, pair[0].judgment.id), reverse=True)
+                       key=lambda pair: (-pair[0].date.timestamp(), pair[0].slug, pair[0].judgment.id))
         entries = []
         for a, change in moved[:limit]:
             j = a.judgment
