@@ -42,6 +42,7 @@ from site_builder.render.page_plan import (
     PageSpec,
     Scope,
     epoch_time,
+    grades_sources,
     has_judgments,
     plan_pages,
     site_view,
@@ -335,10 +336,13 @@ def _touches_judgments(before: SiteGraph, after: SiteGraph, memo: BuildMemo) -> 
 
     That is so when an edited briefing that carries judgments on either side changed them or its title
     (which those pages show), came or went; or when a briefing moved (date, topics, a file come or gone)
-    on a site that has judgments. A body edit leaves them as they were.
+    on a site that has judgments; or when an edit started or stopped grading sources, which may bring the
+    standards page or take it away. A body edit leaves them as they were.
     """
     for slug in memo.edited or ():
         old, new = before.by_slug.get(slug), after.by_slug.get(slug)
+        if (old is not None and grades_sources(old)) != (new is not None and grades_sources(new)):
+            return True
         if ((old is not None and old.judgments) or (new is not None and new.judgments)) and (
                 old is None or new is None or old.judgments != new.judgments or old.title != new.title):
             return True

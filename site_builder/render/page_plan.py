@@ -144,6 +144,11 @@ def has_judgments(graph: SiteGraph) -> bool:
     return any(b.judgments for b in graph.briefings)
 
 
+def grades_sources(b: Briefing) -> bool:
+    """Whether a briefing grades any of its sources (which the standards page explains)."""
+    return any(s.reliability or s.credibility is not None for s in b.sources)
+
+
 def _analysis(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
     """The analytic pages: the judgments index, each judgment's history, their feed, and the standards page
     (also for a desk that grades sources without judgments)."""
@@ -159,7 +164,7 @@ def _analysis(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSp
                            lastmod=last.date.date().isoformat(), make=partial(_judgment_context, p, judgment_id))
         yield PageSpec("judgments.xml", "feed.xml", "feed", "Key judgments", in_sitemap=False,
                        make=partial(_judgment_feed, config, p))
-    if record.history or any(s.reliability or s.credibility is not None for b in graph.briefings for s in b.sources):
+    if record.history or any(grades_sources(b) for b in graph.briefings):
         yield PageSpec("standards/", "standards.html", "standards", "Analytic standards",
                        "How likelihood, confidence and sources are expressed in these briefings.",
                        {"standards": p.judgments.standards()})

@@ -30,6 +30,8 @@ BODIES = [
     "The North fired before Kim Jong Un arrived. Pyongyang confirmed it, and Kim smiled.",
 ]
 TOPICS = ["sanctions", "war-in-ukraine", "diplomacy"]
+LIKELIHOODS = ["unlikely", "likely", "very-likely"]
+CONFIDENCE = ["low", "moderate", "high"]
 
 
 def base_files() -> dict[str, str]:
@@ -83,6 +85,9 @@ def edit(site: Path, op: tuple[str, int, int]) -> list[str]:
         path = site / "content/actors/nk.yaml"
         context = ("context_aliases: [the North]\n", "context_aliases: [the North, the regime]\n", "")[b % 3]
         path.write_text(DESK_ACTORS["nk"] + context)
+    elif kind in ("judgment", "source", "embargo") and briefings:
+        path = briefings[a % len(briefings)]
+        path.write_text(_tradecraft(path.read_text(), kind, b))
     elif kind == "ambiguous":
         path = site / "config.yaml"
         path.write_text(CONFIG if b % 3 else MINIMAL_CONFIG)  # without it, "Kim" claimed twice is an error
@@ -125,8 +130,31 @@ def edit(site: Path, op: tuple[str, int, int]) -> list[str]:
 
 OPS = st.tuples(
     st.sampled_from(["body", "title", "date", "topics", "add", "delete", "draft", "alias", "actor", "template",
-                     "static", "topic", "page", "config", "context", "ambiguous", "surname"]),
+                     "static", "topic", "page", "config", "context", "ambiguous", "surname", "judgment", "source",
+                     "embargo"]),
     st.integers(0, 20), st.integers(0, 20))
+
+
+def _tradecraft(text: str, kind: str, b: int) -> str:
+    """A briefing with one front matter line of judgments, sources or publish_at set (or, for some `b`, removed).
+
+    Two judgment ids shared by every briefing, so edits move histories, change kinds and dropped judgments;
+    an embargo in the past or in the future of the suite's clock (SOURCE_DATE_EPOCH, tests/conftest.py)."""
+    key = {"judgment": "judgments", "source": "sources", "embargo": "publish_at"}[kind]
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith(f"{key}:")]
+    if b % 4 == 0:
+        value = None
+    elif kind == "judgment":
+        value = "[" + ", ".join(
+            f"{{id: j{n}, text: 'Judgment {n}.', likelihood: {LIKELIHOODS[(b + n) % 3]}, "
+            f"confidence: {CONFIDENCE[(b // 3 + n) % 3]}}}" for n in range(b % 3)) + "]"
+    elif kind == "source":
+        value = f"[{{id: s{b}, title: Source {b}, reliability: {'ABCDEF'[b % 6]}, credibility: {b % 6 + 1}}}]"
+    else:
+        value = "2099-01-01T06:00:00+09:00" if b % 2 else "2020-01-01"
+    if value is not None:
+        lines.insert(lines.index("---\n", 1), f"{key}: {value}\n")
+    return "".join(lines)
 
 
 def clean_build(site: Path, out: Path) -> dict[str, bytes] | None:
