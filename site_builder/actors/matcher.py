@@ -49,17 +49,27 @@ def alias_key(alias: str) -> str:
     return _SPACES.sub(" ", fold(alias).strip())
 
 
-PLAIN, AMBIGUOUS, CONTEXT = "plain", "ambiguous", "context"  # the kinds of a match
+PLAIN, AMBIGUOUS = "plain", "ambiguous"  # the kinds of a match
+CONTEXT = "context"  # a context alias that one actor declares ("the North")
+DESCRIPTION = "description"  # a context alias that several actors declare ("the country"): it describes a kind (M13)
+QUALIFIED = "qualified"  # a context alias whose qualifier names one of its declarers ("the regime in Pyongyang")
 OUTSIDE = "outside"  # a shared form that begins a longer name ("Kim Il Sung"): someone outside the registry
-# After a sentence ends: a capitalised context alias ("The North" for "the North") is taken only here.
-_SENTENCE_END = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]*)[\s\"'\u201c\u2018(\[]*$")
+UNCLAIMED = "unclaimed"  # a capitalised possessive that no form claims ("Japan’s"): someone outside the registry
+# Marks between the end of one sentence and the first word of the next (folded: ’ is ').
+_CLOSING, _OPENING = "\"')]\u201d", "\"'([\u201c\u2018"
+# What may qualify a context alias: "of" or "in", then a capitalised word ("the regime in Moscow").
+_QUALIFIER = re.compile(r" +(in|of) +(?=[^\W\d_])")
+# Capitalised words that take 's for "is", "has" or "us", not as a possessive: never a name.
+_CONTRACTED = frozenset("It He She That This There Here What Who Where When Why How Let".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class Mention(NamedTuple):
     """One match: where it is in the text, what was written, and whose it is.
 
-    `actor_id` is the owner of a plain name form, None for the other kinds: an ambiguous alias or a
-    context alias names one of its `claimants`, chosen by what the body named before it.
+    `actor_id` is the owner of a plain name form, or the actor that qualifies a QUALIFIED context alias;
+    None for the other kinds: an ambiguous alias or a context alias names one of its `claimants`, chosen
+    by what the body named before it, and OUTSIDE and UNCLAIMED name someone outside the registry.
     A named tuple: a body has many of these, and a tuple is made in C.
     """
 
@@ -69,6 +79,7 @@ class Mention(NamedTuple):
     actor_id: str | None
     kind: str = PLAIN
     claimants: tuple[str, ...] = ()
+    place: bool = False  # a plain form right after "in" ("officials in Seoul"): a place, not a topic (M13)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,8 @@ class Matcher:
         self._context = {key: key for key in self.registry.context if key not in self.owners}
         self._context.update({_capitalised(key): key for key in list(self._context)
                               if key[:1].islower() and _capitalised(key) not in self.owners})
+        self._descriptions = frozenset(key for key, ids in self.registry.context.items() if len(ids) > 1)
+        self._borrowed = _borrowed_forms(self.owners, self.registry.names)
         keys = set(self.owners) | set(self._context)
         self.pattern = _compile(sorted(keys)) if keys else None
 
@@ -125,36 +138,80 @@ class Matcher:
         Moon Jae-in", from "President Moon" and "Moon Jae-in" (Mention rules, M5).
 
         A context alias is left out where it is not taken (Mention rules, M13): capitalised away from the
-        start of a sentence, or, ending in a capitalised word, followed by another capitalised word. So is
-        an alias claimed by several actors followed by a capitalised word (M9). A shorter form inside a
-        form left out may still match.
+        start of a sentence; ending in a capitalised word, followed by another capitalised word; qualified
+        by a name that is not one of its declarers ("the regime in Moscow"). So is a borrowed name form
+        inside a longer name (M14: "Seoul National University"). A shorter form inside a form left out may
+        still match. An alias claimed by several actors followed by a capitalised word (M9) comes as
+        OUTSIDE; when descriptions are registered, a capitalised possessive that no mention covers comes
+        as UNCLAIMED ("Japan’s"). Both name someone outside the registry, for the resolver.
         """
         if self.pattern is None:
             return
         folded = fold(text)
-        search = self.pattern.search
-        match = search(folded)
+        # Few texts hold many possessives: listed at once, they cost less than a second scan alongside.
+        possessives = list(_possessives(folded)) if self._descriptions and "'s" in folded else []
+        pending = covered = 0
+        match = self.pattern.search(folded)
         while match is not None:
-            key = _SPACES.sub(" ", match.group())
-            start, end = match.start(), match.end()
-            claimants = self.registry.claimants.get(key, ())
-            if key in self.owners and not (claimants and _continues_a_name(folded, key, end)):
-                owner = self.owners[key]
-                if owner is not None:
-                    end, match = self._merged(folded, owner, start, end)
-                    yield Mention(start, end, text[start:end], owner, PLAIN, claimants)
-                    continue
-                yield Mention(start, end, text[start:end], owner, AMBIGUOUS, claimants)
-            elif key in self.owners:  # "Kim Il Sung": names none of the claimants, and counts as naming someone
-                yield Mention(start, end, text[start:end], None, OUTSIDE, claimants)
-                match = search(folded, start + 1)
+            mention, match = self._mention_at(text, folded, match)
+            if mention is None:
                 continue
-            elif self._context_taken(folded, key, start, end):
-                yield Mention(start, end, text[start:end], None, CONTEXT, self.registry.context[self._context[key]])
-            else:  # not taken: a shorter name form may start inside it ("North Korean" in "the North Korean")
-                match = search(folded, start + 1)
-                continue
-            match = search(folded, end)
+            while pending < len(possessives) and possessives[pending][0] < mention.start:
+                begin, end = possessives[pending]
+                if begin >= covered:
+                    yield Mention(begin, end, text[begin:end], None, UNCLAIMED)
+                pending += 1
+            covered = max(covered, mention.end)
+            yield mention
+        for begin, end in possessives[pending:]:
+            if begin >= covered:
+                yield Mention(begin, end, text[begin:end], None, UNCLAIMED)
+
+    def _mention_at(self, text: str, folded: str, match: re.Match[str]) -> tuple[Mention | None, re.Match[str] | None]:
+        """The mention a match of the pattern makes (None where the form is not taken there), and the next match."""
+        assert self.pattern is not None
+        search = self.pattern.search
+        key = _SPACES.sub(" ", match.group())
+        start, end = match.start(), match.end()
+        if key not in self.owners:  # a context alias
+            mention = self._context_mention(text, folded, key, start, end)
+            if mention is None:  # not taken: a shorter form may start inside it ("North Korean" in "the North Korean")
+                return None, search(folded, start + 1)
+            return mention, search(folded, end)
+        owner = self.owners[key]
+        claimants = self.registry.claimants.get(key, ())
+        if claimants and _continues_a_name(folded, key, end):
+            # "Kim Il Sung": names none of the claimants, and counts as naming someone; a shorter form may follow
+            return Mention(start, end, text[start:end], None, OUTSIDE, claimants), search(folded, start + 1)
+        if owner is None:
+            return Mention(start, end, text[start:end], None, AMBIGUOUS, claimants), search(folded, end)
+        if key in self._borrowed and _inside_a_longer_name(folded, key, start, end):
+            return None, search(folded, start + 1)  # "Seoul National University", "USS George Washington"
+        place = bool(self._descriptions) and _after_in(folded, start)  # places matter for descriptions only
+        end, following = self._merged(folded, owner, start, end)
+        return Mention(start, end, text[start:end], owner, PLAIN, claimants, place), following
+
+    def _context_mention(self, text: str, folded: str, key: str, start: int, end: int) -> Mention | None:
+        """The mention of a context alias found at start:end, or None where it is not taken (Mention rules, M13)."""
+        canonical = self._context[key]
+        if key != canonical and not _opens_sentence(folded, start):
+            return None  # capitalised away from the start of a sentence
+        if _continues_a_name(folded, key, end):
+            return None  # "the North Korean leader"
+        declarers = self.registry.context[canonical]
+        qualifier = _QUALIFIER.match(folded, end)
+        if qualifier is not None and folded[qualifier.end()].isupper():
+            assert self.pattern is not None
+            named = self.pattern.match(folded, qualifier.end())
+            owner = self.owners.get(_SPACES.sub(" ", named.group())) if named is not None else None
+            # "of" always qualifies ("the North of England"); "in" only a common noun, by a name form: "the regime
+            # in Moscow" is Russia's, while "talks with the North in Seoul" and "the regime in March" say where or when.
+            if qualifier.group(1) == "of" or (owner is not None and not _has_capital(canonical)):
+                if owner is None or owner not in declarers:
+                    return None  # the qualifier, not the antecedent, says whose it is
+                return Mention(start, end, text[start:end], owner, QUALIFIED, declarers)
+        kind = DESCRIPTION if canonical in self._descriptions else CONTEXT
+        return Mention(start, end, text[start:end], None, kind, declarers)
 
     def _merged(self, folded: str, owner: str, start: int, end: int) -> tuple[int, re.Match[str] | None]:
         """The end of a mention of `owner` at start:end, grown over the forms of that actor that overlap or
@@ -172,18 +229,89 @@ class Matcher:
             following = self.pattern.search(folded, end)
         return end, following
 
-    def _context_taken(self, folded: str, key: str, start: int, end: int) -> bool:
-        """Whether a context alias found at start:end is taken there (Mention rules, M13)."""
-        if key != self._context[key] and not _SENTENCE_END.search(folded, 0, start):
-            return False  # capitalised away from the start of a sentence
-        return not _continues_a_name(folded, key, end)
-
 
 def _continues_a_name(folded: str, key: str, end: int) -> bool:
     """Whether a name form ending in a capitalised word is followed by another: then it is part of a longer
-    name ("the North Korean leader", "Kim Il Sung Square"), and a shared or context form is not taken."""
+    name ("the North Korean leader", "Kim Il Sung Square")."""
     return (key.rsplit(" ", 1)[-1][:1].isupper() and folded[end : end + 1] == " "
             and folded[end + 1 : end + 2].isupper())
+
+
+def _follows_a_name(folded: str, start: int) -> bool:
+    """Whether a capitalised word, other than the first of a sentence or a possessive, stands one space before
+    `start`: then the form there ends a longer name ("USS George Washington")."""
+    if start < 2 or folded[start - 1] != " " or not folded[start - 2].isalpha():
+        return False
+    begin = folded.rfind(" ", 0, start - 1) + 1
+    while folded[begin] in _OPENING:
+        begin += 1
+    word = folded[begin : start - 1]
+    return word[:1].isupper() and not word.endswith("'s") and not _opens_sentence(folded, begin)
+
+
+def _inside_a_longer_name(folded: str, key: str, start: int, end: int) -> bool:
+    """Whether the form at start:end is joined by a space to a capitalised word before or after it (M14)."""
+    return _continues_a_name(folded, key, end) or _follows_a_name(folded, start)
+
+
+def _opens_sentence(folded: str, pos: int) -> bool:
+    """Whether `pos` starts a sentence: at the start of the text, or after `.`, `!` or `?` and any closing
+    quotation marks or brackets, then white space and opening quotation marks or brackets."""
+    i = pos
+    while i and (folded[i - 1].isspace() or folded[i - 1] in _OPENING):
+        i -= 1
+    while i and folded[i - 1] in _CLOSING:
+        i -= 1
+    return i == 0 or folded[i - 1] in ".!?"
+
+
+def _after_in(folded: str, start: int) -> bool:
+    """Whether "in" and a space stand just before `start` ("officials in Seoul", "In Moscow, ..."): a place."""
+    return (start >= 3 and folded[start - 3 : start] in ("in ", "In ")
+            and (start == 3 or not folded[start - 4].isalnum()))
+
+
+def _possessives(folded: str) -> Iterator[tuple[int, int]]:
+    """Where each capitalised word with a possessive 's is ("Japan's": the word without the 's).
+
+    Found by looking for 's, then back over the word: few texts hold many, so this is cheaper than a
+    regular expression tried at every letter. Words that take 's for "is" ("It's") are left out.
+    """
+    at = folded.find("'s")
+    while at != -1:
+        after = at + 2
+        if after == len(folded) or not folded[after].isalnum():
+            begin = at
+            while begin and folded[begin - 1].isalnum():
+                begin -= 1
+            if (begin < at and folded[begin].isupper() and (begin == 0 or folded[begin - 1] not in "'.-")
+                    and folded[begin:at] not in _CONTRACTED):
+                yield begin, at
+        at = folded.find("'s", after)
+
+
+def _borrowed_forms(owners: Mapping[str, str | None], names: Mapping[str, str]) -> frozenset[str]:
+    """The plain forms that are borrowed (Mention rules, M14): one capitalised word, not all in capitals, that
+    does not share its first four letters with a capitalised word of the actor's name. "Seoul" for South Korea
+    and "the Kremlin" for Russia are borrowed; "Russian" for Russia, "Kim" for Kim Jong Un, "U.S." and
+    "North Atlantic Treaty Organization" (two or more capitalised words: a full name of its own) are not."""
+    stems = {actor: {word[:4] for word in _capitalised_words(name)} for actor, name in names.items()}
+    borrowed = set()
+    for key, owner in owners.items():
+        if owner is None or owner not in stems:
+            continue
+        words = _capitalised_words(key)
+        if len(words) == 1 and not words[0].isupper() and words[0][:4] not in stems[owner]:
+            borrowed.add(key)
+    return frozenset(borrowed)
+
+
+def _has_capital(key: str) -> bool:
+    return any(char.isupper() for char in key)
+
+
+def _capitalised_words(text: str) -> list[str]:
+    return [word for word in _LETTERS.findall(text) if word[0].isupper()]
 
 
 def _capitalised(key: str) -> str:

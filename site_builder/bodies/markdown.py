@@ -14,7 +14,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from site_builder.actors.matcher import OUTSIDE, PLAIN, Matcher
+from site_builder.actors.matcher import Matcher
 from site_builder.actors.mentions import RenderedMention, TextBlock
 from site_builder.actors.resolution import Resolver
 from site_builder.core.config import MarkdownConfig
@@ -119,13 +119,13 @@ def _weave_mentions(state: StateCore) -> None:
 
 
 def _note_heading(children: list[Token], rs: _RenderState) -> None:
-    """Record the actors a heading names by a plain name form, for the resolution of later mentions."""
+    """Record the actors a heading names, for the resolution of later mentions: resolving a mention records
+    what it names (a plain name form, or someone outside the registry) and nothing else."""
     assert rs.matcher is not None
     for child in children:
         if child.type == "text":
             for mention in rs.matcher.find(child.content):
-                if mention.kind in (PLAIN, OUTSIDE):
-                    rs.resolver.resolve(mention, "a heading")
+                rs.resolver.resolve(mention, "a heading")
 
 
 def _plain_piece(token: Token) -> str:

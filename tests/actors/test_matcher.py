@@ -117,3 +117,42 @@ def test_overlapping_forms_of_one_actor_merge(text: str, expected: list[tuple[st
     matcher = Matcher({"President Moon": "moon", "Moon Jae-in": "moon", "Moon": "moon", "US": "us", "ROK": "rok",
                        "A B": "a", "B C": "b", "C D": "a"})
     assert [(m.text, m.actor_id) for m in matcher.find(text)] == expected
+
+
+# Actors with borrowed forms ("Seoul", "Washington", "the Kremlin") and forms of their own name (Mention rules, M14).
+BORROWING = Matcher(
+    {"South Korea": "south-korea", "Seoul": "south-korea", "United States": "united-states",
+     "Washington": "united-states", "U.S.": "united-states", "the DPRK": "north-korea", "Russia": "russia",
+     "Russian": "russia", "the Kremlin": "russia", "Yoon Suk Yeol": "yoon", "Yoon": "yoon"},
+    names={"south-korea": "South Korea", "united-states": "United States", "north-korea": "North Korea",
+           "russia": "Russia", "yoon": "Yoon Suk Yeol"})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a borrowed form joined to a capitalised word names something else
+    ("A professor at Seoul National University said so.", []),
+    ("The aircraft carrier USS George Washington docked.", []),
+    ("He toured the Kremlin Palace.", []),
+    ("The ship, the \u201cGeorge Washington\u201d, sailed.", []),  # an opening quotation mark before the word
+    # the first word of a sentence, a possessive or a title before it is no part of a longer name
+    ("In Seoul, officials met. But Washington said no.", [("Seoul", "south-korea"), ("Washington", "united-states")]),
+    ("\u201cWashington must act,\u201d he said.", [("Washington", "united-states")]),
+    ("South Korea\u2019s Seoul office and the Kremlin\u2019s answer.",
+     [("South Korea", "south-korea"), ("Seoul", "south-korea"), ("the Kremlin", "russia")]),
+    ("Talks in Washington, Seoul and Moscow.", [("Washington", "united-states"), ("Seoul", "south-korea")]),
+    # forms that are not borrowed keep matching beside capitalised words
+    ("the U.S. Army and the DPRK Foreign Ministry", [("U.S.", "united-states"), ("the DPRK", "north-korea")]),
+    ("the Russian Defence Ministry", [("Russian", "russia")]),  # shares its stem with "Russia"
+    ("President Yoon said. Yoon Suk Yeol Park?", [("Yoon", "yoon"), ("Yoon Suk Yeol", "yoon")]),
+])
+def test_a_borrowed_form_inside_a_longer_name_is_no_mention(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.actor_id) for m in BORROWING.find(text)] == expected
+
+
+def test_which_forms_are_borrowed() -> None:
+    matcher = build_registry([actor("south-korea", "South Korea", "Seoul", "ROK", "Republic of Korea", "South Korean"),
+                              actor("nato", "NATO", "North Atlantic Treaty Organization", "the Alliance")],
+                             MentionsConfig(), Diagnostics())
+    borrowed = [m.text for m in matcher.find("Seoul Times, ROK Navy, Republic of Korea Army, South Korean Navy, "
+                                            "NATO Summit, North Atlantic Treaty Organization Summit, the Alliance Fund")]
+    assert borrowed == ["ROK", "Republic of Korea", "South Korean", "NATO", "North Atlantic Treaty Organization"]

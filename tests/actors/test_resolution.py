@@ -26,6 +26,7 @@ ACTORS = [
     actor("park-geun-hye", "Park Geun-hye", "Park"),
     actor("north-korea", "North Korea", "Pyongyang", context=("the North", "the regime", "the country")),
     actor("south-korea", "South Korea", "Seoul", context=("the South", "the country")),
+    actor("russia", "Russia", "Moscow"),
 ]
 
 
@@ -86,6 +87,49 @@ def test_resolution_in_reading_order(body: str, expected: list[tuple[str, str]])
     assert mentions(body) == expected
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    # a common noun qualified by "in" and a name form is that actor's, or nobody's
+    ("North Korea armed the regime in Moscow.", [("North Korea", "north-korea"), ("Moscow", "russia")]),
+    ("Envoys met the regime in Pyongyang.", [("the regime", "north-korea"), ("Pyongyang", "north-korea")]),
+    # "in" and a word that is no name form says when or where, and a capitalised alias is a name, not qualified
+    ("North Korea spoke. Talks with the regime in March failed.",
+     [("North Korea", "north-korea"), ("the regime", "north-korea")]),
+    ("North Korea spoke. Officials met the North in Seoul.",
+     [("North Korea", "north-korea"), ("the North", "north-korea"), ("Seoul", "south-korea")]),
+    # "of" and a capitalised word qualifies any context alias
+    ("North Korea spoke. The North of England voted.", [("North Korea", "north-korea")]),
+    ("North Korea spoke. The country of Georgia abstained.", [("North Korea", "north-korea")]),
+    ("North Korea spoke. Seoul said the country of 50 million was ready.",
+     [("North Korea", "north-korea"), ("Seoul", "south-korea"), ("the country", "south-korea")]),
+])
+def test_a_qualified_context_alias_names_the_actor_of_its_qualifier(body: str, expected: list[tuple[str, str]]) -> None:
+    assert mentions(body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a possessive name no form claims is someone outside the registry: a description after it names nobody
+    ("South Korea protested. Japan’s prime minister said the country would too.", [("South Korea", "south-korea")]),
+    ("South Korea protested. Japan's envoy left. Seoul said the country would act.",
+     [("South Korea", "south-korea"), ("Seoul", "south-korea"), ("the country", "south-korea")]),
+    # "It's" is no possessive, and a context alias only one actor declares is no description
+    ("South Korea protested. It’s clear the country will act.",
+     [("South Korea", "south-korea"), ("the country", "south-korea")]),
+    ("North Korea fired. Japan's coast guard said the North fired twice.",
+     [("North Korea", "north-korea"), ("the North", "north-korea")]),
+    # the claimant named last only as a place, another named otherwise since: recency and salience disagree
+    ("North Korea fired. Officials in Seoul said the country was ready.",
+     [("North Korea", "north-korea"), ("Seoul", "south-korea")]),
+    ("Officials in Seoul said the country was ready.", [("Seoul", "south-korea"), ("the country", "south-korea")]),
+    ("North Korea fired. Seoul said the country was ready.",
+     [("North Korea", "north-korea"), ("Seoul", "south-korea"), ("the country", "south-korea")]),
+    ("North Korea fired. South Korea answered from its bases in Seoul. The country was ready.",
+     [("North Korea", "north-korea"), ("South Korea", "south-korea"), ("Seoul", "south-korea"),
+      ("The country", "south-korea")]),
+])
+def test_a_description_weighs_outsiders_and_places(body: str, expected: list[tuple[str, str]]) -> None:
+    assert mentions(body) == expected
+
+
 def test_a_surname_with_no_antecedent_falls_back_on_the_one_listed_claimant() -> None:
     assert mentions("Kim spoke. Kim Yo Jong replied. Kim left.", listed=("kim-jong-un", "park-jin")) == [
         ("Kim", "kim-jong-un"), ("Kim Yo Jong", "kim-yo-jong"), ("Kim", "kim-yo-jong")]
@@ -96,6 +140,8 @@ def test_a_surname_with_no_antecedent_falls_back_on_the_one_listed_claimant() ->
 def test_headings_name_actors_but_get_no_mentions() -> None:
     body = "## Kim Yo Jong warns Seoul\n\nKim said the South would pay."
     assert mentions(body) == [("Kim", "kim-yo-jong"), ("the South", "south-korea")]
+    assert mentions("South Korea spoke.\n\n## Japan's answer\n\nThe country protested.") == [
+        ("South Korea", "south-korea")]
 
 
 def test_a_resolved_mention_says_how_in_its_title() -> None:
@@ -108,6 +154,9 @@ def test_a_resolved_mention_says_how_in_its_title() -> None:
     listed = render_body(create_markdown(MarkdownConfig()), "Kim left.", matcher=matcher(), link_mode="first",
                          actor_href=lambda a: f"/actors/{a}/", listed=("kim-jong-un",))
     assert 'title="Kim → Kim Jong Un, listed in the briefing\'s actors"' in listed.html
+    qualified = render_body(create_markdown(MarkdownConfig()), "Talks with the regime in Pyongyang.", matcher=matcher(),
+                            link_mode="none", actor_href=lambda a: a)
+    assert 'title="the regime → North Korea, named right after it"' in qualified.html
 
 
 def test_a_context_alias_that_is_another_actors_alias_is_an_error() -> None:

@@ -31,10 +31,14 @@ MARK = re.compile(r"\[\[(?!\[)(.+?)\|([a-z0-9-]+)\]\]", re.DOTALL)
 SEED = "north-korea-denies-arms-dealing-with-russia"
 MIN_PRECISION = 0.98
 MIN_RECALL = 0.95
-# Documents with shared surnames and context aliases. The aim is 0.99 and 0.98; the set keeps traps that
-# the antecedent rule cannot see by design (a referent outside the registry, "the country" meaning the
-# story's subject rather than the country named last), and these floors keep what the rules reach today.
-CONTEXT_MIN_PRECISION = 0.97
+# The older set together (sentences and seed) stands at 121 right of 123 found and 124 annotated: the rules for
+# context (M9, M13, M14) must not lower either figure.
+COMBINED_MIN_PRECISION = 0.983
+COMBINED_MIN_RECALL = 0.975
+# Documents with shared surnames and context aliases. The set keeps traps that names alone cannot settle (a
+# referent outside the registry that no possessive announces, "the country" meaning the story's subject rather
+# than the country named last): the rules leave some of them plain, and get a few wrong.
+CONTEXT_MIN_PRECISION = 0.99
 CONTEXT_MIN_RECALL = 0.98
 KINDS = ("plain", "ambiguous", "context")
 
@@ -122,7 +126,7 @@ def test_combined_figures() -> None:
     gold = {("s", *x) for x in g1} | {("d", *x) for x in g2}
     found = {("s", *x) for x in f1} | {("d", *x) for x in f2}
     precision, recall = score("combined", gold, found)  # type: ignore[arg-type]
-    assert precision >= MIN_PRECISION and recall >= MIN_RECALL
+    assert precision >= COMBINED_MIN_PRECISION and recall >= COMBINED_MIN_RECALL
 
 
 def context_matcher() -> Matcher:
