@@ -19,7 +19,7 @@ from site_builder.bodies.packed import RenderedBody
 from site_builder.bodies.rendering import processes
 from site_builder.content.loader import Model, load_content
 from site_builder.core.config import Config
-from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, TemplateFailure
+from site_builder.core.errors import Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure
 from site_builder.core.keys import digest
 from site_builder.core.models import Actor, Content
 from site_builder.core.output_writer import MANIFEST, MemorySink, Sink
@@ -118,11 +118,19 @@ class Build:
         self.warnings: list[Diagnostic] = []  # from loading: files not read, keys that look like typos
 
     def render_site(self, sink: Sink | None = None) -> RenderedSite:
-        """Every step up to rendered pages; files go to `sink`, or stay in memory in the result."""
+        """Every step up to rendered pages; files go to `sink`, or stay in memory in the result.
+
+        A SiteError raised by any step carries the warnings found before it (none when strict: they
+        are among its errors then).
+        """
         memory = MemorySink()
-        self.link()
-        self.plan()
-        return self.render(sink or memory, memory)
+        try:
+            self.link()
+            self.plan()
+            return self.render(sink or memory, memory)
+        except SiteError as exc:
+            exc.with_warnings(() if self.strict else self.warnings)
+            raise
 
     def link(self) -> SiteGraph:
         """Load, render bodies and link: the site graph, as the rest of the build and analyses read it."""
@@ -164,6 +172,8 @@ class Build:
             self.warnings.append(Diagnostic(SourceLocation("content/briefings/"), "the site has no briefings",
                                             "add .md files to content/briefings/, or run site-builder ingest",
                                             "warning"))
+        # Strict: each warning is an error. Otherwise a failure carries them, to be reported with its errors.
+        diagnostics.warnings = [] if self.strict else list(self.warnings)
         if self.strict:
             diagnostics.extend(w.as_error() for w in self.warnings)
         diagnostics.raise_if_any()

@@ -127,7 +127,8 @@ def _lazy(module: str) -> Handler:
 
 
 def _report(error: SiteError) -> int:
-    for diagnostic in error.diagnostics:
+    """Print the errors with the warnings found before them, in file order, then one line counting the errors."""
+    for diagnostic in error.everything():
         print(diagnostic.format(), file=sys.stderr)
     count = len(error.diagnostics)
     # Pagefind reads the written pages, so when it fails they are already there; only the index is old.

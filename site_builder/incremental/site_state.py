@@ -15,6 +15,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.core.config import Config
+from site_builder.core.errors import Diagnostic
 from site_builder.core.keys import Hasher, digest
 from site_builder.core.site_files import Kind, classify, walk_files
 from site_builder.render.templates import theme_dir
@@ -28,6 +29,7 @@ class SiteState:
     outputs: Mapping[str, tuple[int, int]]  # output file -> (size, mtime in ns)
     pages: int
     files: int
+    warnings: tuple[Diagnostic, ...] = ()  # what that build warned about: the same inputs warn the same
 
 
 def state_key(out_dir: Path) -> bytes:
