@@ -167,7 +167,7 @@ class Build:
         else:
             check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
             matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
-        self.warnings = [*files.unread, *diagnostics.warnings]
+        self.warnings = [*config.warnings, *files.unread, *diagnostics.warnings]
         if not files.briefings:
             self.warnings.append(Diagnostic(SourceLocation("content/briefings/"), "the site has no briefings",
                                             "add .md files to content/briefings/, or run site-builder ingest",
@@ -223,7 +223,7 @@ class Build:
                                   if classify(rel, config.output_dir) is Kind.TEMPLATE}
         # Compiling every template costs more than a small rebuild; keep them until one changes.
         self.templates = (last.templates if last is not None and last.templates is not None
-                          and not self.touched_templates else Templates(config.root, config.theme))
+                          and not self.touched_templates else Templates(config.root, config.theme, config.strings))
         self.site = site_view(config, self.graph)
         diagnostics = self.diagnostics
         # Hashed asset names are known before any page renders: url() maps them, so they salt every page key.
