@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -108,6 +108,9 @@ class UiStrings:
 
     language: str = REFERENCE
     entries: Mapping[str, Entry] = field(default_factory=lambda: read_table(REFERENCE))
+    # Each text split once at its `{name}`s, escaped or not: a page asks for dozens of entries.
+    _parts: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                            compare=False)
 
     @classmethod
     def of(cls, language: str, overrides: Mapping[str, Entry] | None = None) -> UiStrings:
@@ -125,7 +128,7 @@ class UiStrings:
 
     def plain(self, key: str, **values: object) -> str:
         """The text of a key with its `{name}` values filled in, as plain text (templates escape it)."""
-        return self._fill(key, values, str)
+        return self._fill(key, values, markup=False)
 
     def markup(self, key: str, **values: object) -> Markup:
         """`t(key, **values)` in templates: the text escaped, each value escaped unless it is already markup.
@@ -133,7 +136,7 @@ class UiStrings:
         A `count` value picks the plural form. An unknown key, or a `{name}` without its value, is an
         error that the template's file and line are reported with.
         """
-        return Markup(self._fill(key, values, escape))
+        return Markup(self._fill(key, values, markup=True))
 
     def script(self, *keys: str) -> dict[str, str | dict[str, str]]:
         """Entries for a page's script as they are, unfilled: each argument is a key, or a prefix ending in
@@ -158,21 +161,28 @@ class UiStrings:
                           month_short=self.plain(f"month.short.{value.month}"), month_number=value.month,
                           year=value.year)
 
-    def _fill(self, key: str, values: Mapping[str, object], quote: Callable[[Any], str]) -> str:
+    def _fill(self, key: str, values: Mapping[str, object], markup: bool) -> str:
         entry = self.entry(key)
         if isinstance(entry, Plural) and "count" not in values:
             raise ValueError(f"UI string {key!r} has a form per count: give it count=")
         text = entry.pick(values["count"]) if isinstance(entry, Plural) else entry
-
-        def value(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in values:
-                raise ValueError(f"UI string {key!r} shows {{{name}}}: give it {name}=")
-            return quote(values[name])
-
-        return PLACEHOLDER.sub(value, quote(text))
+        parts = self._parts.get((text, markup))
+        if parts is None:  # literal text at even places, names at odd ones
+            split = PLACEHOLDER.split(text)
+            parts = self._parts[(text, markup)] = tuple(
+                str(escape(part)) if markup and i % 2 == 0 else part for i, part in enumerate(split))
+        if len(parts) == 1:
+            return parts[0]
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                out.append(part)
+            elif part in values:
+                out.append(str(escape(values[part])) if markup else str(values[part]))
+            else:
+                raise ValueError(f"UI string {key!r} shows {{{part}}}: give it {part}=")
+        return "".join(out)
 
 
 def _as_json(entry: Entry) -> str | dict[str, str]:
     return {"one": entry.one, "other": entry.other} if isinstance(entry, Plural) else entry
-
