@@ -17,7 +17,7 @@ from site_builder.build.options import BuildOptions, BuildPolicy, load_site_conf
 from site_builder.build.site_build import Build, RenderedSite
 from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
-from site_builder.core.errors import Diagnostic, Interrupted, SystemProblem, UsageError, os_problem
+from site_builder.core.errors import Diagnostic, Interrupted, SiteError, SystemProblem, UsageError, os_problem
 from site_builder.core.output_lock import OutputLock, display
 from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, sweep_staged
 from site_builder.core.processes import settle
@@ -126,17 +126,21 @@ class Builder:
                 self._config, self._memo = config, None
                 report = WriteReport((), len(state.outputs), ())
                 return BuildResult(out, state.pages, state.files, report, time.perf_counter() - started,
-                                   state.pages, BodyReport(), store.stats, up_to_date=True)
+                                   state.pages, BodyReport(), store.stats, up_to_date=True, warnings=state.warnings)
             build = Build(config, drafts=self.options.drafts, memo=self._memo, changed=changed, store=store,
                           progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
                           out_dir=out, strict=self.options.strict, future=self.options.future, lint=self.options.lint)
             rendered, report = self._write(build, out)
             stats = self._keep(config, rendered, store, out, full)
-            search = self._index(config, out)
+            try:
+                search = self._index(config, out)
+            except SiteError as exc:  # the pages are written: their warnings stand, and are reported with it
+                exc.with_warnings(rendered.warnings)
+                raise
             if inputs:
                 outputs = {**stats, **output_stats(out, [SEARCH_ENTRY])}
                 store.put(state_key(out), SiteState(inputs, outputs, rendered.pages, len(rendered.all_files),
-                                                    rendered.embargo_ends))
+                                                    rendered.embargo_ends, rendered.warnings))
             store.save(prune=full)
         except OSError as exc:  # a full disk, a permission, a file in the way: one line, output as it was
             raise SystemProblem([os_problem(exc, "write")]) from exc

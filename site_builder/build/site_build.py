@@ -21,7 +21,7 @@ from site_builder.content.estimative_lint import lint_briefings, vocabulary
 from site_builder.content.loader import Model, load_content
 from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
-from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, TemplateFailure
+from site_builder.core.errors import Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure
 from site_builder.core.keys import digest
 from site_builder.core.models import Actor, Briefing, Content
 from site_builder.core.output_writer import MANIFEST, MemorySink, Sink
@@ -130,11 +130,19 @@ class Build:
         self.warnings: list[Diagnostic] = []  # from loading: files not read, keys that look like typos
 
     def render_site(self, sink: Sink | None = None) -> RenderedSite:
-        """Every step up to rendered pages; files go to `sink`, or stay in memory in the result."""
+        """Every step up to rendered pages; files go to `sink`, or stay in memory in the result.
+
+        A SiteError raised by any step carries the warnings found before it (none when strict: they
+        are among its errors then).
+        """
         memory = MemorySink()
-        self.link()
-        self.plan()
-        return self.render(sink or memory, memory)
+        try:
+            self.link()
+            self.plan()
+            return self.render(sink or memory, memory)
+        except SiteError as exc:
+            exc.with_warnings(() if self.strict else self.warnings)
+            raise
 
     def link(self) -> SiteGraph:
         """Load, render bodies and link: the site graph, as the rest of the build and analyses read it."""
@@ -174,12 +182,14 @@ class Build:
         else:
             check_references(content, diagnostics, {PurePosixPath(rel).stem for rel in files.actors})
             matcher = build_registry(content.actors, config.mentions, diagnostics, previous.matcher)
-        self.warnings = [*files.unread, *diagnostics.warnings]
+        self.warnings = [*config.warnings, *files.unread, *diagnostics.warnings]
         self._lint(content, previous.models, diagnostics)
         if not files.briefings:
             self.warnings.append(Diagnostic(SourceLocation("content/briefings/"), "the site has no briefings",
                                             "add .md files to content/briefings/, or run site-builder ingest",
                                             "warning"))
+        # Strict: each warning is an error. Otherwise a failure carries them, to be reported with its errors.
+        diagnostics.warnings = [] if self.strict else list(self.warnings)
         if self.strict:
             diagnostics.extend(w.as_error() for w in self.warnings)
         diagnostics.raise_if_any()
@@ -242,7 +252,7 @@ class Build:
                                   if classify(rel, config.output_dir) is Kind.TEMPLATE}
         # Compiling every template costs more than a small rebuild; keep them until one changes.
         self.templates = (last.templates if last is not None and last.templates is not None
-                          and not self.touched_templates else Templates(config.root, config.theme))
+                          and not self.touched_templates else Templates(config.root, config.theme, config.strings))
         self.site = site_view(config, self.graph)
         diagnostics = self.diagnostics
         # Hashed asset names are known before any page renders: url() maps them, so they salt every page key.

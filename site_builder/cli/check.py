@@ -37,7 +37,7 @@ def command(args: argparse.Namespace) -> int:
         except SiteError as exc:
             if not as_json:
                 raise
-            print_json(exc.diagnostics)
+            print_json(exc.everything())
             return EXIT_ERRORS
         report = check_output(Path(tmp), config.base_url, external=args.external)
     embargoed = [embargo_note(path, when) for path, when in result.embargoed]

@@ -31,6 +31,7 @@ BRIEFING_KEYS = (
 )
 ACTOR_KEYS = ("name", "type", "aliases", "context_aliases", "summary", "country", "roles", "relations", "links",
               "image")
+PAGE_KEYS = ("title", "summary", "weight", "draft", "slug")
 
 
 def split_front_matter(text: str, path: str, diagnostics: Diagnostics) -> tuple[str, str, int] | None:
@@ -141,9 +142,11 @@ def _plain_date(f: Fields, node: Node | None) -> date | None:
     return parsed.date() if isinstance(parsed, datetime) else parsed
 
 
+TEMPLATE_KEYS_HINT = "keys for templates go under extra:, or start with x_"
+
+
 def _extra(f: Fields, known: tuple[str, ...]) -> MappingProxyType[str, Any]:
-    """Keys the schema does not know, kept for templates; one that looks like a typo of a known key warns."""
-    f.warn_near_misses(known, "keys for templates go under extra:, or start with x_")
+    """Keys the schema does not know, kept for templates (see `Fields.near_misses` for those that look like typos)."""
     return MappingProxyType({k: v.plain() for k, v in sorted(f.unknown(known).items())})
 
 
@@ -219,6 +222,7 @@ def load_briefing(root: Path, rel: str, config: Config, diagnostics: Diagnostics
         judgments=_judgments(f, config.tradecraft.scale, sources),
         revisions=revisions,
         publish_at=read_date(f, "publish_at", config.tz),
+        warnings=f.near_misses(BRIEFING_KEYS, TEMPLATE_KEYS_HINT),
     )
     return briefing
 
@@ -409,6 +413,7 @@ def load_actor(root: Path, rel: str, config: Config, diagnostics: Diagnostics) -
         ),
         image=f.text("image"),
         extra=_extra(f, ACTOR_KEYS),
+        warnings=f.near_misses(ACTOR_KEYS, TEMPLATE_KEYS_HINT),
     )
     return actor
 
@@ -492,7 +497,8 @@ def load_page(root: Path, rel: str, diagnostics: Diagnostics) -> Page | None:
         summary=f.text("summary"),
         weight=f.integer("weight", 0),
         draft=f.boolean("draft", False),
-        extra=_extra(f, ("title", "summary", "weight", "draft", "slug")),
+        extra=_extra(f, PAGE_KEYS),
+        warnings=f.near_misses(PAGE_KEYS, TEMPLATE_KEYS_HINT),
     )
 
 
@@ -515,7 +521,8 @@ def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diag
 
     `reuse` holds models of files known to be unchanged since they were loaded (the dev server's
     rebuilds); every other file is read again. Returns the content and every model by path. With
-    `processes` above 1, a forked process reads half of many briefings (see `_briefings`).
+    `processes` above 1, a forked process reads half of many briefings (see `_briefings`). The warnings
+    each model carries, read now or reused, are recorded in `diagnostics`.
     """
     previous = reuse or {}
     models: dict[str, Model] = {}
@@ -537,6 +544,8 @@ def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diag
         load(rel, lambda r: load_topic(root, r, diagnostics))
     for rel in files.pages:
         load(rel, lambda r: load_page(root, r, diagnostics))
+    for model in models.values():
+        diagnostics.extend(model.warnings)
     briefings = [m for m in models.values() if isinstance(m, Briefing)]
     actors = [m for m in models.values() if isinstance(m, Actor)]
     topics = [m for m in models.values() if isinstance(m, Topic)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,6 +15,17 @@ from site_builder.core.ingest_rules import validate_site_rules
 from site_builder.core.schema import Fields
 from site_builder.core.text_files import read_text
 from site_builder.core.tradecraft import TradecraftConfig, parse_tradecraft
+from site_builder.core.ui_strings import (
+    REFERENCE,
+    Entry,
+    UiStrings,
+    available_languages,
+    entry_of,
+    given_values,
+    placeholders,
+    read_table,
+    table_language,
+)
 from site_builder.core.yaml_files import Node, YamlProblem, parse_yaml
 
 CONFIG_NAME = "config.yaml"
@@ -22,12 +33,8 @@ CONFIG_NAMES = (CONFIG_NAME, "config.yml")  # the second is read when the first 
 _HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
-BUILTIN_ACTOR_TYPES: dict[str, tuple[str, str]] = {
-    "person": ("Person", "People"),
-    "state": ("State", "States"),
-    "organization": ("Organization", "Organizations"),
-    "armed-group": ("Armed group", "Armed groups"),
-}
+# Their labels are UI strings: `actor_type.<id>` and `actor_type.<id>.plural`.
+BUILTIN_ACTOR_TYPES = ("person", "state", "organization", "armed-group")
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class SearchConfig:
     """Full-text search; a desk that does not want the index (or the binary) turns it off."""
 
     enabled: bool = True
+    placeholder: str = ""  # an example query in the search box: the desk's own words, so none by default
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class Config:
     root: Path
     title: str = "Briefings"
     description: str = ""
+    footer: str = ""  # plain text after the description in every page's footer
     base_url: str = "http://localhost/"
     language: str = "en"
     timezone: str = "UTC"
@@ -114,7 +123,10 @@ class Config:
     deploy: DeployConfig = field(default_factory=DeployConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     tradecraft: TradecraftConfig = field(default_factory=TradecraftConfig)
+    strings: UiStrings = field(default_factory=UiStrings)  # the theme's words: language's table, site's overrides
     extra: Any = field(default_factory=lambda: MappingProxyType({}))
+    # What reading the config warned about (an unknown UI string, a language without a table); not a setting.
+    warnings: tuple[Diagnostic, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -130,8 +142,6 @@ class Config:
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with command-line overrides applied (e.g. --base-url)."""
-        from dataclasses import replace
-
         if "base_url" in changes:
             changes["base_url"] = normalise_base_url(changes["base_url"])
         return replace(self, **changes)
@@ -140,7 +150,7 @@ class Config:
 _TOP_KEYS = (
     "title", "description", "base_url", "language", "timezone", "output_dir", "theme",
     "relative_urls", "fingerprint", "actor_types", "mentions", "markdown", "pagination", "feeds", "search", "ingest",
-    "deploy", "strict", "tradecraft",
+    "deploy", "strict", "tradecraft", "footer", "strings",
     "extra",
 )
 
@@ -166,7 +176,7 @@ def load_config(root: Path) -> Config:
     """Read `config.yaml` (or `config.yml`) of a site folder; a missing file gives the defaults."""
     name = config_file(root)
     if name is None:
-        return Config(root=root, actor_types=_actor_types({}))
+        return Config(root=root, actor_types=_actor_types({}, UiStrings()))
     diagnostics = Diagnostics()
     text = read_text(root / name, name, diagnostics)
     if text is None:
@@ -178,7 +188,7 @@ def load_config(root: Path) -> Config:
         raise ContentError([exc.diagnostic]) from exc
     config = parse_config(node, root, diagnostics, name)
     diagnostics.raise_if_any()
-    return config
+    return replace(config, warnings=tuple(diagnostics.warnings))
 
 
 def parse_config(node: Node, root: Path, diagnostics: Diagnostics, name: str = CONFIG_NAME) -> Config:
@@ -207,19 +217,22 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics, name: str = C
     types_node = f.get("actor_types")
     extra_node = f.get("extra")
     validate_site_rules(f.get("ingest"), name, diagnostics)
+    language = f.text("language", "en")
+    strings = _strings(f, language, diagnostics)
     config = Config(
         root=root,
         title=f.text("title", "Briefings"),
         description=f.text("description"),
+        footer=f.text("footer"),
         base_url=normalise_base_url(base_url),
-        language=f.text("language", "en"),
+        language=language,
         timezone=timezone,
         output_dir=output_dir,
         theme=f.text("theme", "briefing"),
         relative_urls=f.boolean("relative_urls", False),
         fingerprint=f.boolean("fingerprint", True),
         strict=f.boolean("strict", False),
-        actor_types=_actor_types(_read_actor_types(types_node, diagnostics, name)),
+        actor_types=_actor_types(_read_actor_types(types_node, diagnostics, name), strings),
         mentions=_mentions(f.mapping_of("mentions")),
         markdown=_markdown(f.mapping_of("markdown")),
         pagination=_pagination(f.mapping_of("pagination")),
@@ -227,6 +240,7 @@ def parse_config(node: Node, root: Path, diagnostics: Diagnostics, name: str = C
         deploy=_deploy(f.mapping_of("deploy")),
         search=_search(f.mapping_of("search")),
         tradecraft=parse_tradecraft(f.mapping_of("tradecraft")),
+        strings=strings,
         extra=MappingProxyType(extra_node.plain() if extra_node and isinstance(extra_node.value, dict) else {}),
     )
     f.reject_unknown(_TOP_KEYS)
@@ -255,9 +269,48 @@ def _read_actor_types(node: Node | None, diagnostics: Diagnostics, name: str) ->
     return out
 
 
-def _actor_types(declared: dict[str, tuple[str, str]]) -> tuple[ActorType, ...]:
-    merged = {**BUILTIN_ACTOR_TYPES, **declared}
+def _actor_types(declared: dict[str, tuple[str, str]], strings: UiStrings) -> tuple[ActorType, ...]:
+    builtin = {k: (strings.plain(f"actor_type.{k}"), strings.plain(f"actor_type.{k}.plural"))
+               for k in BUILTIN_ACTOR_TYPES}
+    merged = {**builtin, **declared}
     return tuple(ActorType(k, *merged[k]) for k in merged)
+
+
+def _strings(f: Fields, language: str, diagnostics: Diagnostics) -> UiStrings:
+    """The theme's words for `language:`, with the site's `strings:` over them.
+
+    A language without a table falls back to English with a warning at its line; an unknown key under
+    `strings:` is a warning with the closest keys (the text would never show); a value of the wrong shape,
+    or one that shows a `{name}` its key is not given, is an error.
+    """
+    overrides: dict[str, Entry] = {}
+    node = f.get("strings")
+    if node is not None and node.value is not None and not isinstance(node.value, dict):
+        f.error(node, "'strings' must map UI string keys to texts", "e.g. strings: {nav.briefings: Reports}")
+    elif node is not None and isinstance(node.value, dict):
+        english = read_table(REFERENCE)  # every key there is
+        for key, sub in node.value.items():
+            if key not in english:
+                diagnostics.warning(node.key_location(key) or f.loc(sub),
+                                    f"unknown UI string 'strings.{key}', not used", did_you_mean(key, english))
+                continue
+            entry = entry_of(sub.plain())
+            unknown = sorted(placeholders(entry) - given_values(key)) if entry is not None else []
+            if entry is None:
+                f.error(sub, f"'strings.{key}' must be text, or 'one' and 'other' texts for a count",
+                        "quote a text that starts with { or holds ': '")
+            elif unknown:
+                given = ", ".join(f"{{{n}}}" for n in sorted(given_values(key))) or "none"
+                f.error(sub, f"'strings.{key}' shows {{{unknown[0]}}}, a value this text is not given",
+                        f"its values: {given}")
+            else:
+                overrides[key] = entry
+    if table_language(language) is None:
+        f.diagnostics.warning(f.loc(f.get("language")), f"no UI strings for language {language!r}: the theme's "
+                              "words stay English",
+                              f"translate them under 'strings:', or use a language with a table: "
+                              f"{', '.join(available_languages())}")
+    return UiStrings.of(language, overrides)
 
 
 def _mentions(f: Fields | None) -> MentionsConfig:
@@ -316,6 +369,6 @@ def _deploy(f: Fields | None) -> DeployConfig:
 def _search(f: Fields | None) -> SearchConfig:
     if f is None:
         return SearchConfig()
-    out = SearchConfig(enabled=f.boolean("enabled", True))
+    out = SearchConfig(enabled=f.boolean("enabled", True), placeholder=f.text("placeholder"))
     f.reject_unknown(())
     return out

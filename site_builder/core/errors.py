@@ -45,11 +45,25 @@ class Diagnostic:
 
 
 class SiteError(Exception):
-    """Base of every error the tool reports to a user; carries one or more diagnostics."""
+    """Base of every error the tool reports to a user; carries one or more diagnostics.
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    `warnings` are those the failed run had found before it stopped: a failure reports them alongside
+    its errors, as a good run reports them on their own. They are not counted as errors.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], warnings: Iterable[Diagnostic] = ()) -> None:
         self.diagnostics = tuple(sorted(diagnostics, key=_sort_key))
+        self.warnings = tuple(sorted(warnings, key=_sort_key))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+    def with_warnings(self, warnings: Iterable[Diagnostic]) -> None:
+        """Let this error carry the run's warnings, unless it carries some already."""
+        if not self.warnings:
+            self.warnings = tuple(sorted(warnings, key=_sort_key))
+
+    def everything(self) -> tuple[Diagnostic, ...]:
+        """Errors and warnings in one list, sorted by file, line and column, as they are printed."""
+        return tuple(sorted((*self.diagnostics, *self.warnings), key=_sort_key))
 
 
 class ContentError(SiteError):
@@ -111,9 +125,10 @@ class Diagnostics:
         return iter(sorted(self.items, key=_sort_key))
 
     def raise_if_any(self, kind: type[SiteError] = ContentError) -> None:
-        """Stop the pipeline before anything is written when errors were collected."""
+        """Stop the pipeline before anything is written when errors were collected; the error carries the
+        warnings collected so far, so they are reported too."""
         if self.items:
-            raise kind(self.items)
+            raise kind(self.items, self.warnings)
 
 
 def within_two_edits(a: str, b: str) -> bool:

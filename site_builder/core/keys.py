@@ -22,7 +22,7 @@ from typing import Any
 from site_builder import __version__
 from site_builder.core.models import Briefing, Page
 
-FORMAT = 11  # bump when what is stored changes shape (or the module of a stored class) without a version change
+FORMAT = 12  # bump when what is stored changes shape (or the module of a stored class) without a version change
 
 
 def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:

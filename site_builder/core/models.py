@@ -8,6 +8,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from site_builder.core.errors import Diagnostic
+
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -74,6 +76,9 @@ class Briefing:
     judgments: tuple[Judgment, ...] = ()
     revisions: tuple[Revision, ...] = ()  # oldest first
     publish_at: datetime | None = None  # embargo: left out of the site until then
+    # What reading the file warned about (a key that looks like a typo): kept with the model, so a build
+    # that takes the model from its memo or cache warns as the build that read the file did.
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,9 @@ class Actor:
     image: str = ""
     name_line: int = 1
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    # What reading the file warned about (a key that looks like a typo): kept with the model, so a build
+    # that takes the model from its memo or cache warns as the build that read the file did.
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +137,7 @@ class Topic:
     title: str
     summary: str = ""
     path: str = ""
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)  # none yet: unknown keys are errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +153,9 @@ class Page:
     weight: int = 0
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    # What reading the file warned about (a key that looks like a typo): kept with the model, so a build
+    # that takes the model from its memo or cache warns as the build that read the file did.
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from site_builder.core.errors import Diagnostics, SourceLocation, closest, did_you_mean, within_two_edits
+from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, closest, did_you_mean, within_two_edits
 from site_builder.core.yaml_files import Node
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
@@ -135,17 +135,19 @@ class Fields:
         known_set = set(known) | self.used
         return {k: v for k, v in self.mapping.items() if k not in known_set}
 
-    def warn_near_misses(self, known: Iterable[str], free: str) -> None:
-        """Warn about unknown keys within two edits of a known one ("topic" for "topics"): they are kept
+    def near_misses(self, known: Iterable[str], free: str) -> tuple[Diagnostic, ...]:
+        """Warnings for unknown keys within two edits of a known one ("topic" for "topics"): they are kept
         for templates, so a typo would otherwise drop the value without a word. `free` says where keys
-        meant for templates go instead."""
+        meant for templates go instead. Returned, not recorded: the caller keeps them with what it read."""
         known_list = sorted(set(known))
+        found = []
         for key in sorted(self.unknown(known_list)):
             near = [k for k in known_list if within_two_edits(key, k)]
             if near and not key.startswith(("x_", "x-")):
                 where = self.node.key_location(key) or self.loc()
-                self.diagnostics.warning(where, f"unknown key {self.name(key)!r} in {self.what}, kept for templates",
-                                         f"did you mean {near[0]!r}? {free}")
+                found.append(Diagnostic(where, f"unknown key {self.name(key)!r} in {self.what}, kept for templates",
+                                        f"did you mean {near[0]!r}? {free}", "warning"))
+        return tuple(found)
 
     def reject_unknown(self, known: Iterable[str]) -> None:
         """Report every key nobody asked for, with the closest known key."""

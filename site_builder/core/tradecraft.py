@@ -40,8 +40,7 @@ class Band:
 class Scale:
     """An ordered likelihood scale, least likely first."""
 
-    name: str  # icd-203, phia or custom
-    title: str  # how the standards page names it
+    name: str  # icd-203, phia or custom; the theme's words name it (standards.scale.<name>)
     bands: tuple[Band, ...]
 
     def band(self, key: str) -> Band | None:
@@ -63,7 +62,7 @@ class Scale:
         return tuple(b.key for b in self.bands)
 
 
-ICD_203 = Scale("icd-203", "ICD 203 expressions of likelihood", (
+ICD_203 = Scale("icd-203", (
     Band("almost-no-chance", "Almost no chance", 1, 5),
     Band("very-unlikely", "Very unlikely", 5, 20),
     Band("unlikely", "Unlikely", 20, 45),
@@ -72,7 +71,7 @@ ICD_203 = Scale("icd-203", "ICD 203 expressions of likelihood", (
     Band("very-likely", "Very likely", 80, 95),
     Band("almost-certain", "Almost certain", 95, 99),
 ))
-PHIA = Scale("phia", "PHIA probability yardstick", (
+PHIA = Scale("phia", (
     Band("remote-chance", "Remote chance", 0, 5),
     Band("highly-unlikely", "Highly unlikely", 10, 20),
     Band("unlikely", "Unlikely", 25, 35),
@@ -84,22 +83,8 @@ PHIA = Scale("phia", "PHIA probability yardstick", (
 SCALES = {s.name: s for s in (ICD_203, PHIA)}
 
 CONFIDENCE_LEVELS = ("low", "moderate", "high")  # in rising order
-CONFIDENCE_MEANING = {
-    "high": "Judgments rest on high-quality information from several sources, or the nature of the issue "
-            "makes a solid judgment possible. A high-confidence judgment can still be wrong.",
-    "moderate": "The information is credibly sourced and plausible, but not of enough quality or corroboration "
-                "for higher confidence.",
-    "low": "The information's credibility or plausibility is uncertain, it is too fragmented or poorly "
-           "corroborated to make solid inferences, or its sources raise significant concerns.",
-}
-RELIABILITY = {
-    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
-}
-CREDIBILITY = {
-    1: "confirmed by other sources", 2: "probably true", 3: "possibly true",
-    4: "doubtful", 5: "improbable", 6: "truth cannot be judged",
-}
+RELIABILITY = ("A", "B", "C", "D", "E", "F")  # of the source: completely reliable .. cannot be judged
+CREDIBILITY = (1, 2, 3, 4, 5, 6)  # of the information: confirmed .. cannot be judged
 LINT_MODES = ("warn", "error", "off")
 # The estimative-language lint's word lists (rules/estimative.yaml), which `tradecraft.words` extends:
 # `hedges`, words of likelihood on no scale; `accepted`, words the site's scale allows beyond its labels;
@@ -116,14 +101,6 @@ class TradecraftConfig:
     lint: str = "warn"  # warn | error | off
     # Extra word lists for the estimative-language lint, by list name (see rules/estimative.yaml).
     words: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
-
-
-def grade_meaning(reliability: str, credibility: int | None) -> str:
-    """'usually reliable, probably true' for B2; either half may be missing."""
-    parts = [RELIABILITY[reliability]] if reliability else []
-    if credibility is not None:
-        parts.append(CREDIBILITY[credibility])
-    return ", ".join(parts)
 
 
 def parse_tradecraft(f: Fields | None) -> TradecraftConfig:
@@ -172,7 +149,7 @@ def _custom_scale(node: Node, f: Fields) -> Scale:
     if not bands:
         f.error(node, "'tradecraft.scale' has no valid band", "use icd-203 or phia, or list {key, label, range} bands")
         return ICD_203
-    return Scale("custom", "Likelihood scale", tuple(bands))
+    return Scale("custom", tuple(bands))
 
 
 def _range(sub: Fields) -> tuple[int, int] | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.core.config import Config
+from site_builder.core.errors import Diagnostic
 from site_builder.core.keys import Hasher, digest
 from site_builder.core.site_files import Kind, classify, walk_files
 from site_builder.render.templates import theme_dir
@@ -32,6 +33,7 @@ class SiteState:
     # The build left out a briefing under embargo until then: from that time on, the same inputs build
     # another site.
     embargo_ends: datetime | None = None
+    warnings: tuple[Diagnostic, ...] = ()  # what that build warned about: the same inputs warn the same
 
 
 def state_key(out_dir: Path) -> bytes:

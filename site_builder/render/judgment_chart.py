@@ -34,9 +34,8 @@ def step_chart(scale: Scale, history: Sequence[Assessment]) -> StepChart:
     count = len(history)
     span = right - LEFT - 40
     xs = [round(LEFT + 20 + (span * i / (count - 1) if count > 1 else 0), 1) for i in range(count)]
-    points = tuple(ChartPoint(x, y_of(a.judgment.likelihood), a.date,
-                              f"{_label(scale, a.judgment.likelihood)}, {a.judgment.confidence} confidence")
-                   for x, a in zip(xs, history, strict=True))
+    points = tuple(ChartPoint(x, y_of(a.judgment.likelihood), a.date, _label(scale, a.judgment.likelihood),
+                              a.judgment.confidence) for x, a in zip(xs, history, strict=True))
     path = []
     for i, point in enumerate(points):
         path.append(f"V{point.y}" if i else f"M{point.x} {point.y}")  # each step rises or falls where it is

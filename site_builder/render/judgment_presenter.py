@@ -8,7 +8,7 @@ from datetime import datetime
 
 from site_builder.core.config import Config
 from site_builder.core.models import Briefing
-from site_builder.core.tradecraft import CONFIDENCE_LEVELS, CONFIDENCE_MEANING, CREDIBILITY, RELIABILITY, grade_meaning
+from site_builder.core.tradecraft import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY
 from site_builder.core.urls import absolute_url, briefing_path, judgment_path
 from site_builder.graph.judgments import Assessment, JudgmentRecord, judgment_record
 from site_builder.graph.site_graph import SiteGraph
@@ -17,7 +17,6 @@ from site_builder.render.judgment_views import (
     BasisLink,
     CurrentAssessment,
     DroppedJudgment,
-    GradeRow,
     HistoryRow,
     JudgmentPageView,
     JudgmentView,
@@ -28,10 +27,6 @@ from site_builder.render.judgment_views import (
     Tradecraft,
 )
 from site_builder.render.views import FeedEntry
-
-# How the judgments feed names each kind of change.
-CHANGE_HEADLINES = {"new": "New", "raised": "Raised", "lowered": "Lowered", "confidence-up": "Confidence raised",
-                    "confidence-down": "Confidence lowered", "unchanged": "Unchanged"}
 
 
 @dataclass
@@ -59,8 +54,16 @@ class JudgmentPresenter:
         """A briefing's sources, numbered, with their grades in words."""
         return tuple(
             SourceView(s.title, s.url, s.publisher, s.date, f"source-{s.id or n}", n, s.reliability, s.credibility,
-                       grade_meaning(s.reliability, s.credibility), s.archived)
+                       self.grade_meaning(s.reliability, s.credibility), s.archived)
             for n, s in enumerate(b.sources, start=1))
+
+    def grade_meaning(self, reliability: str, credibility: int | None) -> str:
+        """'usually reliable, probably true' for B2, in the site's words; either half may be missing."""
+        words = self.config.strings
+        parts = ([words.plain(f"grade.reliability.{reliability}")] if reliability else []) + (
+            [words.plain(f"grade.credibility.{credibility}")] if credibility is not None else [])
+        return words.plain("grade.pair", reliability=parts[0], credibility=parts[1]) if len(parts) == 2 else \
+            "".join(parts)
 
     def tradecraft(self, b: Briefing, sources: tuple[SourceView, ...]) -> Tradecraft:
         """Everything analytic a briefing page shows besides its article."""
@@ -116,22 +119,21 @@ class JudgmentPresenter:
         moved = sorted(((a, record.change(a.slug, judgment_id)) for judgment_id, history in record.history.items()
                         for a in history if record.change(a.slug, judgment_id).kind != "unchanged"),
                        key=lambda pair: (-pair[0].date.timestamp(), pair[0].slug, pair[0].judgment.id))
-        entries = []
+        words, entries = self.config.strings, []
         for a, change in moved[:limit]:
-            j = a.judgment
+            j, before = a.judgment, change.previous
             link = absolute_url(base, briefing_path(a.slug)) + f"#j-{j.id}"
-            now = f"{self.likelihood(j.likelihood).text}, {j.confidence} confidence"
-            was = (f" (was {self.likelihood(change.previous.judgment.likelihood).text}, "
-                   f"{change.previous.judgment.confidence} confidence)" if change.previous is not None else "")
-            entries.append(FeedEntry(link, f"{CHANGE_HEADLINES[change.kind]}: {j.text}", link, a.date, a.date,
-                                     f"{now}{was}. {a.title}", None, ()))
+            now = {"likelihood": self.likelihood(j.likelihood).text, "briefing": a.title,
+                   "confidence": words.plain(f"confidence.{j.confidence}").lower()}
+            summary = (words.plain("judgments.feed.summary", **now) if before is None else words.plain(
+                "judgments.feed.summary_was", **now, previous=self.likelihood(before.judgment.likelihood).text,
+                previous_confidence=words.plain(f"confidence.{before.judgment.confidence}").lower()))
+            title = words.plain("judgments.feed.entry", change=words.plain(f"change_badge.{change.kind}"), text=j.text)
+            entries.append(FeedEntry(link, title, link, a.date, a.date, summary, None, ()))
         return tuple(entries)
 
     def standards(self) -> StandardsView:
         """The standards page: the scale in use and the grading systems."""
         scale = self.config.tradecraft.scale
-        return StandardsView(
-            scale.title, tuple(self.likelihood(b.key) for b in scale.bands),
-            tuple(GradeRow(level, CONFIDENCE_MEANING[level]) for level in reversed(CONFIDENCE_LEVELS)),
-            tuple(GradeRow(code, meaning) for code, meaning in RELIABILITY.items()),
-            tuple(GradeRow(str(code), meaning) for code, meaning in CREDIBILITY.items()))
+        return StandardsView(scale.name, tuple(self.likelihood(b.key) for b in scale.bands),
+                             tuple(reversed(CONFIDENCE_LEVELS)), tuple(RELIABILITY), tuple(str(c) for c in CREDIBILITY))

@@ -118,7 +118,8 @@ class ChartPoint:
     x: float
     y: float
     date: datetime
-    label: str  # "Very likely, moderate confidence"
+    likelihood: str  # the band's label
+    confidence: str  # low | moderate | high
 
 
 @dataclass(frozen=True)
@@ -177,19 +178,11 @@ class Tradecraft:
 
 
 @dataclass(frozen=True)
-class GradeRow:
-    """A row of the grading tables of the standards page."""
-
-    code: str
-    meaning: str
-
-
-@dataclass(frozen=True)
 class StandardsView:
     """The standards page: the likelihood scale in use, confidence levels, source grades, change markers."""
 
-    scale_title: str
+    scale_name: str  # icd-203, phia or custom: the theme's words name it
     scale: tuple[LikelihoodView, ...]  # least likely first
-    confidence: tuple[GradeRow, ...]
-    reliability: tuple[GradeRow, ...]
-    credibility: tuple[GradeRow, ...]
+    confidence: tuple[str, ...]  # levels, highest first
+    reliability: tuple[str, ...]  # A-F
+    credibility: tuple[str, ...]  # 1-6

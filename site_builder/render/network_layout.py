@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from site_builder.core.ui_strings import UiStrings
 from site_builder.render.views import ActorRef, NetworkEdge, NetworkNode, NetworkView
 
 EDGES_PER_NODE = 2.0
@@ -85,8 +86,8 @@ def _node(actor: ActorRef, p: Placed, weight: int, center: bool, mid_x: float, m
 
 
 def ego_network(center: str, neighbours: Sequence[tuple[str, int]], ref: Callable[[str], ActorRef],
-                limit: int = 16) -> NetworkView | None:
-    """An actor's neighbourhood: who it shares briefings with, as a radial drawing."""
+                words: UiStrings, limit: int = 16) -> NetworkView | None:
+    """An actor's neighbourhood: who it shares briefings with, as a radial drawing, titled in the site's words."""
     shown = list(neighbours[:limit])
     if not shown:
         return None
@@ -105,16 +106,15 @@ def ego_network(center: str, neighbours: Sequence[tuple[str, int]], ref: Callabl
     )
     name = ref(center).name
     return NetworkView(
-        title=f"Actors mentioned with {name}",
-        description=f"{name} and the {len(shown)} actors that appear in the same briefings most often; "
-                    "thicker lines mean more shared briefings.",
+        title=words.plain("network.ego.title", name=name),
+        description=words.plain("network.ego.description", name=name, count=len(shown)),
         width=width, height=height, nodes=nodes, edges=edges,
         pairs=tuple((ref(center), ref(other), count) for other, count in shown),
     )
 
 
 def whole_network(weights: Mapping[str, int], co_mentions: Mapping[str, Sequence[tuple[str, int]]],
-                  ref: Callable[[str], ActorRef], limit: int = 50) -> NetworkView | None:
+                  ref: Callable[[str], ActorRef], words: UiStrings, limit: int = 50) -> NetworkView | None:
     """The most involved actors on a ring, grouped by type, joined by their strongest co-mentions."""
     chosen = sorted(weights, key=lambda a: (-weights[a], a))[:limit]
     if len(chosen) < 2:
@@ -137,9 +137,8 @@ def whole_network(weights: Mapping[str, int], co_mentions: Mapping[str, Sequence
     nodes = tuple(_node(ref(p.id), p, weights[p.id], False, width / 2, height / 2, radial=True) for p in placed)
     strongest = strongest_first[:limit]
     return NetworkView(
-        title="Who is mentioned with whom",
-        description=f"The {len(chosen)} actors in the most briefings; a line joins two actors that appear "
-                    "in the same briefings, thicker for more.",
+        title=words.plain("network.all.title"),
+        description=words.plain("network.all.description", count=len(chosen)),
         width=width, height=height, nodes=nodes, edges=edge_views,
         pairs=tuple((ref(a), ref(b), n) for (a, b), n in strongest),
     )

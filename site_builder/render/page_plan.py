@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -42,8 +42,6 @@ from site_builder.render.views import (
 # Above this many briefings the archive index lists months only; each year page lists its briefings.
 ARCHIVE_INDEX_LIMIT = 200
 ACTIVE_DAYS = 30
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 Numbers = frozenset[int] | None  # page numbers of a paginated list; None: every page
 
@@ -93,18 +91,24 @@ class PageSpec:
         return self.make() if self.make is not None else self.context
 
 
+# The navigation, in order; labels `nav.<key>`. Judgments show on desks that have them, search when it is on.
+SECTIONS = ("briefings", "actors", "topics", "archive", "judgments", "search")
+
+
 def site_view(config: Config, graph: SiteGraph) -> SiteView:
     """Values every page shares."""
-    nav = (
-        NavItem("briefings", "Briefings", "briefings/"),
-        NavItem("actors", "Actors", "actors/"),
-        NavItem("topics", "Topics", "topics/"),
-        NavItem("archive", "Archive", "archive/"),
-        *([NavItem("judgments", "Judgments", "judgments/")] if has_judgments(graph) else []),
-        *([NavItem("search", "Search", "search/")] if config.search.enabled else []),
-    )
+    words = config.strings
+    nav = tuple(NavItem(key, words.plain(f"nav.{key}"), f"{key}/") for key in SECTIONS
+                if (key != "search" or config.search.enabled) and (key != "judgments" or has_judgments(graph)))
     pages = tuple(NavItem("pages", p.title, page_path(p.slug)) for p in graph.pages)
-    return SiteView(config.title, config.description, config.language, config.base_url, nav, "feed.xml", pages)
+    return SiteView(config.title, config.description, config.language, config.base_url, nav, "feed.xml", pages,
+                    config.footer, config.search.placeholder)
+
+
+def numbered(config: Config, title: str, pagination: Pagination) -> str:
+    """The title of a page of a paginated list: the list's own on page 1, with its number on later pages."""
+    return title if pagination.number == 1 else config.strings.plain("page.numbered", title=title,
+                                                                        number=pagination.number)
 
 
 def page_meta(spec: PageSpec, config: Config) -> PageMeta:
@@ -127,15 +131,15 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime, scope: Sc
     yield from _briefings(config, graph, p)
     yield from _actors(config, graph, p, build_time)
     yield from _topics(config, graph, p, build_time)
-    yield from _archive(graph, p)
+    yield from _archive(config, graph, p)
     yield from _analysis(config, graph, p)
     for page in graph.pages:
         body = Markup(graph.page_bodies[page.slug].html)
         yield PageSpec(page_path(page.slug), "page.html", "pages", page.title, page.summary,
                        {"content_page": PageView(page.title, page.summary, body)})
     if config.search.enabled:
-        yield PageSpec("search/", "search.html", "search", "Search")
-    yield PageSpec("404.html", "404.html", "error", "Page not found", in_sitemap=False)
+        yield PageSpec("search/", "search.html", "search", config.strings.plain("nav.search"))
+    yield PageSpec("404.html", "404.html", "error", config.strings.plain("not_found.title"), in_sitemap=False)
     yield _site_feed(config, graph, p, build_time)
 
 
@@ -155,18 +159,19 @@ def _analysis(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSp
     record = p.judgments.record
     if record.history:
         current = p.judgments.currents()
-        yield PageSpec("judgments/", "judgments.html", "judgments", "Key judgments",
-                       "Every key judgment with its current assessment and how it got there.",
-                       {"judgments": current}, lastmod=max(c.date for c in current).date().isoformat())
+        words = config.strings
+        yield PageSpec("judgments/", "judgments.html", "judgments", words.plain("judgments.title"),
+                       words.plain("judgments.description"), {"judgments": current},
+                       lastmod=max(c.date for c in current).date().isoformat())
         for judgment_id in record.history:
             last = record.current(judgment_id)
             yield PageSpec(judgment_path(judgment_id), "judgment.html", "judgments", last.judgment.text, "",
                            lastmod=last.date.date().isoformat(), make=partial(_judgment_context, p, judgment_id))
-        yield PageSpec("judgments.xml", "feed.xml", "feed", "Key judgments", in_sitemap=False,
+        yield PageSpec("judgments.xml", "feed.xml", "feed", words.plain("judgments.title"), in_sitemap=False,
                        make=partial(_judgment_feed, config, p))
     if record.history or any(grades_sources(b) for b in graph.briefings):
-        yield PageSpec("standards/", "standards.html", "standards", "Analytic standards",
-                       "How likelihood, confidence and sources are expressed in these briefings.",
+        yield PageSpec("standards/", "standards.html", "standards", config.strings.plain("standards.title"),
+                       config.strings.plain("standards.description"),
                        {"standards": p.judgments.standards()})
 
 
@@ -180,8 +185,9 @@ def _judgment_feed(config: Config, p: Presenter) -> dict[str, Any]:
     entries = p.judgments.change_entries(config.feeds.entries)
     url = absolute_url(base, "judgments.xml")
     updated = entries[0].updated if entries else p.graph.last_updated() or epoch_time(None)
-    feed = FeedView(url, f"Key judgments · {config.title}", "New and changed assessments", url,
-                    absolute_url(base, "judgments/"), updated, entries)
+    words = config.strings
+    feed = FeedView(url, words.plain("feed.title", name=words.plain("judgments.title"), site=config.title),
+                    words.plain("judgments.feed.subtitle"), url, absolute_url(base, "judgments/"), updated, entries)
     return {"feed": feed}
 
 
@@ -231,13 +237,13 @@ def _scoped(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime
     for actor_id in sorted(scope.actor_feeds):
         yield _actor_feed(config, graph, p, graph.actors[actor_id], build_time)
     if scope.topics_index:
-        yield _topics_index(graph, p)
+        yield _topics_index(config, graph, p)
     for slug, numbers in scope.topics.items():
         yield from _topic_pages(config, graph, p, slug, numbers)
     for slug in sorted(scope.topic_feeds):
         yield _topic_feed(config, graph, p, slug, build_time)
     if scope.years or scope.archive_index:
-        yield from _archive(graph, p, scope.years, scope.archive_index)
+        yield from _archive(config, graph, p, scope.years, scope.archive_index)
     if scope.site_feed:
         yield _site_feed(config, graph, p, build_time)
 
@@ -265,7 +271,7 @@ def _briefing_lists(config: Config, graph: SiteGraph, p: Presenter,
         if numbers is not None and pagination.number not in numbers:
             continue
         start = (pagination.number - 1) * per
-        title = "Briefings" if pagination.number == 1 else f"Briefings, page {pagination.number}"
+        title = numbered(config, config.strings.plain("nav.briefings"), pagination)
         yield PageSpec(pagination.page_urls[pagination.number - 1], "briefings.html", "briefings", title, "",
                        {"briefings": p.cards(slugs[start:start + per]), "pagination": pagination,
                         "total": len(slugs)}, lastmod=_lastmod(graph, slugs[start:start + per]))
@@ -287,7 +293,8 @@ def _actors_index(config: Config, graph: SiteGraph, p: Presenter) -> PageSpec:
             continue
         rows = tuple(counts.get(a.id) or _zero(p, a.id) for a in sorted(members, key=lambda a: a.name))
         groups.append(ActorGroup(kind.id, kind.plural, rows))
-    return PageSpec("actors/", "actors.html", "actors", "Actors", "Everyone these briefings are about.",
+    words = config.strings
+    return PageSpec("actors/", "actors.html", "actors", words.plain("nav.actors"), words.plain("actors.description"),
                     {"groups": tuple(groups), "total": len(graph.actors), "network": p.network()})
 
 
@@ -301,7 +308,7 @@ def _profile(config: Config, graph: SiteGraph, p: Presenter, actor: Actor,
             continue
         start = (pagination.number - 1) * per
         page_slugs = slugs[start:start + per]
-        title = actor.name if pagination.number == 1 else f"{actor.name}, page {pagination.number}"
+        title = numbered(config, actor.name, pagination)
         yield PageSpec(pagination.page_urls[pagination.number - 1], "actor.html", "actors", title,
                        actor.summary, lastmod=_lastmod(graph, page_slugs),
                        make=partial(_profile_context, p, actor, pagination, page_slugs))
@@ -313,7 +320,8 @@ def _profile_context(p: Presenter, actor: Actor, pagination: Pagination, slugs: 
 
 
 def _actor_feed(config: Config, graph: SiteGraph, p: Presenter, actor: Actor, build_time: datetime) -> PageSpec:
-    return _feed(config, graph, p, actor_path(actor.id) + "feed.xml", f"{actor.name} · {config.title}",
+    return _feed(config, graph, p, actor_path(actor.id) + "feed.xml",
+                 config.strings.plain("feed.title", name=actor.name, site=config.title),
                  actor.summary, actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time)
 
 
@@ -322,15 +330,15 @@ def _zero(p: Presenter, actor_id: str) -> ActorCount:
 
 
 def _topics(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
-    yield _topics_index(graph, p)
+    yield _topics_index(config, graph, p)
     for slug in graph.topics:
         yield from _topic_pages(config, graph, p, slug)
         yield _topic_feed(config, graph, p, slug, build_time)
 
 
-def _topics_index(graph: SiteGraph, p: Presenter) -> PageSpec:
+def _topics_index(config: Config, graph: SiteGraph, p: Presenter) -> PageSpec:
     cards = tuple(sorted((p.topic_card(t) for t in graph.topics), key=lambda c: (-c.count, c.ref.title)))
-    return PageSpec("topics/", "topics.html", "topics", "Topics", "", {"topics": cards})
+    return PageSpec("topics/", "topics.html", "topics", config.strings.plain("nav.topics"), "", {"topics": cards})
 
 
 def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
@@ -346,7 +354,7 @@ def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
         if numbers is not None and pagination.number not in numbers:
             continue
         start = (pagination.number - 1) * per
-        title = topic.title if pagination.number == 1 else f"{topic.title}, page {pagination.number}"
+        title = numbered(config, topic.title, pagination)
         yield PageSpec(pagination.page_urls[pagination.number - 1], "topic.html", "topics", title,
                        topic.summary, {"topic": card, "briefings": p.cards(slugs[start:start + per]),
                                        "pagination": pagination, "actors": actors,
@@ -356,21 +364,23 @@ def _topic_pages(config: Config, graph: SiteGraph, p: Presenter, slug: str,
 
 def _topic_feed(config: Config, graph: SiteGraph, p: Presenter, slug: str, build_time: datetime) -> PageSpec:
     topic = graph.topics[slug]
-    return _feed(config, graph, p, topic_path(slug) + "feed.xml", f"{topic.title} · {config.title}",
+    return _feed(config, graph, p, topic_path(slug) + "feed.xml",
+                 config.strings.plain("feed.title", name=topic.title, site=config.title),
                  topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time)
 
 
-def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None,
+def _archive(config: Config, graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None,
              index: bool = False) -> Iterator[PageSpec]:
     """The archive index and year pages; with `only`, those years, and the index if it lists briefings or `index`."""
     by_year: dict[int, dict[int, list[str]]] = {}
     for b in graph.briefings:
         by_year.setdefault(b.date.year, {}).setdefault(b.date.month, []).append(b.slug)
     full_index = len(graph.briefings) <= ARCHIVE_INDEX_LIMIT
+    words = config.strings
 
     def year_group(year: int, with_briefings: bool) -> YearGroup:
         months = tuple(
-            MonthGroup(f"{year}-{month:02d}", f"{_MONTHS[month - 1]} {year}", len(slugs),
+            MonthGroup(f"{year}-{month:02d}", words.date(date(year, month, 1), "month"), len(slugs),
                        f"{archive_year_path(year)}#{year}-{month:02d}",
                        p.cards(slugs) if with_briefings else ())
             for month, slugs in sorted(by_year[year].items(), reverse=True)
@@ -379,13 +389,15 @@ def _archive(graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None,
 
     years = sorted(by_year, reverse=True)
     if only is None or full_index or index:
-        yield PageSpec("archive/", "archive.html", "archive", "Archive", "Every briefing by year and month.",
+        yield PageSpec("archive/", "archive.html", "archive", words.plain("nav.archive"),
+                       words.plain("archive.description"),
                        {"years": tuple(year_group(y, full_index) for y in years), "year": None})
     # A year page links the other years; their months and counts are the index's. Had each year page
     # held them, a briefing added or moved to another month would render every year page again.
     summary = tuple(YearGroup(y, archive_year_path(y), 0, ()) for y in years)
     for year in years if only is None else sorted(only & by_year.keys(), reverse=True):
-        yield PageSpec(archive_year_path(year), "archive.html", "archive", f"Archive {year}", "",
+        yield PageSpec(archive_year_path(year), "archive.html", "archive", words.plain("archive.year_title", year=year),
+                       "",
                        {"years": summary, "year": year_group(year, True)})
 
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from site_builder.actors.excerpts import Excerpt
 from site_builder.core.config import Config
 from site_builder.core.models import Actor, Briefing, Role
+from site_builder.core.ui_strings import UiStrings
 from site_builder.core.urls import absolute_url, actor_path, briefing_path, topic_path
 from site_builder.graph.site_graph import SiteGraph
 from site_builder.render.judgment_presenter import JudgmentPresenter
@@ -37,29 +38,32 @@ from site_builder.render.views import (
     TopicRef,
 )
 
-# How a relation reads from each side: "sister-of" on Kim Yo Jong is "Sibling of" on Kim Jong Un.
-_INVERSE_LABELS = {
-    "sister-of": "Sibling of", "brother-of": "Sibling of", "sibling-of": "Sibling of",
-    "spouse-of": "Spouse of", "parent-of": "Child of", "child-of": "Parent of",
-    "member-of": "Member", "leader-of": "Led by", "founder-of": "Founded by",
-    "subordinate-of": "Superior of", "ally-of": "Ally of", "part-of": "Includes",
-    "rival-of": "Rival of", "successor-of": "Predecessor of", "predecessor-of": "Successor of",
-    "owner-of": "Owned by", "based-in": "Base of",
-}
-_LINK_LABELS = {"wikipedia": "Wikipedia", "wikidata": "Wikidata", "website": "Website", "twitter": "X (Twitter)"}
+# Kinds of relations and of links the UI strings word (`relation.<kind>`, `relation.<kind>.inverse`,
+# `link.<kind>`): "sister-of" on Kim Yo Jong reads "Sibling of" on Kim Jong Un. Other kinds read as written.
+RELATION_KINDS = ("sister-of", "brother-of", "sibling-of", "spouse-of", "parent-of", "child-of", "member-of",
+                  "leader-of", "founder-of", "subordinate-of", "ally-of", "part-of", "rival-of", "successor-of",
+                  "predecessor-of", "owner-of", "based-in")
+LINK_KINDS = ("wikipedia", "wikidata", "website", "twitter")
 CARD_ACTORS = 6
 QUOTES = 12
 
 
-def relation_label(kind: str) -> str:
-    """'sister-of' → 'Sister of'."""
+def as_written(kind: str) -> str:
+    """A kind the UI strings do not word, as the file wrote it: 'mentor-of' → 'Mentor of'."""
     return kind.replace("-", " ").capitalize()
 
 
-def inverse_label(kind: str) -> str:
-    """How a relation reads on the other actor's profile."""
-    return _INVERSE_LABELS.get(kind, relation_label(kind) + " (inverse)" if kind.endswith("-of") else
-                               relation_label(kind))
+def relation_label(kind: str, words: UiStrings) -> str:
+    """How a relation reads on the actor that declares it: 'sister-of' → 'Sister of'."""
+    return words.plain(f"relation.{kind}") if kind in RELATION_KINDS else as_written(kind)
+
+
+def inverse_label(kind: str, words: UiStrings) -> str:
+    """How a relation reads on the other actor's profile: 'sister-of' → 'Sibling of', 'mentor-of' →
+    'Mentor of (inverse)', 'knows' → 'Knows'."""
+    if kind in RELATION_KINDS:
+        return words.plain(f"relation.{kind}.inverse")
+    return words.plain("relation.inverse", label=as_written(kind)) if kind.endswith("-of") else as_written(kind)
 
 
 @dataclass
@@ -165,7 +169,9 @@ class Presenter:
             names = [self.graph.topics[t].title for t in topics[:2]]
         if not names:
             return ""
-        return "Also about " + " and ".join(names)
+        words = self.config.strings
+        joined = names[0] if len(names) == 1 else words.plain("list.pair", first=names[0], second=names[1])
+        return words.plain("briefing.related_reason", names=joined)
 
     def actor(self, actor: Actor, pagination: Pagination, slugs: tuple[str, ...]) -> ActorView:
         """A profile page; `slugs` are the briefings of this page of the timeline.
@@ -190,14 +196,14 @@ class Presenter:
             roles=tuple(RoleView(r.title, self.actor_ref(r.of) if r.of else None, r.start, r.end)
                         for r in actor.roles),
             relations=self.relations(actor),
-            links=tuple(LinkView(_LINK_LABELS.get(k, k.replace("-", " ").capitalize()), u)
+            links=tuple(LinkView(self.config.strings.plain(f"link.{k}") if k in LINK_KINDS else as_written(k), u)
                         for k, u in actor.links.items()),
             image=actor.image,
             mentions=graph.total_mentions(actor.id),
             quotes=tuple(QuoteView(q.text, self.card(slug)) for slug, q in graph.quotes.get(actor.id, ())[:QUOTES]),
             co_mentioned=tuple(CoMention(self.actor_ref(a), n) for a, n in graph.co_mentions.get(actor.id, ())[:12]),
             topics=tuple(TopicCount(self.topic_ref(t), n) for t, n in graph.actor_topics.get(actor.id, ())),
-            network=ego_network(actor.id, graph.co_mentions.get(actor.id, ()), self.actor_ref),
+            network=ego_network(actor.id, graph.co_mentions.get(actor.id, ()), self.actor_ref, self.config.strings),
         )
 
     def excerpts(self, actor_id: str, slug: str) -> tuple[Excerpt, ...]:
@@ -207,16 +213,17 @@ class Presenter:
     def network(self) -> NetworkView | None:
         """The whole co-mention network for the actors index."""
         weights = {a: len(s) for a, s in self.graph.actor_briefings.items()}
-        return whole_network(weights, self.graph.co_mentions, self.actor_ref)
+        return whole_network(weights, self.graph.co_mentions, self.actor_ref, self.config.strings)
 
     def relations(self, actor: Actor) -> tuple[RelationView, ...]:
         """Relations written on this actor plus those other actors declare towards it.
 
         When both sides declare the relation (sister-of / brother-of), this actor's own wording wins.
         """
-        out = [RelationView(relation_label(r.kind), self.actor_ref(r.actor)) for r in actor.relations]
+        words = self.config.strings
+        out = [RelationView(relation_label(r.kind, words), self.actor_ref(r.actor)) for r in actor.relations]
         declared = {r.actor for r in actor.relations}
-        out += [RelationView(inverse_label(kind), self.actor_ref(other_id))
+        out += [RelationView(inverse_label(kind, words), self.actor_ref(other_id))
                 for other_id, kind in self.graph.incoming.get(actor.id, ()) if other_id not in declared]
         return tuple(dict.fromkeys(out))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Set
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,11 @@ from jinja2 import meta
 
 from site_builder.core.errors import Diagnostic, SourceLocation, TemplateFailure
 from site_builder.core.site_files import walk_files
+from site_builder.core.ui_strings import UiStrings
 
 THEMES_DIR = Path(__file__).parents[1] / "themes"  # site_builder/themes/<name>/{templates,static}
 
 ANY_TEMPLATE = "*"  # stands for "unknown, maybe all" in a dependency set
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 def theme_dir(theme: str) -> Path:
@@ -32,35 +29,12 @@ def available_themes() -> list[str]:
     return sorted(p.name for p in THEMES_DIR.iterdir() if (p / "templates").is_dir())
 
 
-def fmtdate(value: date | datetime | None, style: str = "long") -> str:
-    """Format a date without the C locale, so output is the same on every machine."""
-    if value is None:
-        return ""
-    if style == "rfc3339":
-        if isinstance(value, datetime):
-            return value.isoformat(timespec="seconds")
-        return value.isoformat() + "T00:00:00Z"
-    if style == "iso":
-        return value.isoformat()[:10]
-    if style == "clock":  # "06:00 UTC+09:00": the time of day in the zone it was written in
-        if not isinstance(value, datetime):
-            return ""
-        offset = value.utcoffset()
-        minutes = int(offset.total_seconds()) // 60 if offset else 0
-        zone = f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
-        return f"{value:%H:%M} {zone}"
-    month = _MONTHS[value.month - 1]
-    if style == "month":
-        return f"{month} {value.year}"
-    if style == "short":
-        return f"{value.day} {month[:3]} {value.year}"
-    if style == "long":
-        return f"{value.day} {month} {value.year}"
-    raise ValueError(f"unknown date style {style!r}; use long, short, iso, month, clock or rfc3339")
+def create_environment(site_root: Path, theme: str, strings: UiStrings) -> jinja2.Environment:
+    """Site `templates/` first, then the theme: a site overrides any theme file by giving the same name.
 
-
-def create_environment(site_root: Path, theme: str) -> jinja2.Environment:
-    """Site `templates/` first, then the theme: a site overrides any theme file by giving the same name."""
+    Every template sees the site's words: `t(key, **values)` (UiStrings.markup), `t_script(*keys)` (entries
+    for a script, UiStrings.script) and the filter `fmtdate(style)` (UiStrings.date).
+    """
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(site_root / "templates")),
         jinja2.FileSystemLoader(str(theme_dir(theme) / "templates")),
@@ -75,17 +49,20 @@ def create_environment(site_root: Path, theme: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["fmtdate"] = fmtdate
+    env.filters["fmtdate"] = strings.date
+    env.globals["t"] = strings.markup
+    env.globals["t_script"] = strings.script
     return env
 
 
 class Templates:
     """A Jinja environment plus where its files live, so errors name paths users recognise."""
 
-    def __init__(self, site_root: Path, theme: str) -> None:
+    def __init__(self, site_root: Path, theme: str, strings: UiStrings | None = None) -> None:
         self.site_root = site_root
         self.theme = theme
-        self.env = create_environment(site_root, theme)
+        self.strings = strings or UiStrings()
+        self.env = create_environment(site_root, theme, self.strings)
         self._dependencies: dict[str, frozenset[str]] = {}
 
     def display_path(self, filename: str | None, name: str | None) -> str:
@@ -142,12 +119,13 @@ class Templates:
         return found
 
     def source_key(self) -> str:
-        """A digest of every template file the site can use (theme and site's own).
+        """A digest of every template file the site can use (theme and site's own) and of the words they show.
 
         It salts the page digests kept between builds, so a warm build re-renders every page after any
-        template edit (the dev server, holding finer dependencies in memory, does better).
+        template edit or change of UI strings (the dev server, holding finer dependencies in memory, does better).
         """
         h = hashlib.blake2b(digest_size=16)
+        h.update(repr(self.strings).encode())
         for folder in (theme_dir(self.theme) / "templates", self.site_root / "templates"):
             for rel in walk_files(folder):
                 h.update(f"{folder}/{rel}\0".encode())

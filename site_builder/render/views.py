@@ -331,6 +331,8 @@ class SiteView:
     nav: tuple[NavItem, ...]
     feed_url: str  # site path of the whole-site Atom feed
     pages: tuple[NavItem, ...]  # standalone pages (about, methodology) for the footer
+    footer: str = ""  # config's `footer`: the desk's own line in every footer, plain text
+    search_placeholder: str = ""  # config's `search.placeholder`: an example query, or none
 
 
 @dataclass(frozen=True)

@@ -227,8 +227,8 @@ class DevServer:
                      len(result.report.written), len(result.report.removed), _describe(batch))
         except SiteError as exc:
             problems = tuple(BuildProblem.from_diagnostic(d) for d in exc.diagnostics)
-            for diagnostic in exc.diagnostics:
-                log.error("%s", diagnostic.format())
+            for diagnostic in exc.everything():
+                (log.warning if diagnostic.severity == "warning" else log.error)("%s", diagnostic.format())
             count = len(exc.diagnostics)
             log.error("%d error%s; serving the last good build", count, "s" if count != 1 else "")
         except Exception as exc:  # a bug or an I/O failure must not kill the preview; it is shown, not hidden

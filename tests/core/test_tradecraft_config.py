@@ -7,7 +7,7 @@ from conftest import MINIMAL_CONFIG, SiteFactory
 
 from site_builder.core.config import load_config
 from site_builder.core.errors import ContentError
-from site_builder.core.tradecraft import ICD_203, PHIA, Band, grade_meaning
+from site_builder.core.tradecraft import ICD_203, PHIA, Band
 
 
 def config_errors(make_site: SiteFactory, section: str) -> list[str]:
@@ -63,9 +63,3 @@ def test_unknown_scale_lint_mode_and_word_list(make_site: SiteFactory) -> None:
 def test_words_extend_the_lint_lists(make_site: SiteFactory) -> None:
     config = load_config(make_site({}, MINIMAL_CONFIG + "tradecraft:\n  words: {accepted: [Probably], hedges: [iffy]}\n"))
     assert dict(config.tradecraft.words) == {"hedges": ("iffy",), "accepted": ("probably",)}
-
-
-def test_grade_meaning() -> None:
-    assert grade_meaning("B", 2) == "usually reliable, probably true"
-    assert grade_meaning("F", None) == "reliability cannot be judged"
-    assert grade_meaning("", 6) == "truth cannot be judged"

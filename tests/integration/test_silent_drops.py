@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,46 @@ def test_a_folder_that_is_no_site_is_refused_unless_forced(tmp_path: Path, capsy
         "(create one with site-builder new, or pass --force)")
     assert not (tmp_path / "public").exists()
     assert main(["build", str(tmp_path), "--no-cache", "--force", "-q"]) == 0
+
+
+TYPO = ("content/briefings/2023-01-29-b.md:4:1: warning: unknown key 'sumary' in front matter, kept for templates "
+        "(did you mean 'summary'? keys for templates go under extra:, or start with x_)")
+
+
+def test_warnings_are_printed_by_every_build_cached_or_up_to_date(make_site: SiteFactory,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({**ACTORS, "content/briefings/2023-01-29-b.md": briefing(sumary="Typo."),
+                      "content/briefings/2023-01-30-c.md": briefing("Other", "2023-01-30")})
+    assert run(capsys, "build", str(site)) == (0, [TYPO])
+    code = main(["build", str(site)])
+    err = capsys.readouterr().err
+    assert code == 0 and "is up to date" in err and TYPO in err.splitlines()
+    # Another file changed: the briefing with the typo comes from the cache, and still warns.
+    (site / "content/briefings/2023-01-30-c.md").write_text(briefing("Other, edited", "2023-01-30"))
+    code = main(["build", str(site)])
+    err = capsys.readouterr().err
+    assert code == 0 and "is up to date" not in err and TYPO in err.splitlines()
+
+
+def test_a_failing_build_prints_its_warnings_with_its_errors(make_site: SiteFactory,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site({**ACTORS, "content/briefings/2023-01-29-b.md": briefing(sumary="Typo."),
+                      "content/briefings/2023-01-30-c.md": briefing("Other", "2023-01-30", actors="[nobody]")})
+    code, lines = run(capsys, "build", str(site), "--no-cache")
+    assert code == 1 and TYPO in lines and len(lines) == 2
+    assert any(line.startswith("content/briefings/2023-01-30-c.md:") and ": error: " in line for line in lines)
+    code = main(["build", str(site), "--no-cache"])
+    assert code == 1 and capsys.readouterr().err.splitlines()[-1] == "1 error; nothing was written"
+    # A failure after loading (a template) reports them too, and so does check, as text and as JSON.
+    (site / "content/briefings/2023-01-30-c.md").write_text(briefing("Other", "2023-01-30"))
+    (site / "templates").mkdir()
+    (site / "templates/page.html").write_text("{{ nothing.here }}")
+    (site / "content/pages").mkdir()
+    (site / "content/pages/about.md").write_text("---\ntitle: About\n---\n\nText.\n")
+    code, lines = run(capsys, "build", str(site), "--no-cache")
+    assert code == 1 and lines[0] == TYPO and len(lines) == 2 and lines[1].startswith("templates/page.html:1: error:")
+    code, lines = run(capsys, "check", str(site))
+    assert code == 1 and lines[0] == TYPO and len(lines) == 2
+    assert main(["check", str(site), "--format", "json"]) == 1
+    severities = [json.loads(line)["severity"] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(severities) == ["error", "warning"]

@@ -146,8 +146,8 @@ def test_judgment_standards_and_feed_pages(desk: Path, tmp_path: Path, monkeypat
     assert "Current assessments" in page(out, "actors/nk")
     feed = ET.parse(out / "judgments.xml").getroot()
     titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
-    assert titles == ["Lowered: Judgment shells.", "Confidence lowered: Judgment tech.",
-                      "Confidence raised: Judgment shells.", "Raised: Judgment shells.", "New: Judgment tech.",
+    assert titles == ["Lowered: Judgment shells.", "Confidence down: Judgment tech.",
+                      "Confidence up: Judgment shells.", "Raised: Judgment shells.", "New: Judgment tech.",
                       "New: Judgment shells.", "New: Judgment wagner."]
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert "judgments/shells/" in sitemap and "standards/" in sitemap

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from site_builder.core.errors import TemplateFailure
-from site_builder.render.templates import Templates, available_themes, fmtdate
-
-
-def test_dates_format_without_locale() -> None:
-    day = datetime(2023, 1, 29, 9, 30, tzinfo=timezone(timedelta(hours=9)))
-    assert fmtdate(day) == "29 January 2023"
-    assert fmtdate(day, "short") == "29 Jan 2023"
-    assert fmtdate(day, "iso") == "2023-01-29"
-    assert fmtdate(day, "month") == "January 2023"
-    assert fmtdate(day, "rfc3339") == "2023-01-29T09:30:00+09:00"
-    assert fmtdate(date(2023, 1, 2), "rfc3339") == "2023-01-02T00:00:00Z"
-    assert fmtdate(None) == ""
-    with pytest.raises(ValueError):
-        fmtdate(day, "weird")
+from site_builder.render.templates import Templates, available_themes
 
 
 def test_builtin_theme_exists() -> None:

@@ -1,11 +1,13 @@
 /* Narrows a long list as you type: items carry data-filter-text, groups hide when empty.
-   The filter box is `hidden` in the HTML and shown only when this script runs. */
+   The filter box is `hidden` in the HTML and shown only when this script runs. Its count of matches is
+   the UI string script.filter.matches, which the box gives in data-strings. */
 (function () {
   "use strict";
   var box = document.querySelector(".filter[data-filter-target]");
   if (!box) return;
   var input = box.querySelector("input");
   var status = box.querySelector(".filter__status");
+  var matches = JSON.parse(box.getAttribute("data-strings") || "{}")["script.filter.matches"] || "{count}";
   var groups = Array.prototype.slice.call(document.querySelectorAll(box.getAttribute("data-filter-target")));
   var fold = function (s) {
     return String(s || "").toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
@@ -26,6 +28,7 @@
       group.hidden = visible === 0;
       shown += visible;
     });
-    status.textContent = words.length ? shown + (shown === 1 ? " match" : " matches") : "";
+    var form = typeof matches === "string" ? matches : shown === 1 ? matches.one : matches.other;
+    status.textContent = words.length ? form.replace("{count}", String(shown)) : "";
   });
 })();

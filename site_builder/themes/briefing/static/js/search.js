@@ -2,7 +2,8 @@
    Results are built with DOM methods: of Pagefind's excerpts only the <mark> highlights become
    elements, everything else is text. Query, filters and order live in the address
    (?q=…&topic=…&sort=date), so a search can be linked. Works at any base path: the site root is
-   taken from this page's own address. */
+   taken from this page's own address. Its words are the site's UI strings, which the page gives in
+   data-strings (the keys under script.search., and the pages' date format). */
 (function () {
   "use strict";
 
@@ -15,16 +16,28 @@
   var status = document.getElementById("search-status");
   var out = document.getElementById("search-results");
   var lang = document.documentElement.lang || undefined;
+  var strings = JSON.parse(app.getAttribute("data-strings") || "{}");
   var PAGE_SIZE = 20;
   var FILTERS = [
-    { name: "type", label: "Actor type", open: true },
-    { name: "topic", label: "Topic", open: true },
-    { name: "actor", label: "Actor", open: false }
+    { name: "type", label: say("script.search.filter.type"), open: true },
+    { name: "topic", label: say("script.search.filter.topic"), open: true },
+    { name: "actor", label: say("script.search.filter.actor"), open: false }
   ];
   var pagefind = null;
   var totals = {};
   var counter = 0; // the latest search; answers to older ones are dropped
   var timer = 0;
+
+  // A UI string with its {name} values filled in; a `count` value picks the form for one or for any other count.
+  function say(key, values) {
+    var entry = strings[key];
+    var given = values || {};
+    if (entry === undefined) return key;
+    if (typeof entry !== "string") entry = given.count === 1 ? entry.one : entry.other;
+    return entry.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(given, name) ? String(given[name]) : whole;
+    });
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -75,8 +88,10 @@
   function formatDate(iso) {
     var d = new Date(iso + "T00:00:00");
     if (isNaN(d.getTime())) return iso;
-    // The shape of the pages' short dates ("29 Jan 2023"), month name in the page's language.
-    return d.getDate() + " " + d.toLocaleDateString(lang, { month: "short" }) + " " + d.getFullYear();
+    // The pages' own short dates ("29 Jan 2023"), never the browser's locale.
+    var month = d.getMonth() + 1;
+    return say("date.short", { day: d.getDate(), month: say("month." + month), month_short: say("month.short." + month),
+                               month_number: month, year: d.getFullYear() });
   }
 
   function safeUrl(url) {
@@ -180,10 +195,10 @@
   }
 
   function describe(count, query, filters) {
-    var what = count === 0 ? "No results" : count + (count === 1 ? " result" : " results");
-    if (query) what += " for “" + query + "”";
-    if (filters) what += count === 0 ? " with these filters" : " with the chosen filters";
-    return what + ".";
+    var results = count === 0 ? say("script.search.results.none") : say("script.search.results", { count: count });
+    var form = query ? (filters ? "script.search.status.query_filters" : "script.search.status.query")
+      : (filters ? "script.search.status.filters" : "script.search.status");
+    return say(form, { results: results, query: query });
   }
 
   function showMore(results, start, list, button) {
@@ -229,13 +244,13 @@
       status.textContent = describe(search.results.length, query, filters);
       if (!search.results.length) return;
       var list = el("ol", "rows");
-      var button = el("button", "search__more", "Show more results");
+      var button = el("button", "search__more", say("script.search.more"));
       button.type = "button";
       out.appendChild(list);
       out.appendChild(button);
       return showMore(search.results, 0, list, button);
     }).catch(function () {
-      if (mine === counter) status.textContent = "The search failed. Try again, or browse the archive.";
+      if (mine === counter) status.textContent = say("script.search.failed");
     });
   }
 
@@ -263,13 +278,13 @@
   }
 
   if (location.protocol === "file:") {
-    unavailable("browsers do not let a page opened from a file load the search index; it works once the site is served over HTTP");
+    unavailable(say("script.search.reason.file"));
     return;
   }
   var root = siteRoot();
   import(new URL(root + "pagefind/pagefind.js", location.href).href).then(function (api) {
     return Promise.resolve(api.options({ baseUrl: root })).then(function () { return start(api); });
   }).catch(function () {
-    unavailable("the search index could not be loaded");
+    unavailable(say("script.search.reason.index"));
   });
 })();
