@@ -38,7 +38,8 @@ _ABOUT: dict[str, dict[str, str]] = {
                       + _INTERRUPTED,
     },
     "check": {
-        "what": "Build SITE into a temporary folder, then check every link and anchor of that build.",
+        "what": "Build SITE into a temporary folder, then check every link and anchor of that build; list the "
+                "briefings under embargo and run the estimative-language lint (tradecraft.lint).",
         "reads": f"{_SOURCES}; with --external, every outside http(s) link over the network",
         "writes": "nothing in SITE: the build goes to a temporary folder, deleted at the end; the findings on stderr "
                   "(on stdout with --format json)",
