@@ -38,6 +38,10 @@ PAGES = (
     "archive/2023/index.html",
     "about/index.html",
     "search/index.html",
+    "judgments/index.html",
+    "judgments/nk-supplies-shells/index.html",
+    "standards/index.html",
+    "topics/north-korea-russia/index.html",
     "404.html",
 )
 PHONE_PAGE = "briefings/north-korea-denies-arms-dealing-with-russia/index.html"
