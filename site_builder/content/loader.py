@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -241,14 +241,11 @@ def _topics(f: Fields) -> tuple[str, ...]:
 
 def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
     out = []
-    for item in f.items("sources"):
-        if isinstance(item.value, str):
+    for item, sub in _entries(f, "sources", "source", "each source must be a mapping with 'title' and optional "
+                              "'url', 'publisher', 'date'", texts=True):
+        if sub is None:
             out.append(Source(title=item.value, url=""))
             continue
-        if not isinstance(item.value, dict):
-            f.error(item, "each source must be a mapping with 'title' and optional 'url', 'publisher', 'date'")
-            continue
-        sub = Fields(item, f.path, f.diagnostics, "source")
         source_id = _item_id(sub, "source", [s.id for s in out])
         out.append(
             Source(
@@ -264,6 +261,27 @@ def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
         )
         sub.reject_unknown(())
     return tuple(out)
+
+
+def _entries(f: Fields, key: str, what: str, message: str, hint: str = "",
+             texts: bool = False) -> Iterator[tuple[Node, Fields | None]]:
+    """Each entry of a list of mappings (sources, judgments, roles, ...) with its own Fields. With `texts`, a
+    text entry comes with None, for a caller that takes it as a bare title; any other value is reported
+    with `message` and skipped."""
+    for item in f.items(key):
+        if isinstance(item.value, dict):
+            yield item, Fields(item, f.path, f.diagnostics, what)
+        elif texts and isinstance(item.value, str):
+            yield item, None
+        else:
+            f.error(item, message, hint)
+
+
+def _mappings(f: Fields, key: str, what: str, message: str, hint: str = "") -> Iterator[tuple[Node, Fields]]:
+    """Each entry of a list that holds only mappings, with its own Fields (see `_entries`)."""
+    for item, sub in _entries(f, key, what, message, hint):
+        if sub is not None:
+            yield item, sub
 
 
 def _item_id(sub: Fields, what: str, taken: Sequence[str], required: bool = False) -> str:
@@ -311,12 +329,9 @@ def _judgments(f: Fields, scale: Scale, sources: Sequence[Source]) -> tuple[Judg
     """The key judgments, each checked against the scale, the confidence levels and the briefing's sources."""
     out: list[Judgment] = []
     source_ids = [s.id for s in sources if s.id]
-    for item in f.items("judgments"):
-        if not isinstance(item.value, dict):
-            f.error(item, "each judgment must be a mapping with 'id', 'text', 'likelihood' and 'confidence'",
-                    "e.g. {id: supplies-shells, text: ..., likelihood: likely, confidence: moderate}")
-            continue
-        sub = Fields(item, f.path, f.diagnostics, "judgment")
+    for item, sub in _mappings(f, "judgments", "judgment", "each judgment must be a mapping with 'id', 'text', "
+                              "'likelihood' and 'confidence'",
+                              "e.g. {id: supplies-shells, text: ..., likelihood: likely, confidence: moderate}"):
         judgment_id = _item_id(sub, "judgment", [j.id for j in out], required=True)
         text_node = sub.get("text")
         text = sub.text("text", required=True)
@@ -348,12 +363,8 @@ def _judgments(f: Fields, scale: Scale, sources: Sequence[Source]) -> tuple[Judg
 def _revisions(f: Fields) -> tuple[Revision, ...]:
     """Revision notes, oldest first whatever order they were written in."""
     out = []
-    for item in f.items("revisions"):
-        if not isinstance(item.value, dict):
-            f.error(item, "each revision must be a mapping with 'date' and 'note'",
-                    "e.g. {date: 2023-10-14, note: Raised the likelihood after new imagery.}")
-            continue
-        sub = Fields(item, f.path, f.diagnostics, "revision")
+    for _, sub in _mappings(f, "revisions", "revision", "each revision must be a mapping with 'date' and 'note'",
+                           "e.g. {date: 2023-10-14, note: Raised the likelihood after new imagery.}"):
         day = _plain_date(sub, sub.get("date"))
         if sub.get("date") is None:
             sub.error(None, "revision is missing required field 'date'", "add 'date: YYYY-MM-DD'")
@@ -430,14 +441,11 @@ def _period(f: Fields, key: str) -> str:
 
 def _roles(f: Fields) -> tuple[Role, ...]:
     out = []
-    for item in f.items("roles"):
-        if isinstance(item.value, str):
+    for item, sub in _entries(f, "roles", "role", "each role must be a mapping with 'title' and optional 'of', "
+                              "'from', 'to'", texts=True):
+        if sub is None:
             out.append(Role(title=item.value))
             continue
-        if not isinstance(item.value, dict):
-            f.error(item, "each role must be a mapping with 'title' and optional 'of', 'from', 'to'")
-            continue
-        sub = Fields(item, f.path, f.diagnostics, "role")
         of_node = sub.get("of")
         out.append(Role(
             title=sub.text("title", required=True),
@@ -452,12 +460,8 @@ def _roles(f: Fields) -> tuple[Role, ...]:
 
 def _relations(f: Fields) -> tuple[Relation, ...]:
     out = []
-    for item in f.items("relations"):
-        if not isinstance(item.value, dict):
-            f.error(item, "each relation must be a mapping with 'actor' and 'kind'",
-                    "e.g. {actor: kim-jong-un, kind: sister-of}")
-            continue
-        sub = Fields(item, f.path, f.diagnostics, "relation")
+    for item, sub in _mappings(f, "relations", "relation", "each relation must be a mapping with 'actor' and 'kind'",
+                              "e.g. {actor: kim-jong-un, kind: sister-of}"):
         actor_node = sub.get("actor")
         out.append(Relation(
             actor=sub.text("actor", required=True),
