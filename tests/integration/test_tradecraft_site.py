@@ -3,8 +3,13 @@ feed pages, current assessments on topic and actor pages, revisions, and the emb
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -201,3 +206,27 @@ def test_check_lists_embargoed_briefings(desk: Path, monkeypatch: pytest.MonkeyP
             in capsys.readouterr().err)
     assert main(["check", str(desk), "--format", "json"]) == 0
     assert '"severity": "note", "message": "embargoed until 2023-10-20T06:00+09:00"' in capsys.readouterr().out
+
+
+def test_serve_shows_an_embargoed_briefing_with_its_banner(desk: Path) -> None:
+    """The preview includes briefings under embargo, each saying until when, so the desk can read them first."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SOURCE_DATE_EPOCH": EARLY}
+    process = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", str(desk), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+/\S*)", line)
+        assert match, line
+        with urllib.request.urlopen(match.group(1).rstrip("/") + "/briefings/held/", timeout=30) as reply:
+            html = reply.read().decode("utf-8")
+        assert '<p class="embargo" role="note"' in html and "Embargoed until" in html
+        with urllib.request.urlopen(match.group(1).rstrip("/") + "/judgments/shells/", timeout=30) as reply:
+            assert "almost-certain" in reply.read().decode("utf-8")  # its judgments are in the preview's histories
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
