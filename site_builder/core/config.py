@@ -77,7 +77,7 @@ class FeedsConfig:
     """Atom feed options."""
 
     entries: int = 20
-    full_content: bool = True
+    full_content: bool = False  # actor and topic feeds carry whole bodies too; the site feed always does
 
 
 @dataclass(frozen=True)
@@ -348,7 +348,7 @@ def _pagination(f: Fields | None) -> PaginationConfig:
 def _feeds(f: Fields | None) -> FeedsConfig:
     if f is None:
         return FeedsConfig()
-    out = FeedsConfig(entries=f.integer("entries", 20, minimum=1), full_content=f.boolean("full_content", True))
+    out = FeedsConfig(entries=f.integer("entries", 20, minimum=1), full_content=f.boolean("full_content", False))
     f.reject_unknown(())
     return out
 

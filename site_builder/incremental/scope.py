@@ -73,8 +73,7 @@ class _Collect:
             self.home = self.actors_index = True
             for topic in graph.by_slug[slug].topics:
                 self._add(self.topics, topic, None)
-        if self.config.feeds.full_content:
-            self.feeds(slug)
+        self.feeds(slug, bodies=True)
         for actor_id in graph.briefing_actors[slug]:
             self._add(self.profiles, actor_id, self._page(actor_id, slug))
             if old[actor_id] != new[actor_id] or before.quotes.get(actor_id) != graph.quotes.get(actor_id):
@@ -99,10 +98,13 @@ class _Collect:
                 self._add(self.profiles, actor_id, 1)
         self.feeds(slug)
 
-    def feeds(self, slug: str) -> None:
-        """Feeds whose entries include the briefing."""
+    def feeds(self, slug: str, bodies: bool = False) -> None:
+        """Feeds whose entries include the briefing; with `bodies`, only those that carry its body (the site
+        feed always does; actor and topic feeds with `feeds.full_content`)."""
         graph, head = self.graph, self.config.feeds.entries
         self.site_feed = self.site_feed or any(b.slug == slug for b in graph.briefings[:head])
+        if bodies and not self.config.feeds.full_content:
+            return
         self.topic_feeds.update(t for t in graph.by_slug[slug].topics if slug in graph.topic_briefings[t][:head])
         self.actor_feeds.update(a for a in graph.briefing_actors[slug] if slug in graph.actor_briefings[a][:head])
 

@@ -193,7 +193,7 @@ def _judgment_feed(config: Config, p: Presenter) -> dict[str, Any]:
 
 def _site_feed(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> PageSpec:
     everything = tuple(b.slug for b in graph.briefings)
-    return _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time)
+    return _feed(config, graph, p, "feed.xml", config.title, config.description, "", everything, build_time, True)
 
 
 def _lastmod(graph: SiteGraph, slugs: tuple[str, ...]) -> str:
@@ -322,7 +322,8 @@ def _profile_context(p: Presenter, actor: Actor, pagination: Pagination, slugs: 
 def _actor_feed(config: Config, graph: SiteGraph, p: Presenter, actor: Actor, build_time: datetime) -> PageSpec:
     return _feed(config, graph, p, actor_path(actor.id) + "feed.xml",
                  config.strings.plain("feed.title", name=actor.name, site=config.title),
-                 actor.summary, actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time)
+                 actor.summary, actor_path(actor.id), graph.actor_briefings.get(actor.id, ()), build_time,
+                 config.feeds.full_content)
 
 
 def _zero(p: Presenter, actor_id: str) -> ActorCount:
@@ -366,7 +367,8 @@ def _topic_feed(config: Config, graph: SiteGraph, p: Presenter, slug: str, build
     topic = graph.topics[slug]
     return _feed(config, graph, p, topic_path(slug) + "feed.xml",
                  config.strings.plain("feed.title", name=topic.title, site=config.title),
-                 topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time)
+                 topic.summary, topic_path(slug), graph.topic_briefings.get(slug, ()), build_time,
+                 config.feeds.full_content)
 
 
 def _archive(config: Config, graph: SiteGraph, p: Presenter, only: frozenset[int] | None = None,
@@ -402,15 +404,17 @@ def _archive(config: Config, graph: SiteGraph, p: Presenter, only: frozenset[int
 
 
 def _feed(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, subtitle: str,
-          alternate: str, slugs: tuple[str, ...], build_time: datetime) -> PageSpec:
-    make = partial(_feed_context, config, graph, p, url, title, subtitle, alternate, slugs, build_time)
+          alternate: str, slugs: tuple[str, ...], build_time: datetime, full: bool) -> PageSpec:
+    """An Atom feed of these briefings' newest entries; `full`: with whole bodies, else summaries (as Hugo's
+    section feeds carry by default)."""
+    make = partial(_feed_context, config, graph, p, url, title, subtitle, alternate, slugs, build_time, full)
     return PageSpec(url, "feed.xml", "feed", title, in_sitemap=False, make=make)
 
 
 def _feed_context(config: Config, graph: SiteGraph, p: Presenter, url: str, title: str, subtitle: str,
-                  alternate: str, slugs: tuple[str, ...], build_time: datetime) -> dict[str, Any]:
+                  alternate: str, slugs: tuple[str, ...], build_time: datetime, full: bool) -> dict[str, Any]:
     base = config.base_url
-    entries = [p.feed_entry(slug) for slug in slugs[: config.feeds.entries]]
+    entries = [p.feed_entry(slug, full) for slug in slugs[: config.feeds.entries]]
     # An empty feed (an actor or topic with no briefing yet) still needs <updated>: the site's newest
     # content date keeps it off the build clock; only a site without any briefing falls back to
     # the build time stamp (SOURCE_DATE_EPOCH). That walk over every briefing is done only for such feeds.

@@ -77,7 +77,7 @@ class Presenter:
     carried: Mapping[str, BriefingCard] = field(default_factory=dict)
     clock: datetime | None = None  # the build's clock: a shown briefing embargoed past it says so
     _cards: dict[str, BriefingCard] = field(default_factory=dict)
-    _feed_entries: dict[str, FeedEntry] = field(default_factory=dict)
+    _feed_entries: dict[tuple[str, bool], FeedEntry] = field(default_factory=dict)
     _refs: dict[tuple[str, str], ActorRef] = field(default_factory=dict)
     _topic_refs: dict[str, TopicRef] = field(default_factory=dict)
     _judgments: JudgmentPresenter | None = None
@@ -89,14 +89,14 @@ class Presenter:
             self._judgments = JudgmentPresenter(self.config, self.graph, self.clock)
         return self._judgments
 
-    def feed_entry(self, slug: str) -> FeedEntry:
-        """A briefing as a feed entry, made once however many feeds carry it."""
-        found = self._feed_entries.get(slug)
+    def feed_entry(self, slug: str, full: bool) -> FeedEntry:
+        """A briefing as a feed entry, with its body when `full`; made once however many feeds carry it."""
+        found = self._feed_entries.get((slug, full))
         if found is None:
             b = self.graph.by_slug[slug]
             link = absolute_url(self.config.base_url, briefing_path(slug))
-            body = self.graph.bodies[slug] if self.config.feeds.full_content else None
-            found = self._feed_entries[slug] = FeedEntry(
+            body = self.graph.bodies[slug] if full else None
+            found = self._feed_entries[(slug, full)] = FeedEntry(
                 link, b.title, link, b.date, b.updated or b.date, b.summary, body,
                 tuple(self.graph.topics[t].title for t in b.topics))
         return found
