@@ -18,7 +18,7 @@ from site_builder.core.config import load_config
 from site_builder.core.errors import Interrupted, SiteError, UsageError
 from site_builder.core.output_lock import OutputLock
 from site_builder.search.pagefind import index_site
-from site_builder.serve.http_handler import PreviewHTTPServer
+from site_builder.serve.http_handler import EVENT_STREAM_PING, PreviewHTTPServer
 from site_builder.serve.live_reload import BuildEvent, BuildProblem, LiveState, client_script
 from site_builder.serve.watcher import ChangeSet, SiteWatcher
 
@@ -147,13 +147,15 @@ class DevServer:
     `cancel` is the server's stop request: `stop()` cancels it, and so may a signal handler (it takes
     no lock). The server's own builder and search indexer honour it, so a build under way stops at its
     next check, before any of its files is renamed into place, and the output folder keeps the last
-    complete build. A caller that passes its own `builder` passes the token to it as well.
+    complete build. A caller that passes its own `builder` passes the token to it as well. `ping` is
+    the seconds between keep-alive comments on an idle event stream, which is also how soon the
+    thread of a closed tab notices and ends.
     """
 
     def __init__(self, root: Path, options: BuildOptions | None = None, *, host: str = "127.0.0.1",
                  port: int = 8000, poll: bool = False, builder: SiteBuilder | None = None,
                  quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5,
-                 cancel: CancelToken | None = None) -> None:
+                 cancel: CancelToken | None = None, ping: float = EVENT_STREAM_PING) -> None:
         self.root = root
         self.options = options or BuildOptions()
         self.cancel = cancel or CancelToken()
@@ -164,7 +166,7 @@ class DevServer:
         self.lock = OutputLock(out_dir) if builder is None else None
         self.state = LiveState(out_dir, prefix)
         # Binds now, so a port that cannot be opened is an error before anything else starts.
-        self.httpd = PreviewHTTPServer(host, port, self.state, client_script())
+        self.httpd = PreviewHTTPServer(host, port, self.state, client_script(), ping=ping)
         self.watcher = SiteWatcher(root, self._on_change, poll=poll, output_dir=output_dir, quiet=quiet,
                                    max_wait=max_wait, poll_interval=poll_interval)
         self._serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": POLL},

@@ -347,6 +347,22 @@ class EventStream:
         self.sock.close()
 
 
+def test_the_thread_of_an_event_stream_ends_when_its_tab_closes(serve: ServerFactory) -> None:
+    server = serve(ping=0.05)
+    stream = EventStream(server, server.state.snapshot().version)
+    threads = wait_until(server.httpd.stream_threads)
+    assert len(threads) == 1
+    stream.close()  # the tab goes; nothing is sent from the server's side until the next ping
+    threads[0].join(TIMEOUT)
+    assert not threads[0].is_alive()
+    assert server.httpd.stream_threads() == ()
+
+
+def test_the_event_stream_ping_is_a_positive_interval(make_site: SiteFactory) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        DevServer(make_site(dict(SITE)), port=0, ping=0)
+
+
 def test_edit_rebuilds_and_events_name_the_changed_pages(serve: ServerFactory) -> None:
     server = serve()
     version = server.state.snapshot().version
