@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import math
+import os
 import re
 import secrets
 import shutil
@@ -114,26 +115,38 @@ def fetch(url: str, timeout: float = EDIT_TIMEOUT) -> tuple[int, bytes]:
         connection.close()
 
 
-@contextmanager
-def dev_server(root: Path, poll: bool, log: Path) -> Iterator[str]:
-    """`site-builder serve` on a free port; yields the site URL."""
+def start_server(root: Path, log: Path, *, poll: bool = False, cwd: Path = REPO) -> tuple[subprocess.Popen[str], str]:
+    """`site-builder serve` on a free port, its stderr going to `log`: the process and the site URL it printed.
+
+    The URL comes before the first build ends; a request to it waits for that build.
+    """
     command = [sys.executable, "-m", "site_builder", "serve", str(root), "--port", "0", *(["--poll"] if poll else [])]
     with log.open("w") as stderr:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=REPO)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=cwd,
+                                   env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = _URL.search(line)
+    if not match:
+        process.kill()
+        process.wait()
+        raise SystemExit(f"serve did not print its URL: {line!r}; see {log}")
+    return process, match.group(0)
+
+
+@contextmanager
+def dev_server(root: Path, poll: bool, log: Path) -> Iterator[str]:
+    """`site-builder serve` on a free port; yields the site URL and stops the server at the end."""
+    process, url = start_server(root, log, poll=poll)
+    try:
+        yield url
+    finally:
+        process.terminate()
         try:
-            assert process.stdout is not None
-            line = process.stdout.readline()
-            match = _URL.search(line)
-            if not match:
-                raise SystemExit(f"serve did not print its URL: {line!r}; see {log}")
-            yield match.group(0)
-        finally:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def measure(name: str, root: Path, edits: int, poll: bool) -> Run:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -78,6 +80,21 @@ def briefing(title: str = "A briefing", date: str = "2023-01-29", body: str = "B
     lines = [f"title: {title!r}" if ":" in title else f"title: {title}", f"date: {date}"]
     lines += [f"{key}: {value}" for key, value in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+def hanging_indexer(pid_file: Path) -> list[str]:
+    """A stand-in for the Pagefind command that writes its pid to `pid_file`, then sleeps for ten minutes."""
+    return [sys.executable, "-c",
+            f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(600)"]
+
+
+def started_pid(pid_file: Path, timeout: float = 60.0) -> int:
+    """The pid a `hanging_indexer` wrote, once it has; fails when none came within `timeout` (a hang guard)."""
+    deadline = time.monotonic() + timeout
+    while not (pid_file.exists() and pid_file.read_text()):
+        assert time.monotonic() < deadline, f"no indexer started within {timeout} s"
+        time.sleep(0.01)
+    return int(pid_file.read_text())
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

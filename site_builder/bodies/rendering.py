@@ -206,20 +206,30 @@ def _take_chunks(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], counte
 def _pooled(renderer: BodyRenderer, chunks: list[Sequence[BodyJob]], workers: int, done: list[Rendered | None],
             progress: Callable[[int], None]) -> None:
     """Spawned workers take chunks from the front while this process takes them from the back,
-    cancelling each before a worker starts it."""
+    cancelling each before a worker starts it.
+
+    When `progress` raises (the build was stopped) or anything else fails, the chunks no worker has
+    started are dropped, and the pool waits for the chunks under way and for its workers to exit. (Not
+    killed: a pool whose worker dies while futures are cancelled fails in Python 3.11 with a thread
+    that never ends.)
+    """
     with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(renderer.settings, os.getpid())) as pool:
-        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
-        for index in reversed(range(len(chunks))):
-            if not futures[index].cancel():
-                break  # a worker has it; every chunk before it is taken too
-            done[index] = _render_here(renderer, chunks[index])
-            progress(len(chunks[index]))
-        for index, future in enumerate(futures):
-            if done[index] is None:
-                raw = future.result()
-                done[index] = _received(raw)
-                progress(len(raw))
+        try:
+            futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+            for index in reversed(range(len(chunks))):
+                if not futures[index].cancel():
+                    break  # a worker has it; every chunk before it is taken too
+                done[index] = _render_here(renderer, chunks[index])
+                progress(len(chunks[index]))
+            for index, future in enumerate(futures):
+                if done[index] is None:
+                    raw = future.result()
+                    done[index] = _received(raw)
+                    progress(len(raw))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def body_jobs(content: Content) -> list[BodyJob]:

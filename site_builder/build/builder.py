@@ -2,6 +2,8 @@
 
 It owns what carries from one build to the next in this process: the last good build's memo and
 the changes seen since then. A build that fails leaves both as they were, and the output folder too.
+So does a build that is stopped: a cancelled token (core/cancel.py) is honoured only before the staged
+files are renamed into place, or right after, never in the middle.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from pathlib import Path
 
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
 from site_builder.build.site_build import Build, RenderedSite
+from site_builder.core.cancel import CancelToken
 from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, Interrupted, SiteError, SystemProblem, UsageError, os_problem
-from site_builder.core.output_lock import OutputLock, display
-from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, sweep_staged
+from site_builder.core.output_lock import OutputLock
+from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, output_kept, sweep_staged
 from site_builder.core.processes import settle
 from site_builder.core.progress import Progress
 from site_builder.core.site_files import Kind, classify
@@ -56,15 +59,18 @@ class Builder:
     """Builds one site folder and remembers its last good build, so that a rebuild redoes only what changed.
 
     `options` are the person's choices; `policy` says how the caller uses the builds (see BuildPolicy).
+    `cancel` lets another thread stop a build under way: the build raises Interrupted, its staged files
+    are removed and the output folder keeps the last complete build (the dev server's `stop()`).
     It holds no global state: tests and servers can run several side by side.
     """
 
     def __init__(self, root: Path, options: BuildOptions | None = None, progress: Progress | None = None,
-                 policy: BuildPolicy | None = None) -> None:
+                 policy: BuildPolicy | None = None, cancel: CancelToken | None = None) -> None:
         self.root = root
         self.options = options or BuildOptions()
         self.policy = policy or BuildPolicy()
         self.progress = progress or Progress.silent()
+        self.cancel = cancel or CancelToken()
         self._config: Config | None = None
         self._memo: BuildMemo | None = None
         self._pending: set[str] = set()  # changes since the last good build, kept across failed rebuilds
@@ -102,6 +108,7 @@ class Builder:
                      future=self.options.future, lint=self.options.lint).render_site()
 
     def _run(self, changed: Iterable[str]) -> BuildResult:
+        self.cancel.check()
         started = time.perf_counter()
         config = self._config or self.config()
         out = self.out_dir(config)
@@ -129,8 +136,11 @@ class Builder:
                                    state.pages, BodyReport(), store.stats, up_to_date=True, warnings=state.warnings)
             build = Build(config, drafts=self.options.drafts, memo=self._memo, changed=changed, store=store,
                           progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
-                          out_dir=out, strict=self.options.strict, future=self.options.future, lint=self.options.lint)
+                          out_dir=out, strict=self.options.strict, future=self.options.future, lint=self.options.lint,
+                          cancel=self.cancel)
             rendered, report = self._write(build, out)
+            # The output now holds this build whole; a stop asked for meanwhile skips only the bookkeeping.
+            self.cancel.check()
             stats = self._keep(config, rendered, store, out, full)
             try:
                 search = self._index(config, out)
@@ -147,7 +157,7 @@ class Builder:
         except (KeyboardInterrupt, Interrupted) as exc:
             sweep_staged(out)  # what stopped workers had staged; the staging of this process is gone already
             signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-            raise Interrupted(signum, f"{display(out)} is as the last build left it") from None
+            raise Interrupted(signum, output_kept(out)) from None
         finally:
             store.close()
             if lock is not None:
@@ -163,6 +173,7 @@ class Builder:
         staging = Staging(out, unchanged=0)
         try:
             rendered = build.render_site(staging)
+            self.cancel.check()  # the last point where a stop leaves the output as it was
         except BaseException:
             staging.abort()
             raise
@@ -197,7 +208,7 @@ class Builder:
         """
         if not (config.search.enabled and self.policy.index_search):
             return None
-        return index_site(out, keep_index_url=config.relative_urls)
+        return index_site(out, keep_index_url=config.relative_urls, cancel=self.cancel)
 
 
 def check_output_folder(root: Path, out: Path) -> None:

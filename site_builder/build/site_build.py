@@ -19,6 +19,7 @@ from site_builder.bodies.packed import RenderedBody
 from site_builder.bodies.rendering import processes
 from site_builder.content.estimative_lint import lint_briefings, vocabulary
 from site_builder.content.loader import Model, load_content
+from site_builder.core.cancel import CancelToken
 from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, Diagnostics, SiteError, SourceLocation, TemplateFailure
@@ -84,13 +85,18 @@ class Build:
     briefings' markdown is let go once bodies are rendered (no rebuild follows). With `detail`, bodies
     keep the plain text of their blocks and their mentions, for analysis. `jobs` caps the processes.
     Every step raises SiteError listing every problem it found.
+
+    `cancel` stops the build: each step checks it when it starts and while it reads files, renders
+    bodies or renders pages, and raises Interrupted at the first check after a stop was asked for.
+    Nothing a build does before `render` returns shows in the output folder (pages go to a staging
+    sink), so a cancelled build leaves the output as it was.
     """
 
     def __init__(self, config: Config, *, drafts: bool = False, memo: BuildMemo | None = None,
                  changed: Iterable[str] = (), store: DiskStore | None = None, progress: Progress | None = None,
                  keep_text: bool = True, detail: bool = False, jobs: int | None = None, out_dir: Path | None = None,
                  build_time: datetime | None = None, strict: bool = False, future: bool = False,
-                 clock: datetime | None = None, lint: bool = False) -> None:
+                 clock: datetime | None = None, lint: bool = False, cancel: CancelToken | None = None) -> None:
         self.config = config
         self.drafts = drafts
         self.last = memo
@@ -109,6 +115,7 @@ class Build:
         self.embargo_ends: datetime | None = None  # the first embargo left out of this build ends then
         self.embargoed: tuple[tuple[str, datetime], ...] = ()  # (path, publish_at) of briefings under embargo
         self.lint = lint  # run the estimative-language lint as warnings, unless config turns it off
+        self.cancel = cancel or CancelToken()
         # Filled by the steps, in order.
         self.content = Content((), (), (), ())
         self.models: dict[str, Model] = {}
@@ -155,23 +162,27 @@ class Build:
     def load(self) -> None:
         """Read and validate every content file, taking unchanged ones from the memo or the store, and
         build the alias matcher."""
+        self.cancel.check()
         config, previous = self.config, self.memo
         diagnostics = Diagnostics()
         files = (refresh(previous.files_found, config.root, self.changed, config.output_dir)
                  if previous.files_found else None) or discover(config.root, config.output_dir)
         reuse = {rel: m for rel, m in previous.models.items() if rel not in self.changed}
         keys = _model_keys(config, (rel for group in (files.briefings, files.actors, files.topics, files.pages)
-                                    for rel in group if rel not in reuse))
+                                    for rel in group if rel not in reuse), self.cancel)
         stored = self.store.get_many(keys.values())
         reuse.update((rel, stored[key]) for rel, key in keys.items() if key in stored)
+        self.cancel.check()
         content, models = load_content(config.root, files, config, diagnostics, drafts=self.drafts, reuse=reuse,
-                                       processes=processes(self.jobs), now=None if self.future else self.clock)
+                                       processes=processes(self.jobs), now=None if self.future else self.clock,
+                                       cancel=self.cancel)
         self.embargoed = tuple(sorted((m.path, m.publish_at) for m in models.values() if isinstance(m, Briefing)
                                       and m.publish_at is not None and m.publish_at > self.clock))
         self.embargo_ends = min((when for _, when in self.embargoed), default=None)
         for rel, key in keys.items():
             if key not in stored and rel in models:
                 self.store.put(key, models[rel])
+        self.cancel.check()
         check_slugs(content, diagnostics)
         if previous.matcher is not None and _same_actors(previous.models, content):
             # The last good build checked every reference and alias against these very actor models: only
@@ -211,8 +222,9 @@ class Build:
     def render_bodies(self) -> None:
         """Every briefing and page body as HTML with its mentions; unchanged ones come from the memo or store."""
         assert self.matcher is not None, "load() first"
+        self.cancel.check()
         same_registry = self.memo.matcher is self.matcher
-        step = self.progress.stage("bodies", len(self.content.briefings) + len(self.content.pages))
+        step = self.progress.stage("bodies", len(self.content.briefings) + len(self.content.pages), self.cancel)
         self.bodies, self.page_bodies, self.memo.bodies, self.body_report = render_changed_bodies(
             self.config, self.content, self.matcher, self.memo.bodies if same_registry else {}, self.changed,
             self.store, step.advance, self.detail, self.jobs)
@@ -224,6 +236,7 @@ class Build:
     def link_graph(self) -> SiteGraph:
         """Resolve references into the site graph: patched from the last build's after edits it can
         follow, else linked whole."""
+        self.cancel.check()
         memo, config = self.memo, self.config
         content_changes = {rel for rel in self.changed if classify(rel, config.output_dir) in CONTENT_KINDS}
         last = memo.graph if memo.matcher is self.matcher else None
@@ -247,6 +260,7 @@ class Build:
     def plan(self) -> None:
         """Templates, assets and the page plan: every page, or after an edit only the pages it can change."""
         assert self.graph is not None, "link() first"
+        self.cancel.check()
         config, last = self.config, self.last
         self.touched_templates = {rel.removeprefix("templates/") for rel in self.changed
                                   if classify(rel, config.output_dir) is Kind.TEMPLATE}
@@ -274,6 +288,7 @@ class Build:
         and whose file stands as the last build left it are skipped."""
         assert self.templates is not None and self.site is not None and self.assets is not None
         assert self.graph is not None and self.presenter is not None, "plan() first"
+        self.cancel.check()
         config, last, out_dir, templates = self.config, self.last, self.out_dir, self.templates
         diagnostics, touched = self.diagnostics, self.touched_templates
         stored: dict[str, StoredPage] = stored_pages(self.store, out_dir) if last is None else {}
@@ -290,7 +305,7 @@ class Build:
         renderer = PageRenderer(config, templates, self.site, self.salt, skip, self.assets.names, rows,
                                 digested=self.keep_text or self.store.path is not None,
                                 known=last.card_digests if carried and last is not None else None)
-        step = self.progress.stage("pages", len(self.specs))
+        step = self.progress.stage("pages", len(self.specs), self.cancel)
         pages = renderer.render_all(self.specs, sink, step, processes(self.jobs) if last is None else 1)
         step.done()
         keys, dates = pages.digests, sitemap_dates(self.specs)
@@ -359,11 +374,12 @@ def _touches_judgments(before: SiteGraph, after: SiteGraph, memo: BuildMemo) -> 
     return memo.moved and (has_judgments(before) or has_judgments(after))
 
 
-def _model_keys(config: Config, rels: Iterable[str]) -> dict[str, bytes]:
+def _model_keys(config: Config, rels: Iterable[str], cancel: CancelToken) -> dict[str, bytes]:
     """Keys of content files: their bytes plus the config that parsing reads (types, timezone)."""
     salt = digest("model", repr(config))
     keys = {}
     for rel in rels:
+        cancel.check()
         try:
             keys[rel] = digest(salt, rel, (config.root / rel).read_bytes())
         except OSError:

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from site_builder.core.cancel import CancelToken
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, Diagnostics, SourceLocation, closest
 from site_builder.core.keys import dumps
@@ -161,15 +162,20 @@ def _url(f: Fields, node: Node | None, what: str) -> str:
 
 
 def _briefings(root: Path, rels: Sequence[str], config: Config, diagnostics: Diagnostics,
-               processes: int) -> dict[str, Briefing | None]:
+               processes: int, cancel: CancelToken) -> dict[str, Briefing | None]:
     """Briefings read from these files, by path; with problems reported in file order, as one process would.
 
     Reading and parsing front matter is costly on a big site, and one file does not depend on
-    another: with many files, a forked process reads the second half.
+    another: with many files, a forked process reads the second half. `cancel` is checked before
+    each file this process reads.
     """
     def read(part: Sequence[str]) -> tuple[dict[str, Briefing | None], list[Diagnostic]]:
         found = Diagnostics()
-        return {rel: load_briefing(root, rel, config, found) for rel in part}, [*found, *found.warnings]
+        briefings: dict[str, Briefing | None] = {}
+        for rel in part:
+            cancel.check()
+            briefings[rel] = load_briefing(root, rel, config, found)
+        return briefings, [*found, *found.warnings]
 
     halves = in_two(rels, read, dumps) if processes > 1 and len(rels) >= PARALLEL_MIN else None
     out: dict[str, Briefing | None] = {}
@@ -519,19 +525,21 @@ PARALLEL_MIN = 400  # briefings to read: fewer are read faster than a second pro
 
 def load_content(root: Path, files: SiteFiles, config: Config, diagnostics: Diagnostics,
                  drafts: bool = False, reuse: Mapping[str, Model] | None = None,
-                 processes: int = 1, now: datetime | None = None) -> tuple[Content, dict[str, Model]]:
+                 processes: int = 1, now: datetime | None = None,
+                 cancel: CancelToken | None = None) -> tuple[Content, dict[str, Model]]:
     """Load every content file, collecting all errors; drafts are dropped unless asked for, and so are
     briefings embargoed past `now` (their `publish_at` is later), unless `now` is None.
 
     `reuse` holds models of files known to be unchanged since they were loaded (the dev server's
     rebuilds); every other file is read again. Returns the content and every model by path. With
     `processes` above 1, a forked process reads half of many briefings (see `_briefings`). The warnings
-    each model carries, read now or reused, are recorded in `diagnostics`.
+    each model carries, read now or reused, are recorded in `diagnostics`. Reading stops with
+    Interrupted once `cancel` is cancelled.
     """
     previous = reuse or {}
     models: dict[str, Model] = {}
     fresh = _briefings(root, [rel for rel in files.briefings if rel not in previous], config, diagnostics,
-                       processes)
+                       processes, cancel or CancelToken())
 
     def load(rel: str, loader: Callable[[str], Model | None]) -> None:
         model = previous.get(rel)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from site_builder.core.output_lock import LOCK_NAME
+from site_builder.core.output_lock import LOCK_NAME, display
 
 MANIFEST = ".site-builder-manifest"
 STAGED_PREFIX = ".tmp-site-builder-"  # hidden, so servers and the watcher skip files still being staged
@@ -20,6 +20,11 @@ def is_bookkeeping(rel: str) -> bool:
     """Whether an output file is the builder's own (manifest, lock, staged files): never published."""
     name = rel.rsplit("/", 1)[-1]
     return rel in (MANIFEST, LOCK_NAME) or name.startswith(STAGED_PREFIX)
+
+
+def output_kept(out_dir: Path) -> str:
+    """What a stopped run says of its output folder, after `interrupted; `: the last complete build stands."""
+    return f"{display(out_dir)} is as the last build left it"
 
 
 def sweep_staged(out_dir: Path) -> int:

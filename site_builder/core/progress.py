@@ -1,9 +1,15 @@
-"""A progress bar for long builds: drawn on a terminal only, redrawn at most ten times a second, then erased."""
+"""A progress bar for long builds: drawn on a terminal only, redrawn at most ten times a second, then erased.
+
+A stage is also where a build may be stopped: given a CancelToken, `advance` checks it, so every item
+a build counts is a point where a stop request is honoured (see core/cancel.py).
+"""
 
 from __future__ import annotations
 
 import time
 from typing import TextIO
+
+from site_builder.core.cancel import CancelToken
 
 MIN_TOTAL = 300  # stages smaller than this finish before a bar would help
 WIDTH = 28
@@ -13,16 +19,19 @@ INTERVAL = 0.1
 class Stage:
     """One counted step of a build (bodies, pages); `advance` is cheap enough to call per item."""
 
-    def __init__(self, stream: TextIO | None, name: str, total: int) -> None:
+    def __init__(self, stream: TextIO | None, name: str, total: int, cancel: CancelToken | None = None) -> None:
         self.stream = stream if total >= MIN_TOTAL else None
         self.name = name
         self.total = total
         self.count = 0
+        self.cancel = cancel
         self._drawn = 0.0
 
     def advance(self, n: int) -> None:
-        """Count n more items done."""
+        """Count n more items done; raises Interrupted when the stage's token was cancelled meanwhile."""
         self.count += n
+        if self.cancel is not None:
+            self.cancel.check()
         if self.stream is None:
             return
         now = time.monotonic()
@@ -60,6 +69,6 @@ class Progress:
         """A bar on stream when it is an interactive terminal and the user did not ask for quiet."""
         return cls(stream if not quiet and stream.isatty() else None)
 
-    def stage(self, name: str, total: int) -> Stage:
-        """A new counted step."""
-        return Stage(self.stream, name, total)
+    def stage(self, name: str, total: int, cancel: CancelToken | None = None) -> Stage:
+        """A new counted step; with `cancel`, each `advance` is a point where the build may stop."""
+        return Stage(self.stream, name, total, cancel)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.core.cancel import POLL, CancelToken
 from site_builder.core.errors import Diagnostic, SiteError, SourceLocation
 from site_builder.core.output_writer import read_manifest
 from site_builder.search.bundle import ENTRY_FILE, BundleFormatError, normalise_bundle
@@ -54,7 +55,8 @@ def pagefind_command() -> list[str]:
 
 
 def index_site(out_dir: Path, *, keep_index_url: bool = False, command: Sequence[str] | None = None,
-               timeout: float = TIMEOUT_SECONDS, background: bool = False) -> IndexReport:
+               timeout: float = TIMEOUT_SECONDS, background: bool = False,
+               cancel: CancelToken | None = None) -> IndexReport:
     """Index the HTML pages in `out_dir` and install the bundle as `out_dir/pagefind/`.
 
     Pagefind writes into a fresh temporary folder inside `out_dir` (same file system, so moving is a
@@ -63,7 +65,8 @@ def index_site(out_dir: Path, *, keep_index_url: bool = False, command: Sequence
     `index.html` in result URLs, for sites whose links all end in it (`relative_urls: true`).
     `background` runs the indexer at a lower CPU priority, so a rebuild that starts meanwhile (dev
     server) is not slowed down by it. Raises SearchIndexError, leaving the previous bundle untouched,
-    when the indexer fails.
+    when the indexer fails. A stop asked for through `cancel` kills the indexer and raises Interrupted,
+    also leaving the previous bundle untouched.
     """
     started = time.perf_counter()
     target = out_dir / BUNDLE_DIR
@@ -82,7 +85,7 @@ def index_site(out_dir: Path, *, keep_index_url: bool = False, command: Sequence
     try:
         bundle = staging / BUNDLE_DIR
         _run([*argv, "--output-path", str(bundle.resolve())], cwd=staging, timeout=timeout, where=target,
-             nice=background)
+             nice=background, cancel=cancel)
         if not (bundle / ENTRY_FILE).is_file():
             raise _error(target, f"Pagefind finished but wrote no {ENTRY_FILE}", "run it by hand to see why")
         try:
@@ -97,7 +100,8 @@ def index_site(out_dir: Path, *, keep_index_url: bool = False, command: Sequence
     return IndexReport(pages, written, removed, time.perf_counter() - started)
 
 
-def _run(argv: list[str], *, cwd: Path, timeout: float, where: Path, nice: bool = False) -> None:
+def _run(argv: list[str], *, cwd: Path, timeout: float, where: Path, nice: bool = False,
+         cancel: CancelToken | None = None) -> None:
     # An empty working folder and no PAGEFIND_* variables: a pagefind.yml lying around or a
     # developer's shell settings must not change the index, or two builds would differ.
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
@@ -106,18 +110,41 @@ def _run(argv: list[str], *, cwd: Path, timeout: float, where: Path, nice: bool 
     if renice:
         argv = [renice, "-n", "10", *argv]
     try:
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=timeout, check=False)
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError as exc:
         raise _error(where, f"the Pagefind indexer cannot be run: {exc.strerror}: {argv[0]}", _INSTALL_HINT) from exc
     except PermissionError as exc:
         raise _error(where, f"the Pagefind indexer cannot be run: {exc.strerror}: {argv[0]}",
                      "check that the file is executable") from exc
+    try:
+        stdout, stderr = _communicate(process, timeout, cancel or CancelToken())
     except subprocess.TimeoutExpired as exc:
         raise _error(where, f"Pagefind did not finish within {timeout:g} s", "run it by hand to see why") from exc
-    if done.returncode != 0:
-        output = (done.stderr or b"") + b"\n" + (done.stdout or b"")
-        raise _error(where, f"Pagefind failed (exit status {done.returncode}): {_last_lines(output)}",
+    if process.returncode != 0:
+        output = (stderr or b"") + b"\n" + (stdout or b"")
+        raise _error(where, f"Pagefind failed (exit status {process.returncode}): {_last_lines(output)}",
                      "the previous search index is kept")
+
+
+def _communicate(process: subprocess.Popen[bytes], timeout: float, cancel: CancelToken) -> tuple[bytes, bytes]:
+    """The process's output once it ends, looking at `cancel` every POLL seconds meanwhile.
+
+    On a stop request (Interrupted), the time-out (TimeoutExpired) or any other exception, the process
+    is killed and reaped first: no indexer outlives its run.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                return process.communicate(timeout=max(0.0, min(POLL, deadline - time.monotonic())))
+            except subprocess.TimeoutExpired:
+                cancel.check()
+                if time.monotonic() >= deadline:
+                    raise
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
 
 
 def install_bundle(staged: Path, target: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,11 +13,12 @@ from urllib.parse import unquote, urlsplit
 
 from site_builder.build.builder import Builder, BuildResult
 from site_builder.build.options import BuildOptions, BuildPolicy
+from site_builder.core.cancel import POLL, CancelToken
 from site_builder.core.config import load_config
-from site_builder.core.errors import SiteError, UsageError
+from site_builder.core.errors import Interrupted, SiteError, UsageError
 from site_builder.core.output_lock import OutputLock
 from site_builder.search.pagefind import index_site
-from site_builder.serve.http_handler import PreviewHTTPServer
+from site_builder.serve.http_handler import EVENT_STREAM_PING, PreviewHTTPServer
 from site_builder.serve.live_reload import BuildEvent, BuildProblem, LiveState, client_script
 from site_builder.serve.watcher import ChangeSet, SiteWatcher
 
@@ -74,10 +76,12 @@ class BackgroundIndexer:
     would hold every request (and so the reload) until it finished. Requests made while a run is
     under way are merged into one more run, so a burst of saves indexes at most twice. Pages are
     written by atomic renames, so a run that overlaps the next build sees each page whole, and the
-    run that build asks for brings the index up to date.
+    run that build asks for brings the index up to date. Once `cancel` is cancelled, a run under way
+    kills the indexer and leaves the previous index as it was.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cancel: CancelToken | None = None) -> None:
+        self.cancel = cancel or CancelToken()
         self._wake = threading.Condition()
         self._job: tuple[Path, bool] | None = None
         self._busy = False
@@ -101,7 +105,8 @@ class BackgroundIndexer:
             return self._wake.wait_for(lambda: self._job is None and not self._busy, timeout)
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Finish the run under way, if any, and end the thread; pending requests are dropped."""
+        """End the thread after the run under way, if any (cut short when the token is cancelled); pending
+        requests are dropped."""
         with self._wake:
             self._stopping = True
             self._job = None
@@ -118,9 +123,11 @@ class BackgroundIndexer:
                 assert self._job is not None
                 (out_dir, keep_index_url), self._job, self._busy = self._job, None, True
             try:
-                report = index_site(out_dir, keep_index_url=keep_index_url, background=True)
+                report = index_site(out_dir, keep_index_url=keep_index_url, background=True, cancel=self.cancel)
                 log.info("search index: %d pages, %d files written in %.2f s", report.pages, len(report.written),
                          report.seconds)
+            except Interrupted:  # the server is stopping: the old index stays
+                log.debug("search indexing stopped")
             except SiteError as exc:  # shown in the terminal; the old index keeps serving
                 for diagnostic in exc.diagnostics:
                     log.error("%s", diagnostic.format())
@@ -135,23 +142,35 @@ class BackgroundIndexer:
 
 class DevServer:
     """One live preview: an HTTP server, a watcher and a builder sharing a LiveState. No global state,
-    so tests and benchmarks run several side by side."""
+    so tests and benchmarks run several side by side.
+
+    `cancel` is the server's stop request: `stop()` cancels it, and so may a signal handler (it takes
+    no lock). The server's own builder and search indexer honour it, so a build under way stops at its
+    next check, before any of its files is renamed into place, and the output folder keeps the last
+    complete build. A caller that passes its own `builder` passes the token to it as well. `ping` is
+    the seconds between keep-alive comments on an idle event stream, which is also how soon the
+    thread of a closed tab notices and ends.
+    """
 
     def __init__(self, root: Path, options: BuildOptions | None = None, *, host: str = "127.0.0.1",
                  port: int = 8000, poll: bool = False, builder: SiteBuilder | None = None,
-                 quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5) -> None:
+                 quiet: float = 0.1, max_wait: float = 1.0, poll_interval: float = 0.5,
+                 cancel: CancelToken | None = None, ping: float = EVENT_STREAM_PING) -> None:
         self.root = root
         self.options = options or BuildOptions()
-        self.builder: SiteBuilder = builder or Builder(root, self.options, policy=PREVIEW)
-        self.indexer = BackgroundIndexer()
+        self.cancel = cancel or CancelToken()
+        self.builder: SiteBuilder = builder or Builder(root, self.options, policy=PREVIEW, cancel=self.cancel)
+        self.indexer = BackgroundIndexer(self.cancel)
         out_dir, prefix, output_dir = site_settings(root, self.options)
         # One writer per output folder: the server's own builder writes only while the server holds the lock.
         self.lock = OutputLock(out_dir) if builder is None else None
         self.state = LiveState(out_dir, prefix)
-        self.httpd = PreviewHTTPServer(host, port, self.state, client_script())  # binds now: port errors early
+        # Binds now, so a port that cannot be opened is an error before anything else starts.
+        self.httpd = PreviewHTTPServer(host, port, self.state, client_script(), ping=ping)
         self.watcher = SiteWatcher(root, self._on_change, poll=poll, output_dir=output_dir, quiet=quiet,
                                    max_wait=max_wait, poll_interval=poll_interval)
-        self._serving = threading.Thread(target=self.httpd.serve_forever, name="site-builder-http", daemon=True)
+        self._serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": POLL},
+                                         name="site-builder-http", daemon=True)
         self._built = False  # no good build yet: the next build must be a full one
         self._needs_full = False  # a folder vanished since the last good build
 
@@ -166,7 +185,11 @@ class DevServer:
         return f"http://{host}:{self.httpd.port}{self.state.snapshot().prefix}"
 
     def start(self) -> BuildEvent:
-        """Watch, serve, and run the first build; requests wait for it, and a failure shows as an overlay."""
+        """Watch, serve, and run the first build; requests wait for it, and a failure shows as an overlay.
+
+        A first build stopped through the token returns a failed event with no errors; the caller looks
+        at `cancel` to tell.
+        """
         if self.lock is not None:
             self.lock.acquire()  # raises OutputBusy, naming the run that writes there
         try:
@@ -178,11 +201,18 @@ class DevServer:
         self.indexer.start()
         return self._build(None, gate_held=True)
 
-    def stop(self) -> None:
-        """Stop watching, end the event streams and close the socket."""
-        self.watcher.stop()
+    def stop(self, signum: int = signal.SIGTERM) -> None:
+        """Stop a build and an indexing run under way, stop watching, end the event streams, close the
+        socket and let the output folder's lock go.
+
+        The token is cancelled first (with `signum`, unless a signal handler got there before), so a
+        rebuild in progress ends at its next check with its staged files removed, and the output folder
+        holds the last complete build when the lock goes.
+        """
+        self.cancel.cancel(signum)
+        self.state.close()  # requests waiting for the build are answered, event streams end
+        self.watcher.stop()  # waits for the stopped rebuild
         self.indexer.stop()
-        self.state.close()
         if self._serving.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
@@ -225,6 +255,10 @@ class DevServer:
                 log.warning("%s", warning.format())
             log.info("%s in %.2f s: %d written, %d removed%s", "rebuilt" if batch else "built", result.seconds,
                      len(result.report.written), len(result.report.removed), _describe(batch))
+        except Interrupted:
+            if not self.cancel.cancelled:
+                raise  # not the server's stop (Ctrl-C in a program that runs the server): the caller's to handle
+            log.debug("build stopped: the server is stopping")
         except SiteError as exc:
             problems = tuple(BuildProblem.from_diagnostic(d) for d in exc.diagnostics)
             for diagnostic in exc.everything():

@@ -8,6 +8,9 @@ import logging
 import socket
 import socketserver
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
@@ -39,7 +42,7 @@ CONTENT_TYPES = {
     "application/manifest+json", ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg",
 }
 HTML = CONTENT_TYPES[".html"]
-EVENT_STREAM_PING = 15.0  # seconds between keep-alive comments, which also notice closed tabs
+EVENT_STREAM_PING = 15.0  # default seconds between keep-alive comments, which also notice closed tabs
 FALLBACK_404 = (b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
                 b"<body><h1>Not found</h1><p>Nothing has been built at this address.</p></body></html>")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
@@ -137,15 +140,27 @@ def is_loopback(address: str) -> bool:
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows the live state; each request runs in its own daemon thread."""
+    """A threading HTTP server that knows the live state; each request runs in its own daemon thread.
+
+    An event stream holds its thread for as long as its tab is open. Sending to a closed connection is
+    the only way to notice that the tab went, so an idle stream sends a comment every `ping` seconds;
+    the write after the tab closed fails and the thread ends. `stream_threads()` lists the threads
+    serving a stream now.
+    """
 
     daemon_threads = True
     request_queue_size = 64
 
-    def __init__(self, host: str, port: int, state: LiveState, script: bytes) -> None:
+    def __init__(self, host: str, port: int, state: LiveState, script: bytes, *,
+                 ping: float = EVENT_STREAM_PING) -> None:
+        if ping <= 0:
+            raise ValueError(f"the event stream ping must be a positive number of seconds, not {ping}")
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.state = state
         self.script = script
+        self.ping = ping
+        self._streams: set[threading.Thread] = set()
+        self._streams_lock = threading.Lock()
         super().__init__((host, port), PreviewHandler)
         self.port: int = self.server_address[1]
         self.loopback = is_loopback(str(self.server_address[0]))
@@ -155,6 +170,23 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name = str(self.server_address[0])
         self.server_port = self.server_address[1]
+
+    @contextmanager
+    def streaming(self) -> Iterator[None]:
+        """Count the calling thread among the event streams while the block runs."""
+        thread = threading.current_thread()
+        with self._streams_lock:
+            self._streams.add(thread)
+        try:
+            yield
+        finally:
+            with self._streams_lock:
+                self._streams.discard(thread)
+
+    def stream_threads(self) -> tuple[threading.Thread, ...]:
+        """The threads serving an event stream now."""
+        with self._streams_lock:
+            return tuple(self._streams)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Closed connections are normal for a dev server; anything else is a bug worth a traceback."""
@@ -271,17 +303,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if boot != snapshot.boot or since > snapshot.version:  # the server restarted since the page loaded
             self._event({"reload": True})
             return
-        while True:
-            events = state.events_after(since, EVENT_STREAM_PING)
-            if events is None:
-                if not state.closed:  # too far behind: a fresh page is the only consistent view
-                    self._event({"reload": True})
-                return
-            if not events:
-                self.wfile.write(b": ping\n\n")
-            for event in events:
-                self._event(event.as_json(), event.version)
-                since = event.version
+        with self.server.streaming():
+            while True:
+                events = state.events_after(since, self.server.ping)
+                if events is None:
+                    if not state.closed:  # too far behind: a fresh page is the only consistent view
+                        self._event({"reload": True})
+                    return
+                if not events:
+                    self.wfile.write(b": ping\n\n")  # fails once the tab has gone, which ends this thread
+                for event in events:
+                    self._event(event.as_json(), event.version)
+                    since = event.version
 
     def _event(self, payload: dict[str, Any], version: int | None = None) -> None:
         head = f"id: {version}\n" if version is not None else ""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_CONFIG, SiteFactory, briefing, read_tree
 
 from site_builder.build.builder import Builder
-from site_builder.build.options import BuildOptions
-from site_builder.core.errors import SiteError
+from site_builder.build.options import BuildOptions, BuildPolicy
+from site_builder.core.cancel import CancelToken
+from site_builder.core.errors import Interrupted, SiteError
+from site_builder.core.output_writer import STAGED_PREFIX
 from site_builder.render.templates import theme_dir
 
 ACTORS = {
@@ -160,6 +163,57 @@ def test_failed_build_leaves_previous_output_identical(make_site: SiteFactory) -
     with pytest.raises(SiteError):
         Builder(site).build()
     assert read_tree(out) == before
+
+
+class CancelAt(CancelToken):
+    """A stop request that arrives at the build's n-th check (0: never), counting the checks."""
+
+    def __init__(self, at: int = 0) -> None:
+        super().__init__()
+        self.at = at
+        self.checks = 0
+
+    def check(self) -> None:
+        self.checks += 1
+        if self.checks == self.at:
+            self.cancel(signal.SIGTERM)
+        super().check()
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["full build", "rebuild"])
+def test_a_build_stopped_at_any_check_leaves_the_last_complete_build(make_site: SiteFactory, full: bool) -> None:
+    site = desk(make_site)
+    # Without the disk cache every run makes the same checks: a stored body or model would skip some.
+    builder = Builder(site, BuildOptions(cache=False), policy=BuildPolicy(rebuilds=True, index_search=False))
+    out = builder.build().out_dir
+    before = read_tree(out)
+    rel = "content/briefings/2023-01-29-denial.md"
+    edited = site / rel
+    original, revised = edited.read_text(), briefing("Pyongyang denies it again", "2023-01-29", "The DPRK said so.")
+    edited.write_text(revised)
+    counting = builder.cancel = CancelAt()
+    builder.rebuild([rel]) if not full else builder.build()
+    checks = counting.checks
+    assert checks > 20  # between steps, files, bodies and pages
+    edited.write_text(original)
+    builder.rebuild([rel])  # back to the first build, and to its memo
+    assert read_tree(out) == before
+    edited.write_text(revised)
+    for at in range(1, checks + 1):
+        builder.cancel = CancelAt(at)
+        with pytest.raises(Interrupted) as stopped:
+            builder.rebuild([rel]) if not full else builder.build()
+        assert stopped.value.signum == signal.SIGTERM
+        assert not list(out.rglob(f"{STAGED_PREFIX}*"))
+        if at < checks:
+            assert read_tree(out) == before, f"stopped at check {at} of {checks}"
+        else:  # the last check comes after the renames into place: that build is whole
+            assert read_tree(out) != before
+    builder.cancel = CancelToken()
+    builder.rebuild([rel])  # a stopped build leaves the builder as it was: the next one finishes the job
+    clean = site.parent / "clean"
+    Builder(site, BuildOptions(out_dir=clean), policy=BuildPolicy(index_search=False)).build()
+    assert read_tree(out) == read_tree(clean)
 
 
 def test_site_templates_and_static_override_theme(make_site: SiteFactory) -> None:

@@ -1,5 +1,6 @@
 """Stopping a build: SIGINT and SIGTERM end it in moments with one line, leaving the last output as it was,
-no staged file and no worker; SIGKILL leaves workers that end by themselves; one writer per output folder."""
+no staged file and no worker; SIGKILL leaves workers that end by themselves; one writer per output folder.
+The same signals stop `serve` in the middle of a rebuild, with the same line and exit codes."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import pytest
 from conftest import read_tree
 
 from bench.corpus import generate_corpus
-from bench.stop_latency import pids_naming as processes_of
-from bench.stop_latency import staged
+from bench.serve_latency import fetch, start_server
+from bench.stop_latency import output_files, staged
+from bench.stop_latency import site_processes as processes_of
 from site_builder.cli.main import main
 from site_builder.core.output_lock import LOCK_NAME, OutputLock
 
@@ -101,3 +103,28 @@ def test_a_second_writer_is_refused_with_the_pid_of_the_first(desk: Path, capsys
     (out / LOCK_NAME).write_text("999999\n")  # left by a run that was killed: nobody holds it
     assert main(["build", str(desk), "--no-cache", "-q"]) == 0
     assert not (out / LOCK_NAME).exists()
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_stops_a_serve_rebuild_and_leaves_the_last_build(desk: Path, signum: int, code: int) -> None:
+    out, log = desk / "public", desk.parent / "serve.log"
+    server, url = start_server(desk, log, cwd=desk)
+    try:
+        fetch(url, 120)  # answered once the first build is done
+        before = output_files(out)
+        config = desk / "config.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace("title: ", "title: Revised ", 1), encoding="utf-8")
+        assert wait_until(lambda: staged(out) > 0, 120), "the rebuild never started writing"  # every page changes
+        server.send_signal(signum)
+        server.wait(timeout=30)  # a hang guard, not a time: bench/stop_latency.py measures that
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    stderr = log.read_text(encoding="utf-8")
+    assert server.returncode == code, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted; public/ is as the last build left it"
+    assert stderr.count("interrupted") == 1 and "Traceback" not in stderr and "rebuilt" not in stderr
+    assert staged(out) == 0 and not (out / LOCK_NAME).exists()
+    assert output_files(out) == before
+    assert wait_until(lambda: processes_of(desk) == [], 10), "a worker outlived the server"

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteFactory, briefing, read_tree
+from conftest import SiteFactory, briefing, hanging_indexer, read_tree, started_pid
 
 from site_builder.build.builder import Builder
 from site_builder.build.options import BuildOptions, BuildPolicy, load_site_config
 from site_builder.build.site_build import Build
 from site_builder.cli.main import main
-from site_builder.core.errors import ContentError, SiteError
+from site_builder.core.cancel import CancelToken
+from site_builder.core.errors import ContentError, Interrupted, SiteError
 from site_builder.search import pagefind as search
 from site_builder.search.bundle import SIGNATURE, decode, encode, normalise_bundle, read_packed
 from site_builder.search.pagefind import BUNDLE_DIR, SearchIndexError, index_site
@@ -165,6 +169,23 @@ def test_failing_indexer_keeps_the_previous_index(make_site: SiteFactory) -> Non
     message = caught.value.diagnostics[0].format()
     assert message.startswith(f"{(out / BUNDLE_DIR).as_posix()}: error: search index: Pagefind failed (exit status 3)")
     assert "Error: disk on fire" in message and "the previous search index is kept" in message
+    assert read_tree(out / BUNDLE_DIR) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".pagefind-")]
+
+
+def test_a_stop_request_kills_the_indexer_and_keeps_the_previous_index(make_site: SiteFactory,
+                                                                        tmp_path: Path) -> None:
+    site = make_site(SITE)
+    Builder(site).build()
+    out = site / "public"
+    before = read_tree(out / BUNDLE_DIR)
+    pid_file, token = tmp_path / "indexer.pid", CancelToken()
+    threading.Thread(target=lambda: (started_pid(pid_file), token.cancel(signal.SIGINT)), daemon=True).start()
+    with pytest.raises(Interrupted) as stopped:
+        index_site(out, command=hanging_indexer(pid_file), cancel=token, timeout=120)  # a hang guard
+    assert stopped.value.signum == signal.SIGINT
+    with pytest.raises(ProcessLookupError):  # killed and reaped
+        os.kill(started_pid(pid_file), 0)
     assert read_tree(out / BUNDLE_DIR) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".pagefind-")]
 

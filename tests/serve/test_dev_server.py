@@ -17,10 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteFactory, briefing
+from conftest import MINIMAL_CONFIG, SiteFactory, briefing, hanging_indexer, started_pid
 
+from bench.stop_latency import output_files, site_processes, staged
 from site_builder.build.builder import Builder, BuildResult
+from site_builder.core.cancel import CancelToken
 from site_builder.core.errors import SiteError
+from site_builder.core.output_lock import LOCK_NAME, OutputLock
+from site_builder.core.progress import Progress, Stage
 from site_builder.serve.dev_server import DevServer
 from site_builder.serve.http_handler import host_allowed, resolve
 from site_builder.serve.live_reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
@@ -343,6 +347,22 @@ class EventStream:
         self.sock.close()
 
 
+def test_the_thread_of_an_event_stream_ends_when_its_tab_closes(serve: ServerFactory) -> None:
+    server = serve(ping=0.05)
+    stream = EventStream(server, server.state.snapshot().version)
+    threads = wait_until(server.httpd.stream_threads)
+    assert len(threads) == 1
+    stream.close()  # the tab goes; nothing is sent from the server's side until the next ping
+    threads[0].join(TIMEOUT)
+    assert not threads[0].is_alive()
+    assert server.httpd.stream_threads() == ()
+
+
+def test_the_event_stream_ping_is_a_positive_interval(make_site: SiteFactory) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        DevServer(make_site(dict(SITE)), port=0, ping=0)
+
+
 def test_edit_rebuilds_and_events_name_the_changed_pages(serve: ServerFactory) -> None:
     server = serve()
     version = server.state.snapshot().version
@@ -494,11 +514,13 @@ def test_an_unexpected_builder_exception_is_shown_not_fatal(serve: ServerFactory
 
 # -- the command line ------------------------------------------------------------------------------------------
 
-def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(make_site: SiteFactory) -> None:
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_serve_command_prints_the_url_and_stops_on_a_signal_with_one_line(make_site: SiteFactory, signum: int,
+                                                                           code: int) -> None:
     root = make_site(dict(SITE))
     process = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", str(root), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)})
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
@@ -507,14 +529,87 @@ def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(make_site: Sit
         port = int(match.group(1))
         reply = raw(port, f"GET /desk/ HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
         assert reply.startswith(b"HTTP/1.0 200") and b"Alpha" in reply
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=TIMEOUT)
-        assert process.returncode == 0, stderr
-        assert "Traceback" not in stderr and "built in" in stderr
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=TIMEOUT)  # a hang guard; bench/stop_latency.py measures the time
+        assert process.returncode == code, stderr
+        lines = stderr.strip().splitlines()
+        assert "Traceback" not in stderr and "built in" in lines[0]
+        assert lines[-1] == "interrupted; public/ is as the last build left it"
+        assert sum(line.startswith("interrupted") for line in lines) == 1
+        out = root / "public"
+        assert not (out / LOCK_NAME).exists() and staged(out) == 0
+        wait_until(lambda: not site_processes(root))  # the search indexer, if it still ran, went with the server
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+class PausingProgress(Progress):
+    """Holds a build halfway through its pages stage until the build's token is cancelled."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.armed = False
+        self.paused = threading.Event()
+
+    def stage(self, name: str, total: int, cancel: CancelToken | None = None) -> Stage:
+        if name != "pages" or not self.armed or cancel is None:
+            return super().stage(name, total, cancel)
+        paused, token = self.paused, cancel
+
+        class Pausing(Stage):
+            def advance(self, n: int) -> None:
+                if self.count >= total // 2 and not paused.is_set():
+                    paused.set()
+                    token.wait(TIMEOUT)
+                super().advance(n)
+
+        return Pausing(None, name, total, cancel)
+
+
+def test_stopping_the_server_mid_rebuild_keeps_the_last_build_and_lets_the_lock_go(make_site: SiteFactory) -> None:
+    root = make_site(dict(SITE))
+    server = DevServer(root, port=0)
+    assert isinstance(server.builder, Builder)
+    progress = server.builder.progress = PausingProgress()
+    server.start()
+    try:
+        assert server.indexer.wait_idle(TIMEOUT)
+        out = server.state.snapshot().out_dir
+        before = output_files(out)
+        progress.armed = True
+        edit(root, "config.yaml", MINIMAL_CONFIG.replace("Test Desk", "Another Desk"))  # every page changes
+        assert progress.paused.wait(TIMEOUT)
+        assert staged(out) > 0  # the rebuild is writing
+    finally:
+        server.stop(signal.SIGINT)
+    assert server.cancel.signum == signal.SIGINT
+    assert output_files(out) == before and staged(out) == 0
+    assert not (out / LOCK_NAME).exists()
+    with OutputLock(out):  # free for the next writer
+        pass
+    assert "Another Desk" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_first_build_stopped_midway_leaves_no_output_folder(make_site: SiteFactory) -> None:
+    root = make_site(dict(SITE))
+    server = DevServer(root, port=0)
+    assert isinstance(server.builder, Builder)
+    progress = server.builder.progress = PausingProgress()
+    progress.armed = True
+
+    def stop_when_paused() -> None:
+        if progress.paused.wait(TIMEOUT):
+            server.cancel.cancel(signal.SIGTERM)  # as the signal handler of `serve` does
+
+    threading.Thread(target=stop_when_paused, daemon=True).start()
+    try:
+        event = server.start()
+    finally:
+        server.stop()
+    assert progress.paused.is_set() and not event.ok and event.errors == ()
+    assert not (root / "public").exists()  # made to hold the lock, let go with it
 
 
 def test_templates_folder_created_later_is_watched(serve: ServerFactory) -> None:
@@ -586,6 +681,18 @@ def test_slow_indexing_does_not_hold_the_reload(serve: ServerFactory, monkeypatc
         assert not release.is_set()
     finally:
         release.set()
+
+
+def test_stopping_the_server_kills_a_search_index_run_under_way(serve: ServerFactory, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pid_file = tmp_path / "indexer.pid"
+    monkeypatch.setattr("site_builder.search.pagefind.pagefind_command", lambda: hanging_indexer(pid_file))
+    server = serve()
+    pid = started_pid(pid_file)
+    server.stop()
+    assert server.indexer.runs == 1  # the run ended, and not by timing out
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
 
 
 def test_search_off_in_config_means_no_indexing(serve: ServerFactory) -> None:
