@@ -251,7 +251,7 @@ class Build:
             edited = frozenset(b.slug for pair in changes.values() for b in pair if b is not None)
             graph = relink_briefings(last, self.content, self.bodies, self.page_bodies, edited, derived)
         else:
-            graph = build_graph(self.content, self.bodies, self.page_bodies, derived)
+            graph = build_graph(self.content, self.bodies, self.page_bodies, derived, self.cancel.check)
         memo.models, memo.matcher, memo.derived = self.models, self.matcher, derived
         memo.files_found, memo.edited, memo.moved = self.files_found, edited, edited is not None and patch is None
         self.graph = graph

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from site_builder.core.errors import Interrupted
 
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 POLL = 0.05  # seconds between two looks at the token while waiting: well below what a person notices
 
 
@@ -59,3 +62,16 @@ class CancelToken:
                 return False
             time.sleep(min(POLL, left))
         return True
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for this thread while the block runs: one that arrives meanwhile is delivered
+    when it ends. For work that must not stop halfway, such as renaming a build's staged files into
+    place: the commands whose signal handler raises at once then stop right after it, not inside it.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)

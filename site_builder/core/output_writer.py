@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from site_builder.core.cancel import signals_held
 from site_builder.core.output_lock import LOCK_NAME, display
 
 MANIFEST = ".site-builder-manifest"
@@ -227,8 +228,9 @@ class Staging:
         `keep` is every file the site now has, including pages that were not rendered again.
         """
         written = sorted(self.staged)
-        for rel in written:
-            os.replace(self.staged[rel], self.out_dir / rel)
+        with signals_held():  # a Ctrl-C now stops the run after the renames: never half old, half new
+            for rel in written:
+                os.replace(self.staged[rel], self.out_dir / rel)
         self.staged.clear()
         removed = []
         root = self.out_dir.resolve()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -21,6 +21,7 @@ from site_builder.core.models import Briefing
 
 TOPIC_WEIGHT = 1.0  # a shared topic counts like an actor in a third of the briefings
 LIMIT = 5  # related briefings per briefing
+CHECK_EVERY = 256  # briefings between two looks at whether the build was stopped
 # Added to a bound each time it is carried, and asked of the margin it must leave: above the rounding
 # of scores (nine places) and the error of adding a few logarithms, far below any gap between scores.
 SLACK = 1e-6
@@ -59,14 +60,15 @@ def related_signature(briefings: Iterable[Briefing],
 
 
 def related_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-                  only: Collection[str] | None = None) -> RelatedLists:
+                  only: Collection[str] | None = None, check: Callable[[], None] = lambda: None) -> RelatedLists:
     """Score pairs by shared actors weighted by rarity (idf), shared topics and closeness in time.
 
     An actor's weight is log(N/df): zero for an actor in every briefing. Scores are accumulated
     through the briefings each actor and topic appears in, so the cost follows the graph, not
     N²; actors and topics in more than `candidate_cap` briefings are left out, since their
     weight is small and their lists are long. Reasons are worked out for the winners only.
-    With `only`, just the lists of those slugs.
+    With `only`, just the lists of those slugs. `check` is called every few hundred briefings, so a
+    stopped build (core/cancel.py) stops here too.
     """
     total = len(briefings)
     by_actor: dict[str, list[int]] = defaultdict(list)
@@ -85,6 +87,8 @@ def related_lists(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str,
     for index, b in enumerate(briefings):
         if only is not None and b.slug not in only:
             continue
+        if index % CHECK_EVERY == 0:
+            check()
         # A plain dict and its bound get: faster than a defaultdict's += in this inner loop.
         scores: dict[int, float] = {}
         get = scores.get

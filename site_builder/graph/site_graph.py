@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -158,11 +158,13 @@ def topic_title(slug: str) -> str:
 
 
 def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
-                page_bodies: Mapping[str, RenderedBody], derived: DerivedValues | None = None) -> SiteGraph:
+                page_bodies: Mapping[str, RenderedBody], derived: DerivedValues | None = None,
+                check: Callable[[], None] = lambda: None) -> SiteGraph:
     """Link everything; content must already be free of reference and slug errors.
 
     `derived` carries results of the previous build: related briefings and co-mentions when what
-    they are computed from is unchanged.
+    they are computed from is unchanged. `check` is called between the parts of the work and inside the
+    longest, so a stopped build (core/cancel.py) stops here too: it raises to stop.
     """
     memo = derived or ComputeEach()
     briefings = newest_first(content.briefings)
@@ -180,10 +182,12 @@ def build_graph(content: Content, bodies: Mapping[str, RenderedBody],
             actor_briefings[actor_id].append(b.slug)
         for slug in b.topics:
             topic_briefings[slug].append(b.slug)
+    check()
     by_actor = {k: tuple(v) for k, v in sorted(actor_briefings.items())}
     by_slug = {b.slug: b for b in briefings}
     topics = site_topics(content.topics, topic_briefings)
-    related, co_mentions = linked(briefings, briefing_actors, content.actors, memo)
+    related, co_mentions = linked(briefings, briefing_actors, content.actors, memo, check)
+    check()
     return SiteGraph(
         briefings=briefings,
         actors=dict(sorted(actors.items())),
@@ -218,12 +222,16 @@ def site_topics(files: Iterable[Topic], named: Iterable[str]) -> dict[str, Topic
 
 
 def linked(briefings: tuple[Briefing, ...], briefing_actors: Mapping[str, tuple[str, ...]],
-           actors: Iterable[Actor], memo: DerivedValues) -> tuple[dict[str, tuple[Related, ...]], dict[str, Tally]]:
-    """Related briefings and co-mentions, from the memo when what they are computed from is unchanged."""
+           actors: Iterable[Actor], memo: DerivedValues,
+           check: Callable[[], None] = lambda: None) -> tuple[dict[str, tuple[Related, ...]], dict[str, Tally]]:
+    """Related briefings and co-mentions, from the memo when what they are computed from is unchanged;
+    `check` as for build_graph."""
     signature = related_signature(briefings, briefing_actors)
     by_id = {a.id: a for a in actors}
-    related = memo.get_equal("related lists", signature, partial(related_lists, briefings, briefing_actors),
+    related = memo.get_equal("related lists", signature,
+                             partial(related_lists, briefings, briefing_actors, check=check),
                              partial(updated_lists, briefings, briefing_actors, signature)).lists
+    check()
     pairs = (signature, tuple((a.id, a.name) for a in by_id.values()))  # the same tuple: no second copy kept
     co_mentions = memo.get_equal("co-mentions", pairs, partial(_co_mentions, briefings, briefing_actors, by_id),
                                  partial(_co_mentions_update, briefings, briefing_actors, by_id, pairs))

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from site_builder.core.cancel import CancelToken
+from site_builder.core.cancel import CancelToken, signals_held
 from site_builder.core.errors import Interrupted
 from site_builder.core.progress import Progress
 
@@ -54,3 +54,20 @@ def test_each_item_a_stage_counts_is_a_point_where_a_build_stops() -> None:
     with pytest.raises(Interrupted):
         stage.advance(1)
     Progress.silent().stage("pages", 10).advance(1)  # a stage without a token never stops
+
+
+def test_signals_held_are_delivered_when_the_block_ends() -> None:
+    """A signal that comes while staged files are renamed into place is handled only once they all are."""
+    seen: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append("signal"))
+    try:
+        with signals_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):  # bytecodes run here, at which Python would call an unblocked handler
+                pass
+            seen.append("renamed")
+        for _ in range(1000):
+            pass
+        assert seen == ["renamed", "signal"]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
