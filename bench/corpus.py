@@ -882,8 +882,7 @@ pagination:
   per_page: 20
   home: 10
 feeds:
-  entries: 20
-  full_content: true
+  entries: 20  # full_content stays at its default: actor and topic feeds carry summaries, as Hugo's do
 search:
   enabled: {search}
 """
