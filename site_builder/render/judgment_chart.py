@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from site_builder.core.tradecraft import Scale
 from site_builder.graph.judgments import Assessment
@@ -16,12 +16,12 @@ TOP = 16
 BOTTOM = 56  # room for the date labels
 
 
-def step_chart(scale: Scale, history: Sequence[Assessment]) -> StepChart:
-    """The chart of a judgment's assessments (oldest first): x spaces the assessments evenly, since their
-    order matters more than the gaps between them; y is the band of the scale, least likely at the bottom.
+def step_chart(scale: Scale, history: Sequence[Assessment], label: Callable[[str], str]) -> StepChart:
+    """The chart of a judgment's assessments (oldest first), each band named by `label(key)`.
 
-    The line runs flat from each assessment to the next and on to the right edge from the last one, so
-    a single assessment is a short flat line too.
+    x spaces the assessments evenly, since their order matters more than the gaps between them; y is
+    the band of the scale, least likely at the bottom. The line runs flat from each assessment to the
+    next and on to the right edge from the last one, so a single assessment is a short flat line too.
     """
     bands = scale.bands
     height = TOP + ROW * len(bands) + BOTTOM
@@ -34,7 +34,7 @@ def step_chart(scale: Scale, history: Sequence[Assessment]) -> StepChart:
     count = len(history)
     span = right - LEFT - 40
     xs = [round(LEFT + 20 + (span * i / (count - 1) if count > 1 else 0), 1) for i in range(count)]
-    points = tuple(ChartPoint(x, y_of(a.judgment.likelihood), a.date, _label(scale, a.judgment.likelihood),
+    points = tuple(ChartPoint(x, y_of(a.judgment.likelihood), a.date, label(a.judgment.likelihood),
                               a.judgment.confidence) for x, a in zip(xs, history, strict=True))
     path = []
     for i, point in enumerate(points):
@@ -42,11 +42,7 @@ def step_chart(scale: Scale, history: Sequence[Assessment]) -> StepChart:
         path.append(f"H{points[i + 1].x if i + 1 < len(points) else right}")
     return StepChart(
         width=WIDTH, height=height, path=" ".join(path), points=points,
-        bands=tuple(ChartTick(y_of(b.key), f"{b.label} ({b.range_text})") for b in bands),
+        bands=tuple(ChartTick(y_of(b.key), f"{label(b.key)} ({b.range_text})") for b in bands),
         left=LEFT, right=right, top=TOP, bottom=bottom,
     )
 
-
-def _label(scale: Scale, key: str) -> str:
-    band = scale.band(key)
-    return band.label if band is not None else key

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from site_builder.core.config import Config
 from site_builder.core.models import Briefing
-from site_builder.core.tradecraft import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY
+from site_builder.core.tradecraft import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, SCALES
 from site_builder.core.urls import absolute_url, briefing_path, judgment_path
 from site_builder.graph.judgments import Assessment, JudgmentRecord, judgment_record
 from site_builder.graph.site_graph import SiteGraph
@@ -48,7 +48,16 @@ class JudgmentPresenter:
     def likelihood(self, key: str) -> LikelihoodView:
         """A scale key as the scale's words and range."""
         band = self.config.tradecraft.scale.band(key)
-        return LikelihoodView(key, band.label, band.range_text) if band else LikelihoodView(key, key, "")
+        return LikelihoodView(key, self.label(key), band.range_text) if band else LikelihoodView(key, key, "")
+
+    def label(self, key: str) -> str:
+        """The words of a scale key: the site's language's for a built-in scale (`scale.<name>.<key>`), the
+        config's labels for a custom one."""
+        scale = self.config.tradecraft.scale
+        if scale.name in SCALES:
+            return self.config.strings.plain(f"scale.{scale.name}.{key}")
+        band = scale.band(key)
+        return band.label if band is not None else key
 
     def sources(self, b: Briefing) -> tuple[SourceView, ...]:
         """A briefing's sources, numbered, with their grades in words."""
@@ -111,7 +120,8 @@ class JudgmentPresenter:
         rows = tuple(HistoryRow(a.date, self.likelihood(a.judgment.likelihood), a.judgment.confidence,
                                 self.record.change(a.slug, judgment_id).kind, a.judgment.text,
                                 briefing_path(a.slug), a.title) for a in history)
-        return JudgmentPageView(self.current(judgment_id), step_chart(self.config.tradecraft.scale, history), rows)
+        chart = step_chart(self.config.tradecraft.scale, history, self.label)
+        return JudgmentPageView(self.current(judgment_id), chart, rows)
 
     def change_entries(self, limit: int) -> tuple[FeedEntry, ...]:
         """Feed entries of the newest `limit` assessments that were new or moved, newest first."""

@@ -66,6 +66,7 @@ def dynamic_keys() -> set[str]:
         *(f"confidence.{level}{meaning}" for level in CONFIDENCE_LEVELS for meaning in ("", ".meaning")),
         *(f"grade.reliability.{code}" for code in RELIABILITY), *(f"grade.credibility.{code}" for code in CREDIBILITY),
         *(f"standards.scale.{name}" for name in (*SCALES, "custom")),
+        *(f"scale.{name}.{key}" for name, scale in SCALES.items() for key in (b.key for b in scale.bands)),
     }
 
 
