@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
 from site_builder.core.errors import Diagnostic, Interrupted, SiteError, SystemProblem, UsageError, os_problem
 from site_builder.core.output_lock import OutputLock
-from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, output_kept, sweep_staged
+from site_builder.core.output_writer import MANIFEST, Staging, WriteReport, output_kept, read_manifest, sweep_staged
 from site_builder.core.processes import settle
 from site_builder.core.progress import Progress
 from site_builder.core.site_files import Kind, classify
@@ -55,6 +55,22 @@ class BuildResult:
     embargoed: tuple[tuple[str, datetime], ...] = ()  # (path, publish_at) of briefings still under embargo
 
 
+@dataclass(frozen=True)
+class FirstPages:
+    """Asks a rebuild to put some pages in place before the rest: the pages open in a browser.
+
+    `pages` are output files. When the rebuild plans any of them, it renders those (and the static
+    files) first and renames them into place, then calls `shown(report, stale)` with what that wrote
+    and the output files the rest of the rebuild may still write or remove. The rest then runs under
+    `cancel`, a child of the builder's token: cancelling it (a newer edit) stops the rest at its next
+    check, before any of its files is renamed into place, and the next rebuild takes its changes again.
+    """
+
+    pages: frozenset[str]
+    shown: Callable[[WriteReport, frozenset[str]], None]
+    cancel: CancelToken
+
+
 class Builder:
     """Builds one site folder and remembers its last good build, so that a rebuild redoes only what changed.
 
@@ -74,6 +90,8 @@ class Builder:
         self._config: Config | None = None
         self._memo: BuildMemo | None = None
         self._pending: set[str] = set()  # changes since the last good build, kept across failed rebuilds
+        # Files put in place ahead of a rebuild that then stopped or failed: they differ from the memo's keys.
+        self._unsettled: set[str] = set()
 
     def out_dir(self, config: Config) -> Path:
         """Where output goes: --output, else config's output_dir inside the site."""
@@ -89,25 +107,34 @@ class Builder:
         self._pending.clear()
         return self._run(())
 
-    def rebuild(self, changed: Iterable[str]) -> BuildResult:
+    def rebuild(self, changed: Iterable[str], first: FirstPages | None = None) -> BuildResult:
         """Bring the output up to date after the given site-relative paths changed (created, edited, deleted).
 
         Only changed files are read again, only bodies whose text changed are rendered again, and
         only pages whose inputs changed are written. A config change rebuilds everything. Raises
         SiteError like build(); then nothing is written, and the next rebuild also takes these paths.
+
+        With `first`, the pages it names go first (see FirstPages), unless a template changed (a failure
+        would then show on pages already in place). A rebuild that fails or stops after they were put in
+        place has written only those; the next rebuild renders them again and plans every page, so the
+        output ends as a clean build's whatever was cut short.
         """
         self._pending.update(changed)
         output_dir = self._config.output_dir if self._config else "public"
         if self._memo is None or any(classify(p, output_dir) is Kind.CONFIG for p in self._pending):
             self._config = self._memo = None
-        return self._run(set(self._pending))
+        try:
+            return self._run(set(self._pending), first)
+        finally:
+            if self._unsettled and self._memo is not None:  # stopped or failed after the first pages went out
+                self._memo = self._memo.unsettled(self._unsettled)
 
     def check(self) -> RenderedSite:
         """Validate and render without writing anything."""
         return Build(self.config(), drafts=self.options.drafts, strict=self.options.strict,
                      future=self.options.future, lint=self.options.lint).render_site()
 
-    def _run(self, changed: Iterable[str]) -> BuildResult:
+    def _run(self, changed: Iterable[str], first: FirstPages | None = None) -> BuildResult:
         self.cancel.check()
         started = time.perf_counter()
         config = self._config or self.config()
@@ -138,7 +165,7 @@ class Builder:
                           progress=self.progress, keep_text=self.policy.rebuilds, jobs=self.options.jobs,
                           out_dir=out, strict=self.options.strict, future=self.options.future, lint=self.options.lint,
                           cancel=self.cancel)
-            rendered, report = self._write(build, out)
+            rendered, report = self._write(build, out, None if full else first)
             # The output now holds this build whole; a stop asked for meanwhile skips only the bookkeeping.
             self.cancel.check()
             stats = self._keep(config, rendered, store, out, full)
@@ -168,17 +195,41 @@ class Builder:
 
     # -- the steps after rendering -----------------------------------------------------------------
 
-    def _write(self, build: Build, out: Path) -> tuple[RenderedSite, WriteReport]:
-        """Render into staging, then commit: every file lands, or on any error none does."""
+    def _write(self, build: Build, out: Path, first: FirstPages | None = None) -> tuple[RenderedSite, WriteReport]:
+        """Render into staging, then commit: every file lands, or on any error none does (but the first
+        pages, when asked for: see FirstPages)."""
         staging = Staging(out, unchanged=0)
         try:
-            rendered = build.render_site(staging)
-            self.cancel.check()  # the last point where a stop leaves the output as it was
+            rendered = build.render_site(staging, None if first is None else lambda b: self._first(b, out, first))
+            build.cancel.check()  # the last point where a stop leaves the output as it was
         except BaseException:
             staging.abort()
             raise
         staging.unchanged += rendered.skipped
         return rendered, staging.commit(rendered.all_files)
+
+    def _first(self, build: Build, out: Path, first: FirstPages) -> None:
+        """Between plan and render: put the planned pages of `first` in place, with the static files, and hand
+        the rest of the build `first.cancel`. Does nothing when no such page is planned or nothing else is."""
+        if build.touched_templates:
+            return
+        front = build.planned_files(first.pages)
+        stale = build.unfinished(front) | (self._unsettled - front)
+        if not front or not stale:
+            return
+        staging = Staging(out, unchanged=0)
+        try:
+            if not build.render_first(front, staging):
+                return
+            self.cancel.check()
+        except BaseException:
+            staging.abort()
+            raise
+        # Nothing is pruned yet; the manifest lists the new files, so a later build prunes them if need be.
+        self._unsettled.update(staging.staged)
+        report = staging.commit(read_manifest(out) | set(staging.staged))
+        build.cancel = first.cancel
+        first.shown(report, frozenset(stale))
 
     def _keep(self, config: Config, rendered: RenderedSite, store: DiskStore, out: Path,
               full: bool) -> dict[str, tuple[int, int]]:
@@ -196,6 +247,7 @@ class Builder:
         # Without the texts a rebuild could not tell what changed: a builder that does not rebuild starts afresh.
         self._config, self._memo = config, rendered.memo if self.policy.rebuilds else None
         self._pending.clear()
+        self._unsettled.clear()
         if self._memo is not None and not rendered.scoped and rendered.pages >= SETTLE_PAGES:
             settle()  # the state just replaced goes, the state kept is left out of later collections
         return stats

@@ -8,7 +8,7 @@ in `site_builder.build.builder`, which also carries the memo from one build to t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -136,16 +136,19 @@ class Build:
         self.diagnostics = Diagnostics()  # problems of plan and render, raised together once pages are rendered
         self.warnings: list[Diagnostic] = []  # from loading: files not read, keys that look like typos
 
-    def render_site(self, sink: Sink | None = None) -> RenderedSite:
+    def render_site(self, sink: Sink | None = None, planned: Callable[[Build], None] | None = None) -> RenderedSite:
         """Every step up to rendered pages; files go to `sink`, or stay in memory in the result.
 
-        A SiteError raised by any step carries the warnings found before it (none when strict: they
-        are among its errors then).
+        `planned` is called with this build between plan and render (the dev server's builder puts the
+        open pages in place then, see `render_first`). A SiteError raised by any step carries the
+        warnings found before it (none when strict: they are among its errors then).
         """
         memory = MemorySink()
         try:
             self.link()
             self.plan()
+            if planned is not None:
+                planned(self)
             return self.render(sink or memory, memory)
         except SiteError as exc:
             exc.with_warnings(() if self.strict else self.warnings)
@@ -283,14 +286,53 @@ class Build:
         self.presenter = Presenter(config, self.graph, carried, clock=self.clock)
         self.specs = list(plan_pages(config, self.graph, self.build_time, self.scope, self.presenter))
 
-    def render(self, sink: Sink, memory: MemorySink | None = None) -> RenderedSite:
-        """Render the planned pages, the sitemap and static files into `sink`; pages whose key is unchanged
-        and whose file stands as the last build left it are skipped."""
-        assert self.templates is not None and self.site is not None and self.assets is not None
-        assert self.graph is not None and self.presenter is not None, "plan() first"
+    def planned_files(self, wanted: Set[str]) -> frozenset[str]:
+        """Which of the output files `wanted` are pages of this build's plan."""
+        return frozenset(rel for rel in (output_file(spec.url) for spec in self.specs) if rel in wanted)
+
+    def unfinished(self, done: Set[str]) -> frozenset[str]:
+        """The output files that `render` and the commit after it may still write or remove, besides `done`:
+        the planned pages, the sitemap when it is rendered, and the files of the last build that no page
+        makes any more."""
+        assert self.assets is not None, "plan() first"
+        planned = frozenset(output_file(spec.url) for spec in self.specs)
+        if self.scope is not None:
+            gone = frozenset(output_file(url) for url in self.scope.gone)
+            extra = frozenset({"sitemap.xml"} if self.scope.sitemap else ())
+        else:
+            gone = (self.last.files if self.last is not None else frozenset()) - planned - frozenset(self.assets.files)
+            extra = frozenset({"sitemap.xml", "robots.txt"})
+        return (planned | gone | extra) - done
+
+    def render_first(self, outputs: Set[str], sink: Sink) -> bool:
+        """Render the planned pages whose output file is in `outputs`, and the static files, into `sink`, before
+        `render` renders every page (these again, to the same bytes, so they are not staged twice).
+
+        Returns whether it did. Raises what `render` would for a problem of the plan or a template that
+        fails on these pages; a static file that would overwrite a generated page is left to `render` to
+        report, and nothing is added (False).
+        """
+        assert self.assets is not None, "plan() first"
         self.cancel.check()
+        self.diagnostics.raise_if_any()
+        static = self.assets.files
+        pages = [spec for spec in self.specs if output_file(spec.url) in outputs]
+        made = {output_file(spec.url) for spec in self.specs} | (set(self.last.pages) if self.last else set())
+        if not made.isdisjoint(static):
+            return False
+        rendered = self._renderer().render(pages, sink)
+        if rendered.errors:
+            raise TemplateFailure({d.format(): d for d in rendered.errors}.values(), self.diagnostics.warnings)
+        for rel in sorted(static):
+            sink.add(rel, static[rel])
+        return True
+
+    def _renderer(self) -> PageRenderer:
+        """The page renderer of this build: pages whose key is unchanged and whose file stands as the last
+        build left it are skipped."""
+        assert self.templates is not None and self.site is not None and self.assets is not None, "plan() first"
         config, last, out_dir, templates = self.config, self.last, self.out_dir, self.templates
-        diagnostics, touched = self.diagnostics, self.touched_templates
+        touched = self.touched_templates
         stored: dict[str, StoredPage] = stored_pages(self.store, out_dir) if last is None else {}
 
         def skip(out: str, spec: PageSpec, wanted: bytes) -> bool:
@@ -302,9 +344,19 @@ class Build:
         # Rows recorded by earlier builds stay good while the compiled templates do (see list_rows.py).
         rows = (last.rows if last is not None and templates is last.templates else {}) if self.keep_text else None
         carried = self.scope is not None and last is not None
-        renderer = PageRenderer(config, templates, self.site, self.salt, skip, self.assets.names, rows,
-                                digested=self.keep_text or self.store.path is not None,
-                                known=last.card_digests if carried and last is not None else None)
+        return PageRenderer(config, templates, self.site, self.salt, skip, self.assets.names, rows,
+                            digested=self.keep_text or self.store.path is not None,
+                            known=last.card_digests if carried and last is not None else None)
+
+    def render(self, sink: Sink, memory: MemorySink | None = None) -> RenderedSite:
+        """Render the planned pages, the sitemap and static files into `sink`; pages whose key is unchanged
+        and whose file stands as the last build left it are skipped."""
+        assert self.templates is not None and self.site is not None and self.assets is not None
+        assert self.graph is not None and self.presenter is not None, "plan() first"
+        self.cancel.check()
+        config, last, templates = self.config, self.last, self.templates
+        diagnostics = self.diagnostics
+        renderer = self._renderer()
         step = self.progress.stage("pages", len(self.specs), self.cancel)
         pages = renderer.render_all(self.specs, sink, step, processes(self.jobs) if last is None else 1)
         step.done()

@@ -27,11 +27,17 @@ class CancelToken:
     """One stop request, shared by the code that asks for the stop and the work that honours it.
 
     A token is never reset: once cancelled, every later `check()` raises too, so a stopped server's
-    builder cannot start another build by mistake.
+    builder cannot start another build by mistake. A token made with a `parent` (see `child`) counts as
+    cancelled when either is: work that one more reason may stop (a newer edit) still stops with its parent.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, parent: CancelToken | None = None) -> None:
         self._signum = 0
+        self._parent = parent
+
+    def child(self) -> CancelToken:
+        """A token cancelled by its own `cancel()` or by this one's; cancelling it leaves this one as it is."""
+        return CancelToken(self)
 
     def cancel(self, signum: int = signal.SIGTERM) -> None:
         """Ask the work to stop, as the signal `signum` would; the first request is kept. Lock-free."""
@@ -40,23 +46,24 @@ class CancelToken:
 
     @property
     def cancelled(self) -> bool:
-        """Whether a stop was asked for."""
-        return self._signum != 0
+        """Whether a stop was asked for, of this token or its parent."""
+        return self.signum != 0
 
     @property
     def signum(self) -> int:
-        """The signal the stop was asked for with (0 while none was)."""
-        return self._signum
+        """The signal the stop was asked for with (0 while none was); the parent's first, when it has one."""
+        parent = self._parent.signum if self._parent is not None else 0
+        return parent or self._signum
 
     def check(self) -> None:
         """Raise Interrupted(signum) when a stop was asked for; return at once otherwise."""
-        if self._signum:
-            raise Interrupted(self._signum)
+        if signum := self.signum:
+            raise Interrupted(signum)
 
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`, waking within POLL of a stop request; returns whether one came."""
         deadline = time.monotonic() + seconds
-        while not self._signum:
+        while not self.signum:
             left = deadline - time.monotonic()
             if left <= 0:
                 return False

@@ -5,8 +5,8 @@ Everything here is derived from inputs; dropping it gives a full build with the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_builder.actors.matcher import Matcher
@@ -46,6 +46,15 @@ class BuildMemo:
     sitemap: dict[str, str] = field(default_factory=dict)  # site path -> last-modified date (page_plan.sitemap_dates)
     cards: dict[str, BriefingCard] = field(default_factory=dict)  # by slug, for a rebuild that keeps most
     card_digests: dict[int, tuple[object, bytes]] = field(default_factory=dict)  # their keys, for page keys
+
+    def unsettled(self, written: Set[str]) -> BuildMemo:
+        """This memo for a rebuild after a build that put `written` in place, then stopped or failed.
+
+        Those files no longer hold what the memo says, so their keys go and they are rendered again;
+        and the pages that build meant to write later may differ from this memo's too, so no scope is
+        trusted: the salt goes, the next rebuild plans every page and skips those whose key stands.
+        """
+        return replace(self, pages={rel: key for rel, key in self.pages.items() if rel not in written}, salt=b"")
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from site_builder.build.builder import Builder, BuildResult
+from site_builder.build.builder import Builder, BuildResult, FirstPages
 from site_builder.build.options import BuildOptions, BuildPolicy
 from site_builder.core.cancel import POLL, CancelToken
 from site_builder.core.config import load_config
 from site_builder.core.errors import Interrupted, SiteError, UsageError
 from site_builder.core.output_lock import OutputLock
+from site_builder.core.output_writer import WriteReport
 from site_builder.search.pagefind import index_site
 from site_builder.serve.http_handler import EVENT_STREAM_PING, PreviewHTTPServer
 from site_builder.serve.live_reload import BuildEvent, BuildProblem, LiveState, client_script
@@ -150,6 +152,12 @@ class DevServer:
     complete build. A caller that passes its own `builder` passes the token to it as well. `ping` is
     the seconds between keep-alive comments on an idle event stream, which is also how soon the
     thread of a closed tab notices and ends.
+
+    A rebuild by a `Builder` renders the pages the open tabs show first (see FirstPages): they are put
+    in place and reloaded, then the rest of what the edit touched is rendered on the watcher's thread
+    while every page but the stale ones is served; a request for a stale page waits until it is written.
+    A change to the sources noticed meanwhile stops that rest at its next check, and the next rebuild
+    takes it over.
     """
 
     def __init__(self, root: Path, options: BuildOptions | None = None, *, host: str = "127.0.0.1",
@@ -168,11 +176,13 @@ class DevServer:
         # Binds now, so a port that cannot be opened is an error before anything else starts.
         self.httpd = PreviewHTTPServer(host, port, self.state, client_script(), ping=ping)
         self.watcher = SiteWatcher(root, self._on_change, poll=poll, output_dir=output_dir, quiet=quiet,
-                                   max_wait=max_wait, poll_interval=poll_interval)
+                                   max_wait=max_wait, poll_interval=poll_interval, on_seen=self._supersede)
         self._serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": POLL},
                                          name="site-builder-http", daemon=True)
         self._built = False  # no good build yet: the next build must be a full one
         self._needs_full = False  # a folder vanished since the last good build
+        self._rest = self.cancel.child()  # stops the background part of the rebuild under way
+        self._started = 0.0  # when the build under way started (perf_counter)
 
     @property
     def url(self) -> str:
@@ -230,11 +240,31 @@ class DevServer:
         if batch:
             self._build(batch)
 
+    def _supersede(self) -> None:
+        """A newer change came in: the background part of the rebuild under way stops (lock-free)."""
+        self._rest.cancel()
+
+    def _rebuild(self, paths: list[str]) -> BuildResult:
+        """A rebuild; by the server's own kind of builder, with the open pages first when there are any."""
+        self._rest = self.cancel.child()  # a change seen from now on stops this rebuild's background part
+        pages = self.state.open_pages()
+        if not pages or not isinstance(self.builder, Builder):
+            return self.builder.rebuild(paths)
+        return self.builder.rebuild(paths, FirstPages(pages, self._shown, self._rest))
+
+    def _shown(self, report: WriteReport, stale: frozenset[str]) -> None:
+        """The open pages are in place: reload them and serve every page but the `stale` ones."""
+        self.state.end_build(True, (*report.written, *report.removed), stale=stale)
+        log.info("open pages in %.2f s: %d written; %d files follow in the background",
+                 time.perf_counter() - self._started, len(report.written), len(stale))
+
     def _build(self, batch: ChangeSet | None, gate_held: bool = False) -> BuildEvent:
         """Build with requests held; never raises for bad input, so the server outlives any mistake."""
         if not gate_held:
             self.state.begin_build()
+        self._started = time.perf_counter()
         ok = False
+        stale: frozenset[str] = frozenset()
         changed: tuple[str, ...] = ()
         problems: tuple[BuildProblem, ...] = ()
         out_dir: Path | None = None
@@ -245,7 +275,7 @@ class DevServer:
             if batch is None or self._needs_full or not self._built:
                 result = self.builder.build()
             else:
-                result = self.builder.rebuild(sorted(batch.paths))
+                result = self._rebuild(sorted(batch.paths))
             ok, self._built, self._needs_full = True, True, False
             _, prefix, output_dir = site_settings(self.root, self.options)
             out_dir = result.out_dir.resolve()
@@ -256,9 +286,13 @@ class DevServer:
             log.info("%s in %.2f s: %d written, %d removed%s", "rebuilt" if batch else "built", result.seconds,
                      len(result.report.written), len(result.report.removed), _describe(batch))
         except Interrupted:
-            if not self.cancel.cancelled:
+            if self._rest.cancelled and not self.cancel.cancelled:  # a newer change: its rebuild takes over
+                ok, stale = True, self.state.stale()
+                log.debug("background rendering stopped: a newer change came in")
+            elif not self.cancel.cancelled:
                 raise  # not the server's stop (Ctrl-C in a program that runs the server): the caller's to handle
-            log.debug("build stopped: the server is stopping")
+            else:
+                log.debug("build stopped: the server is stopping")
         except SiteError as exc:
             problems = tuple(BuildProblem.from_diagnostic(d) for d in exc.diagnostics)
             for diagnostic in exc.everything():
@@ -269,7 +303,7 @@ class DevServer:
             log.exception("build failed unexpectedly")
             problems = (BuildProblem.internal(exc),)
         finally:
-            event = self.state.end_build(ok, changed, problems, out_dir, prefix)
+            event = self.state.end_build(ok, changed, problems, out_dir, prefix, stale)
         # Only now, with the reload on its way: re-index when a page was written or removed.
         if ok and out_dir is not None and (batch is None or any(p.endswith(".html") for p in changed)):
             enabled, keep_index_url = search_settings(self.root)

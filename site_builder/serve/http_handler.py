@@ -236,7 +236,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._serve_site(path, head)
 
     def _serve_site(self, path: str, head: bool) -> None:
-        with self.server.state.reading() as snapshot:
+        def reads(snapshot: Snapshot) -> tuple[str, ...]:
+            """The output files the response may read: the page, or its guesses and the 404 page."""
+            found = resolve(snapshot.out_dir, snapshot.prefix, path)
+            return found.pages if found.status != 404 else (*found.pages, "404.html")
+
+        with self.server.state.reading(pages=reads) as snapshot:
             found = resolve(snapshot.out_dir, snapshot.prefix, path)
             body, kind = self._body(found, snapshot)
         if found.status in (301, 302):
@@ -303,7 +308,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if boot != snapshot.boot or since > snapshot.version:  # the server restarted since the page loaded
             self._event({"reload": True})
             return
-        with self.server.streaming():
+        with self.server.streaming(), state.watching(params.get("page", [])):
             while True:
                 events = state.events_after(since, self.server.ping)
                 if events is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -23,6 +23,9 @@ STATE_ELEMENT_ID = "__site-builder-state"
 
 # Past this many changed files a browser reloads whatever it shows instead of receiving a huge list.
 MAX_LISTED_CHANGES = 2000
+MAX_OPEN_PAGE = 1024  # characters of an output path an event stream may name as its page
+
+RequestPages = Callable[["Snapshot"], Iterable[str]]  # the output files a request may read, in a snapshot
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class _Gate:
     readers: int = 0
     closed: bool = False
     history: deque[BuildEvent] = field(default_factory=lambda: deque(maxlen=64))
+    stale: frozenset[str] = frozenset()  # output files a build has still to write or remove
+    held: int = 0  # requests waiting for a build or a stale file
+    open: Counter[str] = field(default_factory=Counter)  # output files shown by open tabs, with their count
 
 
 class LiveState:
@@ -95,6 +101,12 @@ class LiveState:
     A readers-writer gate on one condition variable: a build waits for in-flight file reads to finish
     and blocks new ones until it has written everything, so no response mixes two builds. The same
     condition wakes the event streams when a build ends.
+
+    A build may end in two parts: the open pages first, then the rest in the background. The first
+    part's `end_build` names the `stale` output files, those the rest may still write or remove; a
+    request that may read one of them waits until a later `end_build` no longer names it, and every
+    other request is served at once. The pages the open tabs show are counted while their event
+    streams last (`watching`, `open_pages`).
     """
 
     def __init__(self, out_dir: Path, prefix: str = "/", *, building: bool = False) -> None:
@@ -118,8 +130,10 @@ class LiveState:
             self._gate.building = True
 
     def end_build(self, ok: bool, changed: Iterable[str] = (), errors: Iterable[BuildProblem] = (),
-                  out_dir: Path | None = None, prefix: str | None = None) -> BuildEvent:
-        """Publish the build's outcome, release waiting requests and wake the event streams."""
+                  out_dir: Path | None = None, prefix: str | None = None,
+                  stale: frozenset[str] = frozenset()) -> BuildEvent:
+        """Publish the build's outcome, release waiting requests and wake the event streams; requests for
+        the `stale` files keep waiting, until a later call that does not name them."""
         with self._cond:
             old = self._snapshot
             listed = tuple(sorted(set(changed)))
@@ -130,15 +144,34 @@ class LiveState:
                                       event.errors)
             self._gate.history.append(event)
             self._gate.building = False
+            self._gate.stale = stale
             self._cond.notify_all()
             return event
 
-    @contextmanager
-    def reading(self, timeout: float = 300.0) -> Iterator[Snapshot]:
-        """Hold a build off while a request reads files; waits (up to `timeout`) for a running build."""
+    def stale(self) -> frozenset[str]:
+        """The output files a build has still to write or remove (see `end_build`)."""
         with self._cond:
-            self._cond.wait_for(lambda: self._gate.closed or not (self._gate.building or self._gate.writers_waiting),
-                                timeout)
+            return self._gate.stale
+
+    @contextmanager
+    def reading(self, timeout: float = 300.0, pages: RequestPages | None = None) -> Iterator[Snapshot]:
+        """Hold a build off while a request reads files; waits (up to `timeout`) for a running build, and
+        while any file `pages` names in the current snapshot is stale."""
+        def ready() -> bool:
+            gate = self._gate
+            if gate.closed:
+                return True
+            if gate.building or gate.writers_waiting:
+                return False
+            return not gate.stale or pages is None or gate.stale.isdisjoint(pages(self._snapshot))
+
+        with self._cond:
+            if not ready():
+                self._gate.held += 1
+                try:
+                    self._cond.wait_for(ready, timeout)
+                finally:
+                    self._gate.held -= 1
             self._gate.readers += 1
             snapshot = self._snapshot
         try:
@@ -147,6 +180,29 @@ class LiveState:
             with self._cond:
                 self._gate.readers -= 1
                 self._cond.notify_all()
+
+    @contextmanager
+    def watching(self, pages: Iterable[str]) -> Iterator[None]:
+        """Count `pages` (output files, as an event stream names them) as open while the block runs."""
+        shown = Counter(p for p in pages if 0 < len(p) <= MAX_OPEN_PAGE)
+        with self._cond:
+            self._gate.open.update(shown)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._gate.open.subtract(shown)
+                self._gate.open = +self._gate.open  # drops the pages no tab shows any more
+
+    def waiting(self) -> int:
+        """How many requests wait for a build or a stale file now (tests and benchmarks)."""
+        with self._cond:
+            return self._gate.held
+
+    def open_pages(self) -> frozenset[str]:
+        """The output files the open tabs show."""
+        with self._cond:
+            return frozenset(self._gate.open)
 
     def events_after(self, version: int, timeout: float) -> list[BuildEvent] | None:
         """Builds after `version`, waiting up to `timeout` for one; None when the caller missed some

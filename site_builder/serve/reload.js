@@ -144,6 +144,8 @@
   }
 
   const query = new URLSearchParams({ since: String(state.version), boot: state.boot });
+  // The page this tab shows: a rebuild renders the open pages before the rest.
+  for (const page of state.pages) query.append("page", page);
   const source = new EventSource(`${state.events}?${query}`);
   source.addEventListener("message", (message) => handle(JSON.parse(message.data)));
   // Give the server its connection back at once when leaving, instead of when the socket times out.

@@ -186,15 +186,18 @@ class SiteWatcher:
 
     Batches are delivered to `on_change` from the watcher's own thread, one at a time: changes that
     arrive while a rebuild runs wait in the debouncer and become the next batch, so a slow build
-    never queues up a backlog of builds.
+    never queues up a backlog of builds. `on_seen` is called, on the thread that noticed it, as soon
+    as a change to the sources comes in (the dev server stops the background part of a rebuild then).
     """
 
     def __init__(self, root: Path, on_change: Callable[[ChangeSet], None], *, poll: bool = False,
                  output_dir: str = "public", quiet: float = 0.1, max_wait: float = 1.0,
-                 poll_interval: float = 0.5, clock: Clock = time.monotonic) -> None:
+                 poll_interval: float = 0.5, clock: Clock = time.monotonic,
+                 on_seen: Callable[[], None] | None = None) -> None:
         self.root = root.resolve()
         self.output_dir = output_dir  # the dev server updates it when config.yaml moves the output
         self._on_change = on_change
+        self._on_seen = on_seen  # told at once of each change to the sources, before it is batched
         self._observer: BaseObserver = PollingObserver(timeout=poll_interval) if poll else Observer()
         self._debouncer = Debouncer(quiet, max_wait)
         self._clock = clock
@@ -227,6 +230,8 @@ class SiteWatcher:
         with self._cond:
             self._debouncer.add(change, self._clock())
             self._cond.notify_all()
+        if change and self._on_seen is not None:
+            self._on_seen()
 
     def _record(self, event: FileSystemEvent) -> None:
         self.push(change_from_event(event, self.root, self.output_dir))

@@ -11,9 +11,11 @@ from conftest import DESK_ACTORS, MINIMAL_CONFIG, briefing, examples, read_tree,
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.build.builder import Builder
+from site_builder.build.builder import Builder, FirstPages
 from site_builder.build.options import BuildOptions
-from site_builder.core.errors import SiteError
+from site_builder.core.cancel import CancelToken
+from site_builder.core.errors import Interrupted, SiteError
+from site_builder.core.output_writer import WriteReport
 
 # Both Kims share the alias "Kim" (declared ambiguous in the config), and North Korea has context aliases.
 ACTORS = {**DESK_ACTORS, "spare": "name: Spare Actor\ntype: organization\n",
@@ -188,6 +190,63 @@ def test_incremental_equals_clean_build(ops: list[tuple[str, int, int]]) -> None
             assert incremental is not None
             assert sorted(incremental) == sorted(expected), op
             assert [p for p in sorted(expected) if incremental[p] != expected[p]] == [], op
+
+
+# Pages a tab may show while the desk edits: lists, briefings, a profile, a topic, an about page, a feed.
+OPEN = st.frozensets(st.sampled_from(["index.html", "briefings/index.html", "briefings/b0/index.html",
+                                      "briefings/b3/index.html", "briefings/new4/index.html",
+                                      "actors/kim/index.html", "topics/sanctions/index.html", "about/index.html",
+                                      "archive/2023/index.html", "feed.xml"]), max_size=3)
+
+
+def rebuild_first(builder: Builder, touched: list[str], pages: frozenset[str], cut: bool) -> bool:
+    """A rebuild with `pages` open; with `cut`, a newer edit stops its rest once they are shown.
+
+    Returns whether the rebuild finished, the rest included; raises SiteError like any rebuild.
+    """
+    rest = CancelToken()
+
+    def shown(report: WriteReport, stale: frozenset[str]) -> None:
+        assert stale and report.removed == ()  # the open pages go first; nothing is removed before the rest
+        if cut:
+            rest.cancel()
+
+    try:
+        builder.rebuild(touched, FirstPages(pages, shown, rest))
+    except Interrupted:
+        assert cut
+        return False
+    return True
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(OPS, OPEN, st.booleans()), min_size=1, max_size=6))
+def test_open_pages_first_then_the_rest_equals_clean_build(
+        steps: list[tuple[tuple[str, int, int], frozenset[str], bool]]) -> None:
+    """Open pages first, then the rest, some rests cut short by a newer edit: whenever the rest of a rebuild
+    is done (the last one's queue drained), the output is a clean build's, byte for byte."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = write_site(Path(tmp) / "site", base_files())
+        out = site / "public"
+        builder = Builder(site)
+        builder.build()
+        for n, (op, pages, cut) in enumerate(steps):
+            touched = edit(site, op)
+            try:
+                if not rebuild_first(builder, touched, pages, cut):
+                    if n < len(steps) - 1:
+                        continue  # the next edit's rebuild takes this one's rest over
+                    builder.rebuild([])  # nothing newer: the queue drains
+                incremental: dict[str, bytes] | None = read_tree(out)
+            except SiteError:
+                incremental = None
+            expected = clean_build(site, Path(tmp) / "clean")
+            if expected is None:
+                assert incremental is None
+                continue
+            assert incremental is not None
+            assert sorted(incremental) == sorted(expected), steps[:n + 1]
+            assert [p for p in sorted(expected) if incremental[p] != expected[p]] == [], steps[:n + 1]
 
 
 def test_rebuild_renders_only_what_changed(tmp_path: Path) -> None:

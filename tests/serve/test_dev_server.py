@@ -12,20 +12,22 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_CONFIG, SiteFactory, briefing, hanging_indexer, started_pid
+from conftest import MINIMAL_CONFIG, SiteFactory, briefing, hanging_indexer, read_tree, started_pid
 
 from bench.stop_latency import output_files, site_processes, staged
 from site_builder.build.builder import Builder, BuildResult
+from site_builder.build.options import BuildOptions
 from site_builder.core.cancel import CancelToken
 from site_builder.core.errors import SiteError
 from site_builder.core.output_lock import LOCK_NAME, OutputLock
 from site_builder.core.progress import Progress, Stage
-from site_builder.serve.dev_server import DevServer
+from site_builder.serve.dev_server import PREVIEW, DevServer
 from site_builder.serve.http_handler import host_allowed, resolve
 from site_builder.serve.live_reload import STATE_ELEMENT_ID, BuildEvent, inject, script_safe_json
 
@@ -322,10 +324,11 @@ def test_survives_a_thousand_malformed_requests(serve: ServerFactory) -> None:
 class EventStream:
     """A Server-Sent Events client on a raw socket."""
 
-    def __init__(self, server: DevServer, since: int, boot: str | None = None) -> None:
+    def __init__(self, server: DevServer, since: int, boot: str | None = None, page: str | None = None) -> None:
         self.sock = socket.create_connection(("127.0.0.1", server.httpd.port), timeout=TIMEOUT)
         boot = boot or server.state.snapshot().boot
-        self.sock.sendall(f"GET /__site-builder/events?since={since}&boot={boot} HTTP/1.1\r\n"
+        shown = f"&page={page}" if page else ""  # the output file of the tab's page, as the script sends it
+        self.sock.sendall(f"GET /__site-builder/events?since={since}&boot={boot}{shown} HTTP/1.1\r\n"
                           f"Host: localhost:{server.httpd.port}\r\n\r\n".encode())
         self.file = self.sock.makefile("rb")
         status = self.file.readline()
@@ -610,6 +613,118 @@ def test_a_first_build_stopped_midway_leaves_no_output_folder(make_site: SiteFac
         server.stop()
     assert progress.paused.is_set() and not event.ok and event.errors == ()
     assert not (root / "public").exists()  # made to hold the lock, let go with it
+
+
+# -- open pages first, the rest in the background ------------------------------------------------------------------
+
+class HeldRest(Progress):
+    """Holds the pages stage of the next rebuild, the part after the open pages, at its first page until the
+    test releases it or its token is cancelled (a newer edit)."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.armed = False
+        self.paused = threading.Event()
+        self.release = threading.Event()
+
+    def stage(self, name: str, total: int, cancel: CancelToken | None = None) -> Stage:
+        if name != "pages" or not self.armed or cancel is None:
+            return super().stage(name, total, cancel)
+        self.armed = False
+        paused, release, token = self.paused, self.release, cancel
+
+        class Held(Stage):
+            def advance(self, n: int) -> None:
+                if not paused.is_set():
+                    paused.set()
+                    hang_guard = threading.Event()
+                    for _ in range(int(TIMEOUT / 0.01)):
+                        if release.is_set() or token.cancelled:
+                            break
+                        hang_guard.wait(0.01)
+                super().advance(n)
+
+        return Held(None, name, total, cancel)
+
+
+def without_search(tree: dict[str, bytes]) -> dict[str, bytes]:
+    """The output but the search index, which the dev server makes in the background, and the server's lock."""
+    return {rel: data for rel, data in tree.items() if "pagefind" not in rel.split("/", 1)[0] and rel != LOCK_NAME}
+
+
+@contextmanager
+def alpha_renamed_with_rest_held(make_site: SiteFactory) -> Iterator[tuple[DevServer, HeldRest, EventStream]]:
+    """A server with a tab open on Alpha's page, right after Alpha's title was edited: Alpha's page is out,
+    the rest of the rebuild (the home page, the neighbours) is held until `release` is set."""
+    server = DevServer(make_site(dict(SITE)), port=0)
+    assert isinstance(server.builder, Builder)
+    progress = server.builder.progress = HeldRest()
+    server.start()
+    stream = EventStream(server, server.state.snapshot().version, page=ALPHA_PAGE)
+    try:
+        wait_until(lambda: ALPHA_PAGE in server.state.open_pages())
+        progress.armed = True
+        edit(server.root, ALPHA, briefing(title="Alpha renamed", body="Alpha body text."))
+        assert progress.paused.wait(TIMEOUT)
+        yield server, progress, stream
+    finally:
+        progress.release.set()
+        stream.close()
+        server.stop()
+
+
+def fetch_in_background(server: DevServer, target: str) -> tuple[list[Response], threading.Event]:
+    answers: list[Response] = []
+    done = threading.Event()
+
+    def fetch() -> None:
+        answers.append(request(server, target))
+        done.set()
+
+    threading.Thread(target=fetch, daemon=True).start()
+    return answers, done
+
+
+def test_open_pages_are_written_and_reloaded_before_the_rest(make_site: SiteFactory) -> None:
+    with alpha_renamed_with_rest_held(make_site) as (server, progress, stream):
+        out = server.state.snapshot().out_dir
+        first = stream.next()  # the open page, while the rest is held
+        assert first["ok"] and ALPHA_PAGE in first["changed"] and "index.html" not in first["changed"]
+        assert "Alpha renamed" in (out / ALPHA_PAGE).read_text(encoding="utf-8")
+        assert "Alpha renamed" not in (out / "index.html").read_text(encoding="utf-8")  # the home page follows
+        assert "Alpha renamed" in request(server, f"/desk/{ALPHA_PAGE}").text  # served while the rest is held
+        assert "index.html" in server.state.stale()
+        progress.release.set()
+        rest = stream.next()
+        assert rest["ok"] and "index.html" in rest["changed"] and ALPHA_PAGE not in rest["changed"]
+        assert server.state.stale() == frozenset()
+
+
+def test_a_stale_page_is_never_served_it_waits_for_its_render(make_site: SiteFactory) -> None:
+    with alpha_renamed_with_rest_held(make_site) as (server, progress, _):
+        answers, done = fetch_in_background(server, "/desk/")  # the home page's render is queued
+        wait_until(lambda: server.state.waiting() == 1)  # the home page is stale: its request waits
+        assert not done.is_set()
+        progress.release.set()
+        assert done.wait(TIMEOUT)
+        assert answers[0].status == 200 and "Alpha renamed" in answers[0].text
+
+
+def test_a_newer_edit_supersedes_the_rest_and_nothing_is_lost(make_site: SiteFactory, tmp_path: Path) -> None:
+    with alpha_renamed_with_rest_held(make_site) as (server, _, _):
+        out = server.state.snapshot().out_dir
+        answers, done = fetch_in_background(server, "/desk/")
+        wait_until(lambda: server.state.waiting() == 1)
+        version = server.state.snapshot().version
+        edit(server.root, "content/briefings/2023-01-30-beta.md",
+             briefing(title="Beta renamed", date="2023-01-30", body="Beta body text."))  # stops the held rest
+        assert done.wait(TIMEOUT)
+        home = answers[0].text
+        assert "Alpha renamed" in home and "Beta renamed" in home  # waited through the superseded rest
+        wait_for_event(server, version, lambda e: server.state.stale() == frozenset() and e.ok)
+        assert server.indexer.wait_idle(TIMEOUT)
+        Builder(server.root, BuildOptions(out_dir=tmp_path / "clean"), policy=PREVIEW).build()
+        assert without_search(read_tree(out)) == without_search(read_tree(tmp_path / "clean"))
 
 
 def test_templates_folder_created_later_is_watched(serve: ServerFactory) -> None:
