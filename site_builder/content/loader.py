@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -247,7 +247,7 @@ def _topics(f: Fields) -> tuple[str, ...]:
 
 def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
     out = []
-    for item, sub in _entries(f, "sources", "source", "each source must be a mapping with 'title' and optional "
+    for item, sub in f.entries("sources", "source", "each source must be a mapping with 'title' and optional "
                               "'url', 'publisher', 'date'", texts=True):
         if sub is None:
             out.append(Source(title=item.value, url=""))
@@ -267,27 +267,6 @@ def _sources(f: Fields, config: Config) -> tuple[Source, ...]:
         )
         sub.reject_unknown(())
     return tuple(out)
-
-
-def _entries(f: Fields, key: str, what: str, message: str, hint: str = "",
-             texts: bool = False) -> Iterator[tuple[Node, Fields | None]]:
-    """Each entry of a list of mappings (sources, judgments, roles, ...) with its own Fields. With `texts`, a
-    text entry comes with None, for a caller that takes it as a bare title; any other value is reported
-    with `message` and skipped."""
-    for item in f.items(key):
-        if isinstance(item.value, dict):
-            yield item, Fields(item, f.path, f.diagnostics, what)
-        elif texts and isinstance(item.value, str):
-            yield item, None
-        else:
-            f.error(item, message, hint)
-
-
-def _mappings(f: Fields, key: str, what: str, message: str, hint: str = "") -> Iterator[tuple[Node, Fields]]:
-    """Each entry of a list that holds only mappings, with its own Fields (see `_entries`)."""
-    for item, sub in _entries(f, key, what, message, hint):
-        if sub is not None:
-            yield item, sub
 
 
 def _item_id(sub: Fields, what: str, taken: Sequence[str], required: bool = False) -> str:
@@ -335,7 +314,7 @@ def _judgments(f: Fields, scale: Scale, sources: Sequence[Source]) -> tuple[Judg
     """The key judgments, each checked against the scale, the confidence levels and the briefing's sources."""
     out: list[Judgment] = []
     source_ids = [s.id for s in sources if s.id]
-    for item, sub in _mappings(f, "judgments", "judgment", "each judgment must be a mapping with 'id', 'text', "
+    for item, sub in f.mappings("judgments", "judgment", "each judgment must be a mapping with 'id', 'text', "
                               "'likelihood' and 'confidence'",
                               "e.g. {id: supplies-shells, text: ..., likelihood: likely, confidence: moderate}"):
         judgment_id = _item_id(sub, "judgment", [j.id for j in out], required=True)
@@ -369,7 +348,7 @@ def _judgments(f: Fields, scale: Scale, sources: Sequence[Source]) -> tuple[Judg
 def _revisions(f: Fields) -> tuple[Revision, ...]:
     """Revision notes, oldest first whatever order they were written in."""
     out = []
-    for _, sub in _mappings(f, "revisions", "revision", "each revision must be a mapping with 'date' and 'note'",
+    for _, sub in f.mappings("revisions", "revision", "each revision must be a mapping with 'date' and 'note'",
                            "e.g. {date: 2023-10-14, note: Raised the likelihood after new imagery.}"):
         day = _plain_date(sub, sub.get("date"))
         if sub.get("date") is None:
@@ -447,7 +426,7 @@ def _period(f: Fields, key: str) -> str:
 
 def _roles(f: Fields) -> tuple[Role, ...]:
     out = []
-    for item, sub in _entries(f, "roles", "role", "each role must be a mapping with 'title' and optional 'of', "
+    for item, sub in f.entries("roles", "role", "each role must be a mapping with 'title' and optional 'of', "
                               "'from', 'to'", texts=True):
         if sub is None:
             out.append(Role(title=item.value))
@@ -466,7 +445,7 @@ def _roles(f: Fields) -> tuple[Role, ...]:
 
 def _relations(f: Fields) -> tuple[Relation, ...]:
     out = []
-    for item, sub in _mappings(f, "relations", "relation", "each relation must be a mapping with 'actor' and 'kind'",
+    for item, sub in f.mappings("relations", "relation", "each relation must be a mapping with 'actor' and 'kind'",
                               "e.g. {actor: kim-jong-un, kind: sister-of}"):
         actor_node = sub.get("actor")
         out.append(Relation(

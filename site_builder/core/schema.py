@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -106,6 +106,26 @@ class Fields:
             self.error(node, f"{self.name(key)!r} must be a list, not a mapping", "write '- item' lines")
             return []
         return [node]
+
+    def entries(self, key: str, what: str, message: str, hint: str = "", texts: bool = False,
+                prefix: str = "") -> Iterator[tuple[Node, Fields | None]]:
+        """Each entry of a list of mappings (sources, judgments, roles, scale bands, ...) with its own Fields,
+        named `what` in messages and keyed under `prefix`. With `texts`, a text entry comes with None, for a
+        caller that takes it as a bare title; any other value is reported with `message` and skipped."""
+        for item in self.items(key):
+            if isinstance(item.value, dict):
+                yield item, Fields(item, self.path, self.diagnostics, what, prefix)
+            elif texts and isinstance(item.value, str):
+                yield item, None
+            else:
+                self.error(item, message, hint)
+
+    def mappings(self, key: str, what: str, message: str, hint: str = "",
+                 prefix: str = "") -> Iterator[tuple[Node, Fields]]:
+        """Each entry of a list that holds only mappings, with its own Fields (see `entries`)."""
+        for item, sub in self.entries(key, what, message, hint, prefix=prefix):
+            if sub is not None:
+                yield item, sub
 
     def texts(self, key: str) -> list[tuple[str, Node]]:
         """A list of strings with their nodes."""

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 
 from site_builder.core.schema import Fields
-from site_builder.core.yaml_files import Node
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def parse_tradecraft(f: Fields | None) -> TradecraftConfig:
     scale_node = f.get("scale")
     scale = ICD_203
     if scale_node is not None and isinstance(scale_node.value, list):
-        scale = _custom_scale(scale_node, f)
+        scale = _custom_scale(f)
     elif scale_node is not None and scale_node.value is not None:
         name = f.choice("scale", "icd-203", SCALES)
         scale = SCALES[name]
@@ -122,15 +121,12 @@ def parse_tradecraft(f: Fields | None) -> TradecraftConfig:
     return TradecraftConfig(scale, lint, words)
 
 
-def _custom_scale(node: Node, f: Fields) -> Scale:
-    """A scale written as a list of {key, label, range}; ranges rise and do not overlap."""
+def _custom_scale(f: Fields) -> Scale:
+    """`scale` written as a list of {key, label, range}; ranges rise and do not overlap."""
     bands: list[Band] = []
-    for item in node.value:
-        if not isinstance(item.value, dict):
-            f.error(item, "each band of 'tradecraft.scale' must be a mapping with 'key', 'label' and 'range'",
-                    "e.g. {key: likely, label: Likely, range: 55-80}")
-            continue
-        sub = Fields(item, f.path, f.diagnostics, "scale band", prefix="tradecraft.scale.")
+    for _, sub in f.mappings("scale", "scale band", "each band of 'tradecraft.scale' must be a mapping with "
+                             "'key', 'label' and 'range'", "e.g. {key: likely, label: Likely, range: 55-80}",
+                             prefix="tradecraft.scale."):
         key = sub.text("key", required=True)
         label = sub.text("label", required=True)
         bounds = _range(sub)
@@ -147,7 +143,8 @@ def _custom_scale(node: Node, f: Fields) -> Scale:
             continue
         bands.append(Band(key, label, *bounds))
     if not bands:
-        f.error(node, "'tradecraft.scale' has no valid band", "use icd-203 or phia, or list {key, label, range} bands")
+        f.error(f.get("scale"), "'tradecraft.scale' has no valid band",
+                "use icd-203 or phia, or list {key, label, range} bands")
         return ICD_203
     return Scale("custom", tuple(bands))
 
