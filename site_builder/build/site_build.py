@@ -18,7 +18,7 @@ from site_builder.actors.matcher import Matcher, build_registry
 from site_builder.bodies.packed import RenderedBody
 from site_builder.bodies.rendering import processes
 from site_builder.content.estimative_lint import lint_briefings, vocabulary
-from site_builder.content.loader import Model, load_content
+from site_builder.content.loader import Model, is_embargoed, load_content
 from site_builder.core.cancel import CancelToken
 from site_builder.core.clock import build_clock
 from site_builder.core.config import Config
@@ -179,8 +179,8 @@ class Build:
         content, models = load_content(config.root, files, config, diagnostics, drafts=self.drafts, reuse=reuse,
                                        processes=processes(self.jobs), now=None if self.future else self.clock,
                                        cancel=self.cancel)
-        self.embargoed = tuple(sorted((m.path, m.publish_at) for m in models.values() if isinstance(m, Briefing)
-                                      and m.publish_at is not None and m.publish_at > self.clock))
+        self.embargoed = tuple(sorted((m.path, m.publish_at) for m in models.values()
+                                      if isinstance(m, Briefing) and m.publish_at and is_embargoed(m, self.clock)))
         self.embargo_ends = min((when for _, when in self.embargoed), default=None)
         for rel, key in keys.items():
             if key not in stored and rel in models:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from site_builder.content.loader import is_embargoed
 from site_builder.core.config import Config
 from site_builder.core.models import Briefing
 from site_builder.core.tradecraft import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, SCALES
@@ -87,9 +88,7 @@ class JudgmentPresenter:
             DroppedJudgment(a.judgment.id, a.judgment.text, self.likelihood(a.judgment.likelihood), a.date,
                             briefing_path(a.slug), a.title, judgment_path(a.judgment.id))
             for a in self.record.dropped.get(b.slug, ()))
-        embargoed = b.publish_at if (b.publish_at is not None and self.clock is not None
-                                     and b.publish_at > self.clock) else None
-        return Tradecraft(judgments, dropped, b.revisions, embargoed)
+        return Tradecraft(judgments, dropped, b.revisions, b.publish_at if is_embargoed(b, self.clock) else None)
 
     def _previous(self, a: Assessment | None) -> PreviousAssessment | None:
         if a is None:
@@ -126,8 +125,9 @@ class JudgmentPresenter:
     def change_entries(self, limit: int) -> tuple[FeedEntry, ...]:
         """Feed entries of the newest `limit` assessments that were new or moved, newest first."""
         record, base = self.record, self.config.base_url
-        moved = sorted(((a, record.change(a.slug, judgment_id)) for judgment_id, history in record.history.items()
-                        for a in history if record.change(a.slug, judgment_id).kind != "unchanged"),
+        changes = ((a, record.change(a.slug, judgment_id)) for judgment_id, history in record.history.items()
+                   for a in history)
+        moved = sorted(((a, change) for a, change in changes if change.kind != "unchanged"),
                        key=lambda pair: (-pair[0].date.timestamp(), pair[0].slug, pair[0].judgment.id))
         words, entries = self.config.strings, []
         for a, change in moved[:limit]:

@@ -132,7 +132,7 @@ def plan_pages(config: Config, graph: SiteGraph, build_time: datetime, scope: Sc
     yield from _actors(config, graph, p, build_time)
     yield from _topics(config, graph, p, build_time)
     yield from _archive(config, graph, p)
-    yield from _analysis(config, graph, p)
+    yield from _analysis(config, graph, p, build_time)
     for page in graph.pages:
         body = Markup(graph.page_bodies[page.slug].html)
         yield PageSpec(page_path(page.slug), "page.html", "pages", page.title, page.summary,
@@ -153,7 +153,7 @@ def grades_sources(b: Briefing) -> bool:
     return any(s.reliability or s.credibility is not None for s in b.sources)
 
 
-def _analysis(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSpec]:
+def _analysis(config: Config, graph: SiteGraph, p: Presenter, build_time: datetime) -> Iterator[PageSpec]:
     """The analytic pages: the judgments index, each judgment's history, their feed, and the standards page
     (also for a desk that grades sources without judgments)."""
     record = p.judgments.record
@@ -168,7 +168,7 @@ def _analysis(config: Config, graph: SiteGraph, p: Presenter) -> Iterator[PageSp
             yield PageSpec(judgment_path(judgment_id), "judgment.html", "judgments", last.judgment.text, "",
                            lastmod=last.date.date().isoformat(), make=partial(_judgment_context, p, judgment_id))
         yield PageSpec("judgments.xml", "feed.xml", "feed", words.plain("judgments.title"), in_sitemap=False,
-                       make=partial(_judgment_feed, config, p))
+                       make=partial(_judgment_feed, config, p, build_time))
     if record.history or any(grades_sources(b) for b in graph.briefings):
         yield PageSpec("standards/", "standards.html", "standards", config.strings.plain("standards.title"),
                        config.strings.plain("standards.description"),
@@ -179,12 +179,12 @@ def _judgment_context(p: Presenter, judgment_id: str) -> dict[str, Any]:
     return {"judgment": p.judgments.page(judgment_id)}
 
 
-def _judgment_feed(config: Config, p: Presenter) -> dict[str, Any]:
-    """judgments.xml: each new or changed assessment, newest first."""
+def _judgment_feed(config: Config, p: Presenter, build_time: datetime) -> dict[str, Any]:
+    """judgments.xml: each new or changed assessment, newest first (every judgment's first is new)."""
     base = config.base_url
     entries = p.judgments.change_entries(config.feeds.entries)
     url = absolute_url(base, "judgments.xml")
-    updated = entries[0].updated if entries else p.graph.last_updated() or epoch_time(None)
+    updated = entries[0].updated if entries else build_time
     words = config.strings
     feed = FeedView(url, words.plain("feed.title", name=words.plain("judgments.title"), site=config.title),
                     words.plain("judgments.feed.subtitle"), url, absolute_url(base, "judgments/"), updated, entries)
